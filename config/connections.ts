@@ -1,0 +1,43 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Config } from '../schemas/config.ts';
+import { BadInputError } from './errors.ts';
+
+/** The centre's own database (DATABASE_URL) is always available under this name. */
+export const CENTRE_CONNECTION = 'centre';
+
+function envOverrideName(name: string): string {
+  return `DATAOPS_CONNECTION_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+function knownNames(config: Config): string {
+  return [CENTRE_CONNECTION, ...Object.keys(config.connections)].sort().join(', ');
+}
+
+/** Resolved only inside activities: workflow inputs carry the name, never the URL. */
+export function resolvePostgresUrl(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[envOverrideName(name)];
+  if (override) return override;
+  if (name === CENTRE_CONNECTION) return config.databaseUrl;
+  const connection = config.connections[name];
+  if (!connection) throw new BadInputError(`unknown connection "${name}" (known: ${knownNames(config)}; or set ${envOverrideName(name)})`);
+  if (connection.type !== 'postgres') throw new BadInputError(`connection "${name}" is a ${connection.type} connection, not postgres`);
+  const url = connection.url || (connection.urlEnv ? env[connection.urlEnv] : undefined);
+  if (!url) throw new BadInputError(`connection "${name}" has no URL: environment variable ${connection.urlEnv} is not set`);
+  return url;
+}
+
+/** Resolves a file path under a `files` connection's root, refusing paths that climb out of it. */
+export function resolveFilePath(config: Config, connectionName: string | undefined, path: string): string {
+  if (!connectionName) {
+    if (!isAbsolute(path)) throw new BadInputError(`file path "${path}" must be absolute when no connection is given`);
+    return path;
+  }
+  const connection = config.connections[connectionName];
+  if (!connection) throw new BadInputError(`unknown connection "${connectionName}" (known: ${knownNames(config)})`);
+  if (connection.type !== 'files') throw new BadInputError(`connection "${connectionName}" is a ${connection.type} connection, not files`);
+  const root = resolve(connection.root);
+  const full = resolve(root, path);
+  const rel = relative(root, full);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new BadInputError(`file path "${path}" escapes the root of connection "${connectionName}"`);
+  return full;
+}

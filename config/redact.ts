@@ -1,0 +1,18 @@
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):([^@\s]+)@/gi;
+const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,]+)/gi;
+
+/** Hides passwords in connection URLs and `password=...` pairs; used by the logger and error output. */
+export function redactSecrets(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1:***@').replace(KEY_VALUE_SECRET, '$1$2***');
+}
+
+/** A URL safe to show: credentials removed. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = parsed.password ? '***' : '';
+    return parsed.toString();
+  } catch {
+    return redactSecrets(url);
+  }
+}

@@ -1,0 +1,123 @@
+// Calendar dates as they arrive in source systems, normalised to ISO yyyy-mm-dd.
+
+const DAY_MS = 86_400_000;
+// Excel's day zero; using 1899-12-30 rather than 1900-01-01 absorbs Excel's fictitious 1900-02-29.
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+const EXCEL_SERIAL_MIN = 20_000; // 1954-10-03
+const EXCEL_SERIAL_MAX = 80_000; // 2119-01-10
+
+const CH_0 = 48;
+const CH_9 = 57;
+const YEAR_CHAR = 0x5e74; // 年
+const MONTH_CHAR = 0x6708; // 月
+const DAY_CHAR = 0x65e5; // 日
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** True when year/month/day name a day of the proleptic Gregorian calendar (years 1..9999). */
+export function isRealDate(year: number, month: number, day: number): boolean {
+  return (
+    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
+    year >= 1 && year <= 9999 && month >= 1 && month <= 12 &&
+    day >= 1 && day <= daysInMonth(year, month)
+  );
+}
+
+export function formatIsoDate(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+/** Reads `count` ASCII digits at `start`; -1 when any is not a digit. */
+function digitsAt(s: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = s.charCodeAt(i);
+    if (c < CH_0 || c > CH_9) return -1;
+    n = n * 10 + (c - CH_0);
+  }
+  return n;
+}
+
+/** Length (0, 1 or 2) of the run of ASCII digits starting at `start`, capped at 3 to flag overlong runs. */
+function digitRun(s: string, start: number): number {
+  let i = start;
+  while (i < s.length && i - start < 3) {
+    const c = s.charCodeAt(i);
+    if (c < CH_0 || c > CH_9) break;
+    i++;
+  }
+  return i - start;
+}
+
+function isAllDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < CH_0 || c > CH_9) return false;
+  }
+  return true;
+}
+
+function excelSerialToIso(serial: number): string {
+  return new Date(EXCEL_EPOCH_MS + serial * DAY_MS).toISOString().slice(0, 10);
+}
+
+function checked(year: number, month: number, day: number): string | null {
+  return isRealDate(year, month, day) ? formatIsoDate(year, month, day) : null;
+}
+
+/**
+ * Parses `2021-03-01`, `2021-3-1`, `2021/3/1`, `2021.03.01`, `2021年3月1日` (the 日 may be missing),
+ * `20210301` and Excel serial numbers (plain integers 20000..80000). Returns ISO yyyy-mm-dd, or null
+ * when the text is not one of those forms or names no real day. Surrounding whitespace is ignored.
+ */
+export function parseFlexibleDate(raw: string): string | null {
+  const s = raw.trim();
+  const len = s.length;
+  if (len < 5) return null;
+
+  if (isAllDigits(s)) {
+    if (len === 8) return checked(digitsAt(s, 0, 4), digitsAt(s, 4, 2), digitsAt(s, 6, 2));
+    if (len === 5) {
+      const serial = digitsAt(s, 0, 5);
+      return serial >= EXCEL_SERIAL_MIN && serial <= EXCEL_SERIAL_MAX ? excelSerialToIso(serial) : null;
+    }
+    return null;
+  }
+
+  const year = digitsAt(s, 0, 4);
+  if (year < 0) return null;
+  const sep = s.charCodeAt(4);
+  const chinese = sep === YEAR_CHAR;
+  if (!chinese && sep !== 45 /* - */ && sep !== 47 /* / */ && sep !== 46 /* . */) return null;
+
+  const monthLen = digitRun(s, 5);
+  if (monthLen < 1 || monthLen > 2) return null;
+  const month = digitsAt(s, 5, monthLen);
+  let pos = 5 + monthLen;
+  if (s.charCodeAt(pos) !== (chinese ? MONTH_CHAR : sep)) return null;
+  pos++;
+  const dayLen = digitRun(s, pos);
+  if (dayLen < 1 || dayLen > 2) return null;
+  const day = digitsAt(s, pos, dayLen);
+  pos += dayLen;
+  if (chinese && pos < len && s.charCodeAt(pos) === DAY_CHAR) pos++;
+  if (pos !== len) return null;
+  return checked(year, month, day);
+}
+
+/** Strict ISO calendar date: exactly `yyyy-mm-dd`, naming a real day. */
+export function isIsoDate(value: string): boolean {
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  return year >= 0 && month >= 0 && day >= 0 && isRealDate(year, month, day);
+}

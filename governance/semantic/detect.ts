@@ -1,0 +1,204 @@
+// Semantic type registry: a cheap shape test to recognise a column from a sample, and a strict
+// validator to count how many of its values are actually valid.
+import { isValidCitizenId } from './citizen-id.ts';
+import { cjkLength } from './cjk.ts';
+import { isCoordinatePair } from './coordinates.ts';
+import { isValidCreditCode } from './credit-code.ts';
+import { parseFlexibleDate } from './dates.ts';
+import { isValidMobile, normaliseMobile } from './mobile.ts';
+
+export type SemanticType =
+  | 'citizen_id'
+  | 'credit_code'
+  | 'mobile'
+  | 'email'
+  | 'date'
+  | 'coordinate'
+  | 'chinese_name'
+  | 'address';
+
+export const SEMANTIC_TYPES: readonly SemanticType[] = [
+  'citizen_id', 'credit_code', 'mobile', 'email', 'date', 'coordinate', 'chinese_name', 'address',
+];
+
+/** Share of non-empty sample values whose shape must match. */
+export const DETECT_THRESHOLD = 0.8;
+/** Fewer non-empty sample values than this and nothing is detected. */
+export const DETECT_MIN_VALUES = 20;
+// When this share of a sample looks like an ID, code, number or date, the free-text heuristics
+// (name, address) are not allowed to claim the column.
+const STRUCTURED_VETO = 0.2;
+
+const CH_0 = 48;
+const CH_9 = 57;
+
+function isDigit(c: number): boolean {
+  return c >= CH_0 && c <= CH_9;
+}
+
+function digitsOnly(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+// ---- shapes (input already trimmed) ----
+
+function citizenIdShape(v: string): boolean {
+  if (v.length === 15) return digitsOnly(v, 0, 15);
+  if (v.length !== 18 || !digitsOnly(v, 0, 17)) return false;
+  const last = v.charCodeAt(17);
+  return isDigit(last) || last === 88 || last === 120; // X, x
+}
+
+const CREDIT_CHARS = /^[0-9A-HJ-NPQRTUWXY]{18}$/i;
+function creditCodeShape(v: string): boolean {
+  return v.length === 18 && CREDIT_CHARS.test(v);
+}
+
+function mobileShape(v: string): boolean {
+  const n = normaliseMobile(v);
+  return n.length === 11 && n.charCodeAt(0) === 49 && digitsOnly(n, 1, 11);
+}
+
+function emailShape(v: string): boolean {
+  const at = v.indexOf('@');
+  if (at <= 0 || at !== v.lastIndexOf('@')) return false;
+  const dot = v.indexOf('.', at + 2);
+  if (dot < 0 || dot === v.length - 1) return false;
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) <= 32) return false;
+  return true;
+}
+
+function dateShape(v: string): boolean {
+  // Five-digit integers are accepted as Excel serials by the validator, but a column of them is far
+  // more often counts or codes, so they never make a column a date column.
+  if (v.length === 5 && digitsOnly(v, 0, 5)) return false;
+  return parseFlexibleDate(v) !== null;
+}
+
+function coordinateShape(v: string): boolean {
+  return v.indexOf('.') >= 0 && isCoordinatePair(v);
+}
+
+function chineseNameShape(v: string): boolean {
+  const n = cjkLength(v);
+  return n >= 2 && n <= 4;
+}
+
+const ADDRESS_MARKERS = /[区路街镇号弄]/;
+function addressShape(v: string): boolean {
+  return v.length > 6 && ADDRESS_MARKERS.test(v);
+}
+
+// ---- validators (exact value, no trimming) ----
+
+const EMAIL_LOCAL = /^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*$/;
+const EMAIL_DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+export function isValidEmail(value: string): boolean {
+  if (value.length > 254) return false;
+  const at = value.indexOf('@');
+  if (at <= 0 || at > 64 || at !== value.lastIndexOf('@')) return false;
+  return EMAIL_LOCAL.test(value.slice(0, at)) && EMAIL_DOMAIN.test(value.slice(at + 1));
+}
+
+/** 2-4 ideographs, or ideograph segments joined by a middle dot (transliterated and minority names). */
+export function isChineseName(value: string): boolean {
+  const n = cjkLength(value);
+  if (n >= 2 && n <= 4) return true;
+  if (n >= 0 || value.length > 40) return false;
+  const parts = value.split(/[·・•]/);
+  if (parts.length < 2) return false;
+  let total = 0;
+  for (const part of parts) {
+    const k = cjkLength(part);
+    if (k < 1) return false;
+    total += k;
+  }
+  return total <= 20;
+}
+
+export function isAddress(value: string): boolean {
+  if (value.length <= 6 || value.length > 200 || !ADDRESS_MARKERS.test(value)) return false;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 32) return false;
+  return true;
+}
+
+function isDate(value: string): boolean {
+  return parseFlexibleDate(value) !== null;
+}
+
+interface Entry {
+  readonly type: SemanticType;
+  readonly shape: (trimmed: string) => boolean;
+  readonly valid: (value: string) => boolean;
+  /** Free-text heuristics only win when no structured type is plausible. */
+  readonly freeText: boolean;
+}
+
+// Order matters only to break exact ties.
+const REGISTRY: readonly Entry[] = [
+  { type: 'citizen_id', shape: citizenIdShape, valid: (v) => isValidCitizenId(v), freeText: false },
+  { type: 'credit_code', shape: creditCodeShape, valid: isValidCreditCode, freeText: false },
+  { type: 'mobile', shape: mobileShape, valid: isValidMobile, freeText: false },
+  { type: 'email', shape: emailShape, valid: isValidEmail, freeText: false },
+  { type: 'date', shape: dateShape, valid: isDate, freeText: false },
+  { type: 'coordinate', shape: coordinateShape, valid: isCoordinatePair, freeText: false },
+  { type: 'chinese_name', shape: chineseNameShape, valid: isChineseName, freeText: true },
+  { type: 'address', shape: addressShape, valid: isAddress, freeText: true },
+];
+
+const BY_TYPE = new Map<SemanticType, Entry>(REGISTRY.map((e) => [e.type, e]));
+
+function entry(type: SemanticType): Entry {
+  const e = BY_TYPE.get(type);
+  if (!e) throw new RangeError(`unknown semantic type: ${String(type)}`);
+  return e;
+}
+
+/** The cheap recognition test for one value (whitespace around the value is ignored). */
+export function shapeFor(type: SemanticType): (value: string) => boolean {
+  const shape = entry(type).shape;
+  return (v) => shape(v.trim());
+}
+
+/** The strict test used to count valid values of a column of this type. */
+export function validatorFor(type: SemanticType): (value: string) => boolean {
+  return entry(type).valid;
+}
+
+/**
+ * Decides a column's semantic type from sample values: the type whose shape matches at least 80% of
+ * the non-empty values (20 at least). Overlapping shapes (an all-digit 18-char column fits both ID
+ * kinds) are settled by how many values pass each validator. Name and address only count when less
+ * than 20% of the sample looks like any structured type.
+ */
+export function detectSemanticType(sample: readonly string[]): SemanticType | null {
+  const values: string[] = [];
+  for (const raw of sample) {
+    const v = raw.trim();
+    if (v.length > 0) values.push(v);
+  }
+  const total = values.length;
+  if (total < DETECT_MIN_VALUES) return null;
+
+  let best: Entry | null = null;
+  let bestShape = 0;
+  let bestValid = -1;
+  let structuredMax = 0;
+  for (const e of REGISTRY) {
+    let shapeCount = 0;
+    for (const v of values) if (e.shape(v)) shapeCount++;
+    if (!e.freeText) structuredMax = Math.max(structuredMax, shapeCount);
+    if (shapeCount < DETECT_THRESHOLD * total) continue;
+    if (e.freeText && structuredMax >= STRUCTURED_VETO * total) continue;
+    let validCount = 0;
+    for (const v of values) if (e.valid(v)) validCount++;
+    if (validCount > bestValid || (validCount === bestValid && shapeCount > bestShape)) {
+      best = e;
+      bestShape = shapeCount;
+      bestValid = validCount;
+    }
+  }
+  return best ? best.type : null;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { collectJobSpecSchema } from './job-spec.ts';
+
+/** The collect workflow's input: a validated spec and the run id; references only, never rows or secrets. */
+export const collectWorkflowInputSchema = z.object({
+  runId: z.string().min(1),
+  spec: collectJobSpecSchema,
+});
+
+/** Small summaries activities hand back to the workflow. */
+export const stageSummarySchema = z.object({
+  rows: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  batches: z.number().int().min(0),
+  attempt: z.number().int().min(1),
+  resumedFromRow: z.number().int().min(0),
+  stagingTable: z.string(),
+});
+
+export const publishSummarySchema = z.object({
+  table: z.string(),
+  version: z.number().int().min(1),
+  rows: z.number().int().min(0),
+  columns: z.number().int().min(0),
+  sensitivity: z.string(),
+  /** Share of checked values that passed their semantic validator; null when no column had a semantic type. */
+  accuracy: z.number().min(0).max(1).nullable(),
+  completeness: z.number().min(0).max(1).nullable(),
+});
+
+export const collectResultSchema = z.object({
+  runId: z.string(),
+  stage: stageSummarySchema,
+  publish: publishSummarySchema,
+});
+
+export type CollectWorkflowInput = z.infer<typeof collectWorkflowInputSchema>;
+export type StageSummary = z.infer<typeof stageSummarySchema>;
+export type PublishSummary = z.infer<typeof publishSummarySchema>;
+export type CollectResult = z.infer<typeof collectResultSchema>;

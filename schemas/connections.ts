@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** A PostgreSQL connection. Put the secret in the environment: `url: ${HR_DB_URL}` or `urlEnv: HR_DB_URL`. */
+export const postgresConnectionSchema = z
+  .object({
+    type: z.literal('postgres'),
+    url: z.string().optional(),
+    urlEnv: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+
+/** A folder that file sources read from; paths in job specs are relative to it and may not escape it. */
+export const filesConnectionSchema = z.object({
+  type: z.literal('files'),
+  root: z.string().min(1),
+  description: z.string().optional(),
+});
+
+export const connectionSchema = z.discriminatedUnion('type', [postgresConnectionSchema, filesConnectionSchema]);
+
+export type PostgresConnection = z.infer<typeof postgresConnectionSchema>;
+export type FilesConnection = z.infer<typeof filesConnectionSchema>;
+export type Connection = z.infer<typeof connectionSchema>;

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { slugSchema, tableRefSchema } from './identifiers.ts';
+import { collectSourceSchema } from './sources.ts';
+
+const commonJobFields = {
+  /** Job name: one name per recurring job; it prefixes the workflow id. */
+  job: slugSchema,
+  dataset: slugSchema,
+  /** Owner department code, e.g. `civil-affairs`. */
+  department: slugSchema,
+  sourceSystem: z.string().min(1).optional(),
+  updateFrequency: z.enum(['realtime', 'hourly', 'daily', 'weekly', 'monthly', 'yearly', 'ad-hoc']).default('ad-hoc'),
+  description: z.string().optional(),
+};
+
+export const collectTargetSchema = z
+  .object({
+    /** The centre-side table, e.g. `raw.residents`. */
+    table: tableRefSchema,
+    /** `replace` swaps the table atomically; `version` keeps `<table>_v<N>` and points a view at the newest. */
+    mode: z.enum(['replace', 'version']).default('replace'),
+    /** `infer` gives file columns the narrowest type that fits every value; `text` keeps all text. */
+    typing: z.enum(['infer', 'text']).default('infer'),
+  })
+  .strict();
+
+export const collectJobSpecSchema = z
+  .object({
+    kind: z.literal('collect'),
+    ...commonJobFields,
+    source: collectSourceSchema,
+    target: collectTargetSchema,
+    options: z
+      .object({
+        /** Rows committed per checkpoint. */
+        batchRows: z.number().int().min(100).max(5_000_000).default(100_000),
+      })
+      .strict()
+      .default({ batchRows: 100_000 }),
+  })
+  .strict();
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema]);
+
+export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
+export type JobSpec = z.infer<typeof jobSpecSchema>;
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
