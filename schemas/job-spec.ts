@@ -34,9 +34,11 @@ export const collectJobSpecSchema = z
       .object({
         /** Rows committed per checkpoint. */
         batchRows: z.number().int().min(100).max(5_000_000).default(100_000),
+        /** A worker silent for this long is presumed dead and the batch resumes elsewhere. */
+        heartbeatSeconds: z.number().int().min(2).max(600).default(30),
       })
       .strict()
-      .default({ batchRows: 100_000 }),
+      .default({ batchRows: 100_000, heartbeatSeconds: 30 }),
   })
   .strict();
 

@@ -4,7 +4,7 @@ const DAY_MS = 86_400_000;
 // Excel's day zero; using 1899-12-30 rather than 1900-01-01 absorbs Excel's fictitious 1900-02-29.
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const EXCEL_SERIAL_MIN = 20_000; // 1954-10-03
-const EXCEL_SERIAL_MAX = 80_000; // 2119-01-10
+const EXCEL_SERIAL_MAX = 80_000; // 2119-01-11
 
 const CH_0 = 48;
 const CH_9 = 57;
@@ -115,7 +115,12 @@ export function parseFlexibleDate(raw: string): string | null {
 
 /** Strict ISO calendar date: exactly `yyyy-mm-dd`, naming a real day. */
 export function isIsoDate(value: string): boolean {
-  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  return value.length === 10 && startsWithIsoDate(value);
+}
+
+/** True when the first ten characters are a strict ISO calendar date (no allocation). */
+export function startsWithIsoDate(value: string): boolean {
+  if (value.length < 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
   const year = digitsAt(value, 0, 4);
   const month = digitsAt(value, 5, 2);
   const day = digitsAt(value, 8, 2);

@@ -1,0 +1,32 @@
+import type pg from 'pg';
+import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
+
+export interface StageCheckpoint {
+  position: SourcePosition | null;
+  rows: number;
+  bytes: number;
+  batches: number;
+  columns: ColumnInfo[];
+  profile: unknown;
+  stagingTable: string;
+  startedAttempt: number;
+}
+
+export interface CheckpointRow {
+  status: 'staging' | 'staged' | 'published';
+  state: StageCheckpoint & { publish?: unknown };
+}
+
+export async function readCheckpoint(client: pg.ClientBase, runId: string, step: string): Promise<CheckpointRow | undefined> {
+  const result = await client.query<CheckpointRow>('SELECT status, state FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, step]);
+  return result.rows[0];
+}
+
+/** Written inside the same transaction as the rows it describes, so the two can never disagree. */
+export async function writeCheckpoint(client: pg.ClientBase, runId: string, step: string, status: CheckpointRow['status'], state: StageCheckpoint): Promise<void> {
+  await client.query(
+    `INSERT INTO dataops.checkpoints (run_id, step, status, state, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (run_id, step) DO UPDATE SET status = EXCLUDED.status, state = EXCLUDED.state, updated_at = now()`,
+    [runId, step, status, JSON.stringify(state)],
+  );
+}

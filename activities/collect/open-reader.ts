@@ -1,0 +1,48 @@
+import pg from 'pg';
+import type { Config } from '../../schemas/config.ts';
+import type { CollectSource } from '../../schemas/sources.ts';
+import { resolveFilePath, resolvePostgresUrl } from '../../config/connections.ts';
+import { openCsvFile } from '../../connectors/csv/csv-file-reader.ts';
+import { openNdjsonFile } from '../../connectors/ndjson/ndjson-file-reader.ts';
+import { openPgReader } from '../../connectors/postgres/table-reader.ts';
+import type { RecordReader, SourcePosition } from '../../connectors/source-chunk.ts';
+import { describeUrl } from '../../config/redact.ts';
+
+export interface OpenedSource {
+  reader: RecordReader;
+  /** False when a retry cannot continue from a position and must start over (keyless queries). */
+  resumable: boolean;
+  close(): Promise<void>;
+}
+
+export async function openSourceReader(config: Config, source: CollectSource, start: SourcePosition | undefined): Promise<OpenedSource> {
+  if (source.type === 'file') {
+    const path = resolveFilePath(config, source.connection, source.path);
+    const reader =
+      source.format === 'ndjson'
+        ? await openNdjsonFile(path, start)
+        : await openCsvFile(path, { encoding: source.encoding, delimiter: source.delimiter, quote: source.quote, start });
+    return { reader, resumable: true, close: () => reader.close() };
+  }
+  const url = resolvePostgresUrl(config, source.connection);
+  const client = new pg.Client({ connectionString: url, application_name: 'dataops-collect-source' });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`cannot connect to source connection "${source.connection}" at ${describeUrl(url)}: ${(error as Error).message}`);
+  }
+  try {
+    const reader = await openPgReader(client, source, source.connection, start);
+    return {
+      reader,
+      resumable: Boolean(reader.key),
+      async close() {
+        await reader.close();
+        await client.end().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+import { Context } from '@temporalio/activity';
+import type { Progress } from '../../schemas/progress.ts';
+
+const SIGNAL_EVERY_MS = 2_000;
+
+/**
+ * Sends the workflow a small progress signal at most every two seconds, so `dataops run --wait` can
+ * show a live line through a workflow query without reading heartbeats or history.
+ */
+export class ProgressReporter {
+  private lastSent = 0;
+
+  constructor(private readonly step: string) {}
+
+  report(progress: Omit<Progress, 'phase' | 'step' | 'updatedAt' | 'attempt'>, force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastSent < SIGNAL_EVERY_MS) return;
+    this.lastSent = now;
+    const ctx = Context.current();
+    const payload: Progress = { ...progress, phase: 'collecting', step: this.step, attempt: ctx.info.attempt, updatedAt: new Date(now).toISOString() };
+    const execution = ctx.info.workflowExecution;
+    if (!execution) return;
+    ctx.client.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .signal('progress', payload)
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { CollectJobSpec } from '../../schemas/job-spec.ts';
+import type { PublishSummary } from '../../schemas/collect-run.ts';
+import { splitTableRef } from '../../schemas/identifiers.ts';
+import { TableProfiler, type ColumnProfile } from '../../governance/profile/column-profiler.ts';
+import { storageType } from '../../governance/storage-type.ts';
+import { guessSensitivity } from '../../governance/sensitivity.ts';
+import { collectIndicators, ratio } from '../../governance/collect-indicators.ts';
+import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { BadInputError } from '../../config/errors.ts';
+import { activityDb, activityLogger, classifyErrors } from '../context.ts';
+import type { CheckpointRow } from './checkpoint.ts';
+import { COLLECT_STEP } from './stage-collect.ts';
+
+export interface PublishCollectInput {
+  runId: string;
+  spec: CollectJobSpec;
+  durationMs: number;
+}
+
+export const RAW_SCHEMA = 'raw';
+
+function qualified(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+async function relationKind(trx: Knex.Transaction, schema: string, table: string): Promise<string | undefined> {
+  const result = await trx.raw<{ rows: { relkind: string }[] }>(
+    'SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?',
+    [schema, table],
+  );
+  return result.rows[0]?.relkind;
+}
+
+async function dropRelation(trx: Knex.Transaction, schema: string, table: string): Promise<void> {
+  const kind = await relationKind(trx, schema, table);
+  if (kind === 'v') await trx.raw(`DROP VIEW ${qualified(schema, table)}`);
+  else if (kind === 'r' || kind === 'p') await trx.raw(`DROP TABLE ${qualified(schema, table)}`);
+  else if (kind) throw new BadInputError(`target ${schema}.${table} exists and is neither a table nor a view; refusing to replace it`);
+}
+
+/** Casts text columns of file sources to the type every one of their values fits (one table rewrite). */
+async function applyInferredTypes(trx: Knex.Transaction, stagingQualified: string, profiles: ColumnProfile[]): Promise<Map<string, string>> {
+  const types = new Map(profiles.map((p) => [p.name, 'text']));
+  const changes = profiles.map((p) => ({ name: p.name, type: storageType(p) })).filter((c) => c.type !== 'text');
+  if (changes.length) {
+    const clauses = changes.map((c) => `ALTER COLUMN ${quoteIdent(c.name)} TYPE ${c.type} USING NULLIF(${quoteIdent(c.name)}, '')::${c.type}`);
+    await trx.raw(`ALTER TABLE ${stagingQualified} ${clauses.join(', ')}`);
+    for (const c of changes) types.set(c.name, c.type);
+  }
+  return types;
+}
+
+/**
+ * Publishes the staged table in one transaction: swap (or new version plus view), catalogue entry and
+ * version, column profiles, step metrics and quality indicators. Re-running it after a commit returns
+ * the recorded result, so nothing is ever counted or versioned twice.
+ */
+export async function publishCollect(input: PublishCollectInput): Promise<PublishSummary> {
+  return classifyErrors(async () => {
+    const { runId, spec } = input;
+    const log = activityLogger({ runId, step: COLLECT_STEP });
+    const db = activityDb();
+    const attempt = Context.current().info.attempt;
+    return db.transaction(async (trx) => {
+      const checkpoint = (await trx('dataops.checkpoints').where({ run_id: runId, step: COLLECT_STEP }).forUpdate().first()) as CheckpointRow | undefined;
+      if (!checkpoint) throw new Error(`no staged data for run ${runId}`);
+      if (checkpoint.status === 'published') return checkpoint.state.publish as PublishSummary;
+      if (checkpoint.status !== 'staged') throw new Error(`run ${runId} is not fully staged (status ${checkpoint.status})`);
+      const state = checkpoint.state;
+      const profiles = TableProfiler.fromState(state.profile as Parameters<typeof TableProfiler.fromState>[0]).results();
+      const [stagingSchema, stagingTable] = state.stagingTable.split('.') as [string, string];
+      const stagingQualified = qualified(stagingSchema, stagingTable);
+
+      const types = spec.source.type === 'file' && spec.target.typing === 'infer'
+        ? await applyInferredTypes(trx, stagingQualified, profiles)
+        : new Map(state.columns.map((c) => [c.name, c.pgType]));
+
+      const target = splitTableRef(spec.target.table, RAW_SCHEMA);
+      await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
+      const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
+      const version = (resource?.current_version ?? 0) + 1;
+      let physicalTable = target.table;
+      if (spec.target.mode === 'replace') {
+        await dropRelation(trx, target.schema, target.table);
+      } else {
+        physicalTable = `${target.table}_v${version}`.slice(0, 63);
+        await dropRelation(trx, target.schema, physicalTable);
+        if ((await relationKind(trx, target.schema, target.table)) === 'r') {
+          throw new BadInputError(`target ${spec.target.table} is a table from a replace-mode run; versioned mode needs the name for its view`);
+        }
+      }
+      await trx.raw(`ALTER TABLE ${stagingQualified} SET SCHEMA ${quoteIdent(target.schema)}`);
+      await trx.raw(`ALTER TABLE ${qualified(target.schema, stagingTable)} RENAME TO ${quoteIdent(physicalTable)}`);
+      if (spec.target.mode === 'version') {
+        await dropRelation(trx, target.schema, target.table);
+        await trx.raw(`CREATE VIEW ${qualified(target.schema, target.table)} AS SELECT * FROM ${qualified(target.schema, physicalTable)}`);
+      }
+
+      const semanticTypes = profiles.map((p) => p.semanticType);
+      const sensitivity = guessSensitivity(semanticTypes);
+      const tableRef = `${target.schema}.${physicalTable}`;
+      const resourceRow = {
+        dataset: spec.dataset, table_ref: `${target.schema}.${target.table}`, department: spec.department,
+        source_system: spec.sourceSystem ?? null, update_frequency: spec.updateFrequency, sensitivity: sensitivity.level,
+        sensitivity_reasons: JSON.stringify(sensitivity.reasons), description: spec.description ?? null,
+        current_version: version, row_count: state.rows, updated_at: trx.fn.now(),
+      };
+      const [{ id: resourceId }] = resource
+        ? await trx('dataops.catalogue_resources').where({ id: resource.id }).update(resourceRow).returning('id')
+        : await trx('dataops.catalogue_resources').insert(resourceRow).returning('id');
+      const schemaHash = createHash('sha256').update(JSON.stringify(profiles.map((p) => [p.name, types.get(p.name)]))).digest('hex').slice(0, 16);
+      await trx('dataops.catalogue_versions').insert({
+        resource_id: resourceId, version, run_id: runId, table_ref: tableRef, mode: spec.target.mode, row_count: state.rows, schema_hash: schemaHash,
+      });
+      await trx('dataops.catalogue_columns').insert(
+        profiles.map((p, ordinal) => ({
+          resource_id: resourceId, version, ordinal: ordinal + 1, name: p.name, data_type: types.get(p.name) ?? 'text',
+          semantic_type: p.semanticType, sensitivity: guessSensitivity([p.semanticType]).level, rows: p.rows, nulls: p.nulls,
+          null_rate: p.nullRate, distinct_estimate: p.distinctEstimate, min_value: p.min, max_value: p.max,
+          min_length: p.minLength, max_length: p.maxLength, semantic_checked: p.semanticChecked, semantic_valid: p.semanticValid,
+          top_patterns: JSON.stringify(p.topPatterns),
+        })),
+      );
+
+      const figures = collectIndicators(profiles);
+      await trx('dataops.step_metrics').insert({
+        run_id: runId, step: COLLECT_STEP, attempt, records_in: state.rows, records_out: state.rows, records_rejected: 0,
+        bytes: state.bytes, duration_ms: Math.max(0, Math.round(input.durationMs)),
+      });
+      await trx('dataops.quality_indicators').insert(
+        figures.map((f) => ({
+          run_id: runId, step: COLLECT_STEP, table_name: `${target.schema}.${target.table}`, column_name: f.column,
+          indicator: f.indicator, parent: f.parent, a: f.a, b: f.b, value: ratio(f.a, f.b),
+        })),
+      );
+      const accuracyFigure = figures.find((f) => f.indicator === 'accuracy' && f.column === '');
+      const completenessFigure = figures.find((f) => f.indicator === 'completeness' && f.column === '');
+      const summary: PublishSummary = {
+        table: tableRef, version, rows: state.rows, columns: profiles.length, sensitivity: sensitivity.level,
+        accuracy: accuracyFigure ? ratio(accuracyFigure.a, accuracyFigure.b) : null,
+        completeness: completenessFigure ? ratio(completenessFigure.a, completenessFigure.b) : null,
+      };
+      await trx('dataops.runs').where({ run_id: runId }).update({ records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy: summary.accuracy });
+      await trx('dataops.checkpoints').where({ run_id: runId, step: COLLECT_STEP })
+        .update({ status: 'published', state: JSON.stringify({ ...state, publish: summary }), updated_at: trx.fn.now() });
+      log.info(summary, 'published');
+      return summary;
+    });
+  });
+}

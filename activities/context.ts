@@ -1,0 +1,47 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { Context } from '@temporalio/activity';
+import { loadConfig } from '../config/load-config.ts';
+import { logger } from '../config/logger.ts';
+import { BadInputError } from '../config/errors.ts';
+import { redactSecrets } from '../config/redact.ts';
+import type { Config } from '../schemas/config.ts';
+import { centreDb } from '../db/knex.ts';
+
+let cachedConfig: Config | undefined;
+
+/** Configuration is read once per worker process, inside activities only: secrets never enter Temporal. */
+export function activityConfig(): Config {
+  cachedConfig ??= loadConfig();
+  return cachedConfig;
+}
+
+export function activityDb() {
+  return centreDb(activityConfig().databaseUrl);
+}
+
+export function activityLogger(fields: Record<string, unknown>): Logger {
+  let info: Record<string, unknown> = {};
+  try {
+    const ctx = Context.current().info;
+    info = { activity: ctx.activityType, attempt: ctx.attempt, workflowId: ctx.workflowExecution?.workflowId };
+  } catch {
+    // called outside an activity (tests, CLI): no Temporal context to add
+  }
+  return logger().child({ ...info, ...fields });
+}
+
+/**
+ * Runs an activity body, turning BadInputError into a non-retryable failure with a clear message and
+ * redacting secrets from every other error before Temporal records it.
+ */
+export async function classifyErrors<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof BadInputError) throw ApplicationFailure.nonRetryable(error.message, 'BadInput');
+    if (error instanceof ApplicationFailure) throw error;
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    throw ApplicationFailure.retryable(message, (error as Error)?.name ?? 'Error');
+  }
+}

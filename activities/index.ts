@@ -1,0 +1,3 @@
+export { startRun, finishRun, abandonStaging } from './runs/run-records.ts';
+export { stageCollect } from './collect/stage-collect.ts';
+export { publishCollect } from './collect/publish-collect.ts';

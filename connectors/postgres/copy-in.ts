@@ -1,0 +1,32 @@
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { once } from 'node:events';
+
+/** A `COPY ... FROM STDIN` that takes buffers with backpressure. */
+export class CopyIn {
+  private readonly stream: ReturnType<typeof copyFrom>;
+  private failure: Error | undefined;
+
+  constructor(client: pg.Client | pg.PoolClient, sql: string) {
+    this.stream = client.query(copyFrom(sql));
+    this.stream.on('error', (error: Error) => {
+      this.failure = error;
+    });
+  }
+
+  async write(payload: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(payload)) {
+      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').then(([e]) => Promise.reject(e))]);
+    }
+  }
+
+  /** Ends the COPY; resolves once the server has stored every row. */
+  async finish(): Promise<number> {
+    if (this.failure) throw this.failure;
+    const done = Promise.race([once(this.stream, 'finish'), once(this.stream, 'error').then(([e]) => Promise.reject(e))]);
+    this.stream.end();
+    await done;
+    return Number(this.stream.rowCount ?? 0);
+  }
+}

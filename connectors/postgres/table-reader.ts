@@ -1,0 +1,106 @@
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { BadInputError } from '../../config/errors.ts';
+import type { QuerySource, TableSource } from '../../schemas/sources.ts';
+import { splitTableRef } from '../../schemas/identifiers.ts';
+import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
+import { parseCopyText } from './copy-text.ts';
+import { quoteIdent, quoteTable } from './quote.ts';
+
+const FIRST_USER_OID = 16384;
+
+async function tableColumns(client: pg.Client, source: TableSource, connectionName: string): Promise<{ columns: ColumnInfo[]; primaryKey: string[] }> {
+  const { schema, table } = splitTableRef(source.table);
+  const exists = await client.query('SELECT to_regclass($1) AS oid', [`${quoteIdent(schema)}.${quoteIdent(table)}`]);
+  if (!exists.rows[0]?.oid) throw new BadInputError(`table ${source.table} does not exist on connection "${connectionName}"`);
+  const columns = await client.query<{ name: string; type: string; type_oid: number }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.atttypid::int AS type_oid
+       FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    [`${quoteIdent(schema)}.${quoteIdent(table)}`],
+  );
+  const pk = await client.query<{ name: string }>(
+    `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = $1::regclass AND i.indisprimary`,
+    [`${quoteIdent(schema)}.${quoteIdent(table)}`],
+  );
+  let infos = columns.rows.map((c) => ({ name: c.name, pgType: c.type_oid >= FIRST_USER_OID ? 'text' : c.type }));
+  if (source.columns) {
+    const byName = new Map(infos.map((c) => [c.name, c]));
+    const missing = source.columns.filter((c) => !byName.has(c));
+    if (missing.length) throw new BadInputError(`table ${source.table} has no column(s) ${missing.join(', ')}`);
+    infos = source.columns.map((c) => byName.get(c)!);
+  }
+  return { columns: infos, primaryKey: pk.rows.map((r) => r.name) };
+}
+
+async function queryColumns(client: pg.Client, source: QuerySource): Promise<ColumnInfo[]> {
+  let result: pg.QueryResult;
+  try {
+    result = await client.query(`SELECT * FROM (${source.sql}) AS q LIMIT 0`);
+  } catch (error) {
+    throw new BadInputError(`source query failed: ${(error as Error).message}`);
+  }
+  const oids = [...new Set(result.fields.map((f) => f.dataTypeID))];
+  const types = await client.query<{ oid: number; type: string }>('SELECT oid::int AS oid, format_type(oid, NULL) AS type FROM pg_type WHERE oid = ANY($1)', [oids]);
+  const typeOf = new Map(types.rows.map((t) => [t.oid, t.type]));
+  return result.fields.map((f) => ({ name: f.name, pgType: f.dataTypeID >= FIRST_USER_OID ? 'text' : (typeOf.get(f.dataTypeID) ?? 'text') }));
+}
+
+/**
+ * Streams a table or query with `COPY (SELECT ...) TO STDOUT`, ordered by its key so a retry can
+ * resume after the last committed key. Without a key, a retry starts over.
+ */
+export async function openPgReader(client: pg.Client, source: TableSource | QuerySource, connectionName: string, start?: SourcePosition): Promise<RecordReader & { key?: string }> {
+  let columns: ColumnInfo[];
+  let key = source.key;
+  let from: string;
+  if (source.type === 'table') {
+    const info = await tableColumns(client, source, connectionName);
+    columns = info.columns;
+    if (!key && info.primaryKey.length === 1) key = info.primaryKey[0];
+    from = quoteTable(source.table);
+  } else {
+    columns = await queryColumns(client, source);
+    from = `(${source.sql}) AS q`;
+  }
+  const keyIndex = key ? columns.findIndex((c) => c.name === key) : -1;
+  if (key && keyIndex === -1) throw new BadInputError(`key column "${key}" is not among the source columns (${columns.map((c) => c.name).join(', ')})`);
+  for (const column of columns) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(column.name)) throw new BadInputError(`source column "${column.name}" is not a safe lower-case identifier; alias it in a query source`);
+  }
+  const select = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const resumeAfter = key && start?.lastKey != null ? ` WHERE ${quoteIdent(key)} > ${client.escapeLiteral(start.lastKey)}` : '';
+  const order = key ? ` ORDER BY ${quoteIdent(key)}` : '';
+  const sql = `COPY (SELECT ${select} FROM ${from}${resumeAfter}${order}) TO STDOUT`;
+  let stream: ReturnType<typeof copyTo> | undefined;
+
+  async function* chunks(): AsyncGenerator<SourceChunk> {
+    stream = client.query(copyTo(sql));
+    let carry: Buffer = Buffer.alloc(0);
+    let lastKey = start?.lastKey ?? null;
+    const decoder = new TextDecoder('utf-8');
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      if (end === 0) {
+        carry = bytes;
+        continue;
+      }
+      const payload = bytes.subarray(0, end);
+      carry = bytes.subarray(end);
+      const rows = parseCopyText(decoder.decode(payload));
+      if (keyIndex >= 0 && rows.length) lastKey = rows[rows.length - 1]![keyIndex] ?? lastKey;
+      yield { rows, payload, bytes: end, end: { lastKey } };
+    }
+  }
+
+  return {
+    columns,
+    key,
+    copyOptions: 'FORMAT text',
+    chunks,
+    async close() {
+      stream?.destroy();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Field } from './csv/parse-records.ts';
+
+/** Where a source stands after a chunk: enough to resume right after it. */
+export interface SourcePosition {
+  /** Byte offset in the original file (files) */
+  byteOffset?: number;
+  /** Next physical line number (files) */
+  line?: number;
+  /** Text form of the last key read (tables and queries) */
+  lastKey?: string | null;
+}
+
+/** A run of complete records: parsed fields for the rules and profiler, bytes for COPY. */
+export interface SourceChunk {
+  rows: Field[][];
+  /** The same records, ready for `COPY ... FROM STDIN` in the reader's `copyFormat`. */
+  payload: Buffer;
+  bytes: number;
+  end: SourcePosition;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** PostgreSQL type for the staging table (`text` for files). */
+  pgType: string;
+}
+
+export interface RecordReader {
+  columns: ColumnInfo[];
+  /** The COPY options that read `payload` (e.g. `FORMAT csv, DELIMITER ','`). */
+  copyOptions: string;
+  totalBytes?: number;
+  chunks(): AsyncGenerator<SourceChunk>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import * as activities from '../activities/index.ts';
+import type { Config } from '../schemas/config.ts';
+import { PROJECT_ROOT } from '../temporal/cli-locator.ts';
+import { logger } from '../config/logger.ts';
+
+export const WORKFLOWS_PATH = resolve(PROJECT_ROOT, 'workflows', 'index.ts');
+
+export interface CreateWorkerOptions {
+  config: Config;
+  /** A prebuilt bundle (tests build one once) instead of bundling workflows/ at start-up. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  maxConcurrentActivities?: number;
+  identity?: string;
+}
+
+export async function connectWorker(config: Config): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: config.temporal.address,
+    tls: config.temporal.tls || Boolean(config.temporal.apiKey),
+    apiKey: config.temporal.apiKey,
+  });
+}
+
+/** A worker on the `dataops` task queue running every workflow and activity. */
+export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { config } = options;
+  const connection = await connectWorker(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities,
+    ...(options.identity ? { identity: options.identity } : {}),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 4,
+  });
+  logger().info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker ready');
+  return { worker, connection };
+}
