@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadConfig } from '../../config/load-config.ts';
+import { migrateLatest } from '../../db/migrate.ts';
+import { closeAllDbs } from '../../db/knex.ts';
+import { connectClient } from '../../temporal/client.ts';
+import { ensureSearchAttributes } from '../../temporal/ensure-search-attributes.ts';
+import { runWorker } from '../../workers/main.ts';
+import { jobSpecSchema } from '../../schemas/job-spec.ts';
+import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
+import { loadJobSpec } from '../load-spec.ts';
+import { staticSummary, workflowIdFor } from '../../client/start-job.ts';
+
+export async function migrateCommand(): Promise<number> {
+  try {
+    const { applied, createdDatabase } = await migrateLatest(loadConfig().databaseUrl);
+    if (createdDatabase) console.log('created the database');
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
+    return 0;
+  } finally {
+    await closeAllDbs();
+  }
+}
+
+export async function workerCommand(options: { concurrency: number; identity?: string }): Promise<number> {
+  await runWorker({ maxConcurrentActivities: options.concurrency, identity: options.identity });
+  return 0;
+}
+
+/** For real clusters: registers the search attributes the Web UI filters on. */
+export async function setupTemporalCommand(): Promise<number> {
+  const config = loadConfig();
+  const client = await connectClient(config);
+  try {
+    const added = await ensureSearchAttributes(client.connection, config.temporal.namespace);
+    console.log(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+export function validateCommand(paths: string[]): number {
+  for (const path of paths) {
+    const spec = loadJobSpec(path);
+    console.log(`${path}: ok (${workflowIdFor(spec).replace(/:\d{8}T\d{6}$/, ':<time>')}: ${staticSummary(spec)})`);
+  }
+  return 0;
+}
+
+export const JOB_SPEC_JSON_SCHEMA_PATH = join(PROJECT_ROOT, 'schemas', 'job-spec.schema.json');
+
+export function jobSpecJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(jobSpecSchema, { io: 'input' }), null, 2)}\n`;
+}
+
+export function schemaCommand(options: { stdout?: boolean }): number {
+  if (options.stdout) process.stdout.write(jobSpecJsonSchema());
+  else {
+    writeFileSync(JOB_SPEC_JSON_SCHEMA_PATH, jobSpecJsonSchema());
+    console.log(`wrote ${JOB_SPEC_JSON_SCHEMA_PATH}`);
+  }
+  return 0;
+}

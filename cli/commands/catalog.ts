@@ -1,0 +1,81 @@
+import { loadConfig } from '../../config/load-config.ts';
+import { centreDb, closeAllDbs } from '../../db/knex.ts';
+import { formatCount, formatPercent, formatTable } from '../format-table.ts';
+
+export async function catalogListCommand(options: { department?: string; json?: boolean }): Promise<number> {
+  const db = centreDb(loadConfig().databaseUrl);
+  try {
+    const query = db('dataops.catalogue_resources').orderBy('dataset');
+    if (options.department) query.where('department', options.department);
+    const rows = await query;
+    if (options.json) {
+      console.log(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    if (!rows.length) {
+      console.log('the catalogue is empty: run a collect job first (dataops run samples/jobs/collect-residents.yaml --wait)');
+      return 0;
+    }
+    console.log(
+      formatTable(
+        ['dataset', 'table', 'department', 'source system', 'frequency', 'sensitivity', 'version', 'rows', 'updated'],
+        rows.map((r) => [r.dataset, r.table_ref, r.department, r.source_system, r.update_frequency, r.sensitivity, r.current_version, formatCount(Number(r.row_count)), new Date(r.updated_at).toISOString().slice(0, 19).replace('T', ' ')]),
+      ),
+    );
+    return 0;
+  } finally {
+    await closeAllDbs();
+  }
+}
+
+export async function catalogShowCommand(dataset: string, options: { version?: number; json?: boolean }): Promise<number> {
+  const db = centreDb(loadConfig().databaseUrl);
+  try {
+    const resource = await db('dataops.catalogue_resources').where({ dataset }).first();
+    if (!resource) {
+      console.error(`no dataset "${dataset}" in the catalogue (see: dataops catalog list)`);
+      return 1;
+    }
+    const version = options.version ?? resource.current_version;
+    const versionRow = await db('dataops.catalogue_versions').where({ resource_id: resource.id, version }).first();
+    if (!versionRow) {
+      console.error(`dataset "${dataset}" has no version ${version} (current: ${resource.current_version})`);
+      return 1;
+    }
+    const columns = await db('dataops.catalogue_columns').where({ resource_id: resource.id, version }).orderBy('ordinal');
+    const versions = await db('dataops.catalogue_versions').where({ resource_id: resource.id }).orderBy('version', 'desc').limit(10);
+    if (options.json) {
+      console.log(JSON.stringify({ resource, version: versionRow, columns, versions }, null, 2));
+      return 0;
+    }
+    console.log(`${resource.dataset}  (${resource.table_ref}, version ${version} of ${resource.current_version})`);
+    console.log(`  department ${resource.department} · source system ${resource.source_system ?? '-'} · updated ${resource.update_frequency}`);
+    console.log(`  sensitivity ${resource.sensitivity}: ${(resource.sensitivity_reasons as string[]).join('; ') || 'no sensitive column types found'}`);
+    console.log(`  rows ${formatCount(Number(versionRow.row_count))} · run ${versionRow.run_id} · published ${new Date(versionRow.published_at).toISOString()}`);
+    if (resource.description) console.log(`  ${resource.description}`);
+    console.log('');
+    console.log(
+      formatTable(
+        ['#', 'column', 'type', 'semantic', 'level', 'nulls', 'distinct≈', 'valid', 'min', 'max', 'len', 'top pattern'],
+        columns.map((c) => {
+          const top = (c.top_patterns as { pattern: string; share: number }[])[0];
+          const checked = Number(c.semantic_checked ?? 0);
+          return [
+            c.ordinal, c.name, c.data_type, c.semantic_type, c.sensitivity, formatPercent(c.null_rate), formatCount(Number(c.distinct_estimate)),
+            checked ? formatPercent(Number(c.semantic_valid) / checked) : '', truncate(c.min_value), truncate(c.max_value),
+            c.min_length === null ? '' : `${c.min_length}-${c.max_length}`, top ? `${truncate(top.pattern)} ${formatPercent(top.share)}` : '',
+          ];
+        }),
+      ),
+    );
+    console.log(`\nversions: ${versions.map((v) => `v${v.version} ${formatCount(Number(v.row_count))} rows`).join(', ')}`);
+    return 0;
+  } finally {
+    await closeAllDbs();
+  }
+}
+
+function truncate(value: string | null, max = 24): string {
+  if (value === null) return '';
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}

@@ -1,0 +1,58 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { loadConfig } from '../../config/load-config.ts';
+import { loadJobSpec } from '../load-spec.ts';
+import { connectClient } from '../../temporal/client.ts';
+import { startJob } from '../../client/start-job.ts';
+import { watchJob } from '../../client/watch-job.ts';
+import type { CollectResult } from '../../schemas/collect-run.ts';
+import { ProgressPrinter } from '../progress-line.ts';
+import { formatCount, formatPercent, formatTable } from '../format-table.ts';
+
+export interface RunOptions {
+  wait?: boolean;
+  id?: string;
+  json?: boolean;
+}
+
+export function uiLink(address: string, namespace: string, workflowId: string): string | undefined {
+  const uiBase = process.env.DATAOPS_UI_URL ?? (address.startsWith('127.0.0.1:7233') || address.startsWith('localhost:7233') ? 'http://127.0.0.1:8233' : undefined);
+  return uiBase ? `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}` : undefined;
+}
+
+export function summaryTable(result: CollectResult): string {
+  const { stage, publish } = result;
+  return formatTable(
+    ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'],
+    [[result.runId, publish.table, publish.version, formatCount(publish.rows), publish.columns, publish.sensitivity, formatPercent(publish.completeness), formatPercent(publish.accuracy), stage.attempt]],
+  );
+}
+
+export async function runCommand(specPath: string, options: RunOptions): Promise<number> {
+  const spec = loadJobSpec(specPath);
+  const config = loadConfig();
+  const client = await connectClient(config);
+  try {
+    const { handle, workflowId } = await startJob(client, config, spec, options.id);
+    const link = uiLink(config.temporal.address, config.temporal.namespace, workflowId);
+    console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
+    if (!options.wait) return 0;
+    const printer = new ProgressPrinter();
+    try {
+      const result = await watchJob<CollectResult>(handle, (p) => printer.update(p));
+      printer.end();
+      console.log(options.json ? JSON.stringify(result, null, 2) : summaryTable(result));
+      return 0;
+    } catch (error) {
+      printer.end();
+      if (error instanceof WorkflowFailedError) {
+        let cause: Error | undefined = error.cause;
+        while (cause?.cause instanceof Error) cause = cause.cause;
+        console.error(`${workflowId} failed: ${cause?.message ?? error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+  } finally {
+    await client.connection.close();
+  }
+}

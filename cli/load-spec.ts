@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { jobSpecSchema, type JobSpec } from '../schemas/job-spec.ts';
+import { formatZodError } from '../schemas/format-error.ts';
+
+export class SpecError extends Error {
+  override readonly name = 'SpecError';
+}
+
+/**
+ * Reads and validates a YAML job spec. Errors name the file and the path inside it; file paths
+ * without a connection are made absolute relative to the spec, so workers anywhere can find them.
+ */
+export function loadJobSpec(path: string): JobSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SpecError(`cannot read job spec ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length) {
+    throw new SpecError(`${path} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join('\n')}`);
+  }
+  const parsed = jobSpecSchema.safeParse(document.toJS());
+  if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
+  const spec = parsed.data;
+  if (spec.source.type === 'file' && !spec.source.connection && !isAbsolute(spec.source.path)) {
+    spec.source.path = resolve(dirname(resolve(path)), spec.source.path);
+  }
+  return spec;
+}
