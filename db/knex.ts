@@ -1,9 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
-import { PROJECT_ROOT } from '../temporal/cli-locator.ts';
-import { join } from 'node:path';
+import { migrationSource } from '../migrations/index.ts';
 
 export const METRICS_SCHEMA = 'dataops';
-export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
 
 const instances = new Map<string, Knex>();
 
@@ -15,7 +13,7 @@ export function centreDb(databaseUrl: string): Knex {
       client: 'pg',
       connection: databaseUrl,
       pool: { min: 0, max: 5 },
-      migrations: { directory: MIGRATIONS_DIR, schemaName: METRICS_SCHEMA, tableName: 'knex_migrations', loadExtensions: ['.ts'] },
+      migrations: { migrationSource, schemaName: METRICS_SCHEMA, tableName: 'knex_migrations' },
     });
     instances.set(databaseUrl, db);
   }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/load-config.ts';
 import { migrateLatest } from '../../db/migrate.ts';
 import { closeAllDbs } from '../../db/knex.ts';
@@ -33,7 +34,7 @@ export async function setupTemporalCommand(): Promise<number> {
   const config = loadConfig();
   const client = await connectClient(config);
   try {
-    const added = await ensureSearchAttributes(client.connection, config.temporal.namespace);
+    const added = await ensureSearchAttributes(client.connection as Connection, config.temporal.namespace);
     console.log(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
     return 0;
   } finally {

@@ -117,7 +117,7 @@ export async function devDetached(options: DevOptions, quiet = false): Promise<n
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const state = readDevState();
-    if (state?.pid === child.pid) {
+    if (state && state.pid === child.pid) {
       if (!quiet) console.log(`${banner(state, options.worker)}\nrunning in the background (pid ${state.pid}, log ${log}); stop with: dataops dev stop`);
       return 0;
     }

@@ -70,7 +70,7 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
     let byteOffset = start.byteOffset ?? 0;
     let line = start.line ?? 2;
     let carry: Buffer = Buffer.alloc(0);
-    stream = createReadStream(path, { start: byteOffset, highWaterMark: options.chunkBytes ?? 1 << 20 });
+    stream = createReadStream(path, { start: byteOffset, highWaterMark: options.chunkBytes ?? 256 * 1024 });
     for await (const piece of stream as AsyncIterable<Buffer>) {
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
       const end = lastRecordEnd(bytes, quoteByte);

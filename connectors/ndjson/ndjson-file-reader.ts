@@ -53,7 +53,7 @@ export async function openNdjsonFile(path: string, start?: SourcePosition): Prom
     let line = start?.line ?? 1;
     let carry: Buffer = Buffer.alloc(0);
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    stream = createReadStream(path, { start: byteOffset, highWaterMark: 1 << 20 });
+    stream = createReadStream(path, { start: byteOffset, highWaterMark: 256 * 1024 });
     const parseLines = (bytes: Buffer): SourceChunk => {
       let text: string;
       try {

@@ -65,12 +65,52 @@ function isAllDigits(s: string): boolean {
   return true;
 }
 
-function excelSerialToIso(serial: number): string {
-  return new Date(EXCEL_EPOCH_MS + serial * DAY_MS).toISOString().slice(0, 10);
+function excelSerialKey(serial: number): number {
+  const d = new Date(EXCEL_EPOCH_MS + serial * DAY_MS);
+  return d.getUTCFullYear() * 10_000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
 }
 
-function checked(year: number, month: number, day: number): string | null {
-  return isRealDate(year, month, day) ? formatIsoDate(year, month, day) : null;
+function key(year: number, month: number, day: number): number {
+  return isRealDate(year, month, day) ? year * 10_000 + month * 100 + day : -1;
+}
+
+/**
+ * The date `parseFlexibleDate` would return, as the number yyyymmdd, or -1. Allocation-free (bar
+ * surrounding whitespace) so it can validate every value of a large column.
+ */
+export function flexibleDateKey(raw: string): number {
+  const s = raw.trim();
+  const len = s.length;
+  if (len < 5) return -1;
+
+  if (isAllDigits(s)) {
+    if (len === 8) return key(digitsAt(s, 0, 4), digitsAt(s, 4, 2), digitsAt(s, 6, 2));
+    if (len === 5) {
+      const serial = digitsAt(s, 0, 5);
+      return serial >= EXCEL_SERIAL_MIN && serial <= EXCEL_SERIAL_MAX ? excelSerialKey(serial) : -1;
+    }
+    return -1;
+  }
+
+  const year = digitsAt(s, 0, 4);
+  if (year < 0) return -1;
+  const sep = s.charCodeAt(4);
+  const chinese = sep === YEAR_CHAR;
+  if (!chinese && sep !== 45 /* - */ && sep !== 47 /* / */ && sep !== 46 /* . */) return -1;
+
+  const monthLen = digitRun(s, 5);
+  if (monthLen < 1 || monthLen > 2) return -1;
+  const month = digitsAt(s, 5, monthLen);
+  let pos = 5 + monthLen;
+  if (s.charCodeAt(pos) !== (chinese ? MONTH_CHAR : sep)) return -1;
+  pos++;
+  const dayLen = digitRun(s, pos);
+  if (dayLen < 1 || dayLen > 2) return -1;
+  const day = digitsAt(s, pos, dayLen);
+  pos += dayLen;
+  if (chinese && pos < len && s.charCodeAt(pos) === DAY_CHAR) pos++;
+  if (pos !== len) return -1;
+  return key(year, month, day);
 }
 
 /**
@@ -79,38 +119,9 @@ function checked(year: number, month: number, day: number): string | null {
  * when the text is not one of those forms or names no real day. Surrounding whitespace is ignored.
  */
 export function parseFlexibleDate(raw: string): string | null {
-  const s = raw.trim();
-  const len = s.length;
-  if (len < 5) return null;
-
-  if (isAllDigits(s)) {
-    if (len === 8) return checked(digitsAt(s, 0, 4), digitsAt(s, 4, 2), digitsAt(s, 6, 2));
-    if (len === 5) {
-      const serial = digitsAt(s, 0, 5);
-      return serial >= EXCEL_SERIAL_MIN && serial <= EXCEL_SERIAL_MAX ? excelSerialToIso(serial) : null;
-    }
-    return null;
-  }
-
-  const year = digitsAt(s, 0, 4);
-  if (year < 0) return null;
-  const sep = s.charCodeAt(4);
-  const chinese = sep === YEAR_CHAR;
-  if (!chinese && sep !== 45 /* - */ && sep !== 47 /* / */ && sep !== 46 /* . */) return null;
-
-  const monthLen = digitRun(s, 5);
-  if (monthLen < 1 || monthLen > 2) return null;
-  const month = digitsAt(s, 5, monthLen);
-  let pos = 5 + monthLen;
-  if (s.charCodeAt(pos) !== (chinese ? MONTH_CHAR : sep)) return null;
-  pos++;
-  const dayLen = digitRun(s, pos);
-  if (dayLen < 1 || dayLen > 2) return null;
-  const day = digitsAt(s, pos, dayLen);
-  pos += dayLen;
-  if (chinese && pos < len && s.charCodeAt(pos) === DAY_CHAR) pos++;
-  if (pos !== len) return null;
-  return checked(year, month, day);
+  const k = flexibleDateKey(raw);
+  if (k < 0) return null;
+  return formatIsoDate(Math.floor(k / 10_000), Math.floor(k / 100) % 100, k % 100);
 }
 
 /** Strict ISO calendar date: exactly `yyyy-mm-dd`, naming a real day. */

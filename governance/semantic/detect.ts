@@ -4,7 +4,7 @@ import { isValidCitizenId } from './citizen-id.ts';
 import { cjkLength } from './cjk.ts';
 import { isCoordinatePair } from './coordinates.ts';
 import { isValidCreditCode } from './credit-code.ts';
-import { parseFlexibleDate } from './dates.ts';
+import { flexibleDateKey } from './dates.ts';
 import { isValidMobile, normaliseMobile } from './mobile.ts';
 
 export type SemanticType =
@@ -73,7 +73,7 @@ function dateShape(v: string): boolean {
   // Five-digit integers are accepted as Excel serials by the validator, but a column of them is far
   // more often counts or codes, so they never make a column a date column.
   if (v.length === 5 && digitsOnly(v, 0, 5)) return false;
-  return parseFlexibleDate(v) !== null;
+  return flexibleDateKey(v) >= 0;
 }
 
 function coordinateShape(v: string): boolean {
@@ -85,21 +85,70 @@ function chineseNameShape(v: string): boolean {
   return n >= 2 && n <= 4;
 }
 
-const ADDRESS_MARKERS = /[区路街镇号弄]/;
+function isAddressMarker(c: number): boolean {
+  // 区 路 街 镇 号 弄
+  return c === 0x533a || c === 0x8def || c === 0x8857 || c === 0x9547 || c === 0x53f7 || c === 0x5f04;
+}
+
+function hasAddressMarker(v: string): boolean {
+  for (let i = 0; i < v.length; i++) if (isAddressMarker(v.charCodeAt(i))) return true;
+  return false;
+}
+
 function addressShape(v: string): boolean {
-  return v.length > 6 && ADDRESS_MARKERS.test(v);
+  return v.length > 6 && hasAddressMarker(v);
 }
 
 // ---- validators (exact value, no trimming) ----
 
-const EMAIL_LOCAL = /^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*$/;
-const EMAIL_DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
+}
 
+/**
+ * A practical subset of RFC 5321 addresses: local part of letters, digits and `_%+-` in dot-separated
+ * runs (at most 64 chars); domain of at least two LDH labels (1-63 chars, no leading or trailing
+ * hyphen) ending in an alphabetic top-level label; at most 254 chars overall.
+ */
 export function isValidEmail(value: string): boolean {
-  if (value.length > 254) return false;
-  const at = value.indexOf('@');
-  if (at <= 0 || at > 64 || at !== value.lastIndexOf('@')) return false;
-  return EMAIL_LOCAL.test(value.slice(0, at)) && EMAIL_DOMAIN.test(value.slice(at + 1));
+  const len = value.length;
+  if (len > 254) return false;
+  let i = 0;
+  let run = 0;
+  for (; i < len; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 64 /* @ */) break;
+    if (c === 46 /* . */) {
+      if (run === 0) return false;
+      run = 0;
+    } else if (isAsciiAlnum(c) || c === 95 || c === 37 || c === 43 || c === 45) {
+      run++;
+    } else {
+      return false;
+    }
+  }
+  if (i === len || run === 0 || i > 64) return false;
+  let labels = 0;
+  let labelLen = 0;
+  let alphaLabel = true;
+  let prev = 0;
+  for (i++; i < len; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (labelLen === 0 || prev === 45) return false;
+      labels++;
+      labelLen = 0;
+      alphaLabel = true;
+    } else if (isAsciiAlnum(c) || c === 45) {
+      if (labelLen === 0 && c === 45) return false;
+      if (++labelLen > 63) return false;
+      if (c < 65) alphaLabel = false; // digit or hyphen
+    } else {
+      return false;
+    }
+    prev = c;
+  }
+  return labels >= 1 && labelLen >= 2 && alphaLabel;
 }
 
 /** 2-4 ideographs, or ideograph segments joined by a middle dot (transliterated and minority names). */
@@ -118,14 +167,21 @@ export function isChineseName(value: string): boolean {
   return total <= 20;
 }
 
+/** Longer than 6 chars (at most 200), contains 区/路/街/镇/号/弄, no control characters. */
 export function isAddress(value: string): boolean {
-  if (value.length <= 6 || value.length > 200 || !ADDRESS_MARKERS.test(value)) return false;
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 32) return false;
-  return true;
+  const len = value.length;
+  if (len <= 6 || len > 200) return false;
+  let marker = false;
+  for (let i = 0; i < len; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 32) return false;
+    if (!marker && isAddressMarker(c)) marker = true;
+  }
+  return marker;
 }
 
 function isDate(value: string): boolean {
-  return parseFlexibleDate(value) !== null;
+  return flexibleDateKey(value) >= 0;
 }
 
 interface Entry {

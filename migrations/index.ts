@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+import * as metricsSchema from './20261126000000_metrics_schema.ts';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Every migration in order. Listed statically so they load the same under tsx, vitest and bundlers. */
+const MIGRATIONS: [string, Migration][] = [['20261126000000_metrics_schema.ts', metricsSchema]];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown migration ${name}`);
+    return found[1];
+  },
+};
