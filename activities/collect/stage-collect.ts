@@ -56,6 +56,7 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
         return { rows: s.rows, bytes: s.bytes, batches: s.batches, attempt, resumedFromRow: s.rows, stagingTable: staging };
       }
       const source = await openSourceReader(config, spec.source, existing?.state.position ?? undefined);
+      let copy: CopyIn | undefined;
       try {
         const { reader } = source;
         let checkpoint: StageCheckpoint;
@@ -85,7 +86,6 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
         let batchRows = 0;
         let batchBytes = 0;
         let position: SourcePosition | null = checkpoint.position;
-        let copy: CopyIn | undefined;
 
         const commitBatch = async () => {
           if (copy) await copy.finish();
@@ -125,6 +125,7 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
         log.info({ rows: checkpoint.rows, batches: checkpoint.batches, resumedFromRow }, 'staged');
         return { rows: checkpoint.rows, bytes: checkpoint.bytes, batches: checkpoint.batches, attempt, resumedFromRow, stagingTable: staging };
       } catch (error) {
+        copy?.abort('collection failed');
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {

@@ -21,6 +21,11 @@ export class CopyIn {
     }
   }
 
+  /** Abandons the COPY (the server receives CopyFail and the rows are discarded with the transaction). */
+  abort(reason: string): void {
+    if (!this.stream.destroyed) this.stream.destroy(new Error(reason));
+  }
+
   /** Ends the COPY; resolves once the server has stored every row. */
   async finish(): Promise<number> {
     if (this.failure) throw this.failure;

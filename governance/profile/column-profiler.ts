@@ -23,6 +23,7 @@ export interface ColumnProfile {
   /** In UTF-16 code units, so never below PostgreSQL's char_length. */
   minLength: number | null;
   maxLength: number | null;
+  /** Type inference's verdict, except that identifier semantic types (IDs, mobiles) are always text. */
   inferredType: PgType;
   semanticType: SemanticType | null;
   /** Non-null values tested with the semantic type's validator (all of them once a type is found). */
@@ -54,6 +55,9 @@ export interface ColumnProfileState {
 }
 
 const NUMERIC_TYPES: ReadonlySet<PgType> = new Set(['integer', 'bigint', 'numeric']);
+// Identifiers stay text even when every value is a plain integer (11-digit mobiles, 15-digit legacy
+// IDs): arithmetic on them is meaningless and a numeric column would lose any later leading zero.
+const IDENTIFIER_TYPES: ReadonlySet<SemanticType> = new Set(['citizen_id', 'credit_code', 'mobile']);
 
 export class ColumnProfiler {
   readonly name: string;
@@ -142,7 +146,8 @@ export class ColumnProfiler {
     const semantic = this.sample !== null
       ? decide(this.sample)
       : { type: this.semanticType, checked: this.semanticChecked, valid: this.semanticValid };
-    const inferredType = this.types.result();
+    const inferredType: PgType =
+      semantic.type !== null && IDENTIFIER_TYPES.has(semantic.type) ? 'text' : this.types.result();
     const any = this.nonNull > 0;
     const numeric = any && NUMERIC_TYPES.has(inferredType);
     return {

@@ -24,6 +24,9 @@ const TEMPORAL = DATE | TS | TSTZ;
 
 // Beyond this a value is more likely an identifier than a quantity, and doubles stop being exact.
 const MAX_SIGNIFICANT_DIGITS = 15;
+// Built by repeated multiplication: every step is exact up to 10^22.
+const POW10: number[] = [1];
+for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1]! * 10);
 const INT4_MIN = -2147483648;
 const INT4_MAX = 2147483647;
 
@@ -160,14 +163,20 @@ export class TypeInference {
     }
     if (v.charCodeAt(i) !== CH_DOT) return 0;
     const fracStart = ++i;
+    let mantissa = intValue;
     while (i < len) {
       const c = v.charCodeAt(i);
       if (c < CH_0 || c > CH_9) return 0;
       if (significant > 0 || c !== CH_0) significant++;
+      mantissa = mantissa * 10 + (c - CH_0);
       i++;
     }
-    if (i === fracStart || significant > MAX_SIGNIFICANT_DIGITS) return 0;
-    this.lastNumber = Number(v);
+    const fracDigits = i - fracStart;
+    if (fracDigits === 0 || significant > MAX_SIGNIFICANT_DIGITS) return 0;
+    // At most 15 significant digits keep the mantissa exact, and so is 10^k up to k = 22, so the
+    // quotient is the correctly rounded value, the same double Number(v) gives, without parsing twice.
+    const x = fracDigits <= 22 ? mantissa / POW10[fracDigits]! : Number(v.slice(negative ? 1 : 0));
+    this.lastNumber = negative ? -x : x;
     return NUMERIC;
   }
 

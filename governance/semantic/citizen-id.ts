@@ -1,11 +1,10 @@
 // GB 11643 citizen identity numbers: 6-digit area code, 8-digit birth date, 3-digit sequence, check char.
-import { formatIsoDate, isRealDate } from './dates.ts';
+import { formatIsoDate, isRealYmd } from './dates.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';
 const CH_0 = 48;
 const CH_9 = 57;
-const CH_X = 88;
 
 // First two digits of real province-level area codes (all fall within 11..82), as a lookup table.
 const PROVINCE = new Uint8Array(100);
@@ -51,21 +50,23 @@ function todayNumber(today: Date): number {
  * a real birth date between 1900-01-01 and `today` (default: now), and a correct check char.
  */
 export function isValidCitizenId(value: string, today?: Date): boolean {
-  if (value.length !== 18 || !allDigits(value, 0, 17)) return false;
-  const last = value.charCodeAt(17);
-  if (last !== CH_X && (last < CH_0 || last > CH_9)) return false;
+  if (value.length !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const d = value.charCodeAt(i) - CH_0;
+    if (d < 0 || d > 9) return false;
+    sum += d * WEIGHTS[i]!;
+  }
+  if (CHECK_CHARS.charCodeAt(sum % 11) !== value.charCodeAt(17)) return false;
   if (PROVINCE[num(value, 0, 2)] !== 1) return false;
   const year = num(value, 6, 10);
   const month = num(value, 10, 12);
   const day = num(value, 12, 14);
-  if (year < 1900 || !isRealDate(year, month, day)) return false;
+  if (year < 1900 || !isRealYmd(year, month, day)) return false;
   const birth = year * 10_000 + month * 100 + day;
-  if (today !== undefined ? birth > todayNumber(today) : year >= LOAD_YEAR && birth > todayNumber(new Date())) {
-    return false;
-  }
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (value.charCodeAt(i) - CH_0) * WEIGHTS[i]!;
-  return CHECK_CHARS.charCodeAt(sum % 11) === last;
+  return today !== undefined
+    ? birth <= todayNumber(today)
+    : year < LOAD_YEAR || birth <= todayNumber(new Date());
 }
 
 /**
@@ -74,7 +75,7 @@ export function isValidCitizenId(value: string, today?: Date): boolean {
  */
 export function upgradeLegacyCitizenId(id15: string): string | null {
   if (id15.length !== 15 || !allDigits(id15, 0, 15)) return null;
-  if (!isRealDate(1900 + num(id15, 6, 8), num(id15, 8, 10), num(id15, 10, 12))) return null;
+  if (!isRealYmd(1900 + num(id15, 6, 8), num(id15, 8, 10), num(id15, 10, 12))) return null;
   const first17 = `${id15.slice(0, 6)}19${id15.slice(6)}`;
   return first17 + citizenIdCheckChar(first17);
 }
@@ -94,7 +95,7 @@ export function birthDateFromCitizenId(id: string): string | null {
   }
   const month = num(id, at, at + 2);
   const day = num(id, at + 2, at + 4);
-  return isRealDate(year, month, day) ? formatIsoDate(year, month, day) : null;
+  return isRealYmd(year, month, day) ? formatIsoDate(year, month, day) : null;
 }
 
 /** Gender from the sequence number's last digit (odd = male); works on 18- and 15-character IDs. */

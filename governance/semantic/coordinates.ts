@@ -5,29 +5,49 @@ const EE = 0.00669342162296594323; // Krasovsky 1940 first eccentricity squared
 const PI = Math.PI;
 const METRES_PER_DEGREE = 111_320;
 
-/** Matches "lng,lat" (optional spaces around the comma) with lng in 73..136 and lat in 3..54. */
+/** Matches "lng,lat" (optional spaces around either number) with lng in 73..136 and lat in 3..54. */
 export function isCoordinatePair(value: string): boolean {
   const comma = value.indexOf(',');
-  if (comma < 0 || value.indexOf(',', comma + 1) >= 0) return false;
-  const lngText = value.slice(0, comma).trim();
-  const latText = value.slice(comma + 1).trim();
-  if (!isDecimal(lngText) || !isDecimal(latText)) return false;
-  const lng = Number(lngText);
-  const lat = Number(latText);
-  return lng >= 73 && lng <= 136 && lat >= 3 && lat <= 54;
+  if (comma < 0) return false;
+  const lng = decimalBetween(value, 0, comma);
+  if (!(lng >= 73 && lng <= 136)) return false;
+  const lat = decimalBetween(value, comma + 1, value.length);
+  return lat >= 3 && lat <= 54;
 }
 
-/** Optional minus, digits, optional fraction. No exponent, no bare dots. */
-function isDecimal(s: string): boolean {
-  let i = s.charCodeAt(0) === 45 ? 1 : 0;
-  const intStart = i;
-  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-  if (i === intStart) return false;
-  if (i === s.length) return true;
-  if (s.charCodeAt(i) !== 46) return false;
-  const fracStart = ++i;
-  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-  return i > fracStart && i === s.length;
+/**
+ * The decimal number (optional minus, digits, optional fraction; no exponent, no bare dot) that
+ * fills s[from, to) apart from surrounding spaces, or NaN. Allocation-free; exact enough for range
+ * checks (correctly rounded up to 15 significant digits).
+ */
+function decimalBetween(s: string, from: number, to: number): number {
+  while (from < to && s.charCodeAt(from) === 32) from++;
+  while (to > from && s.charCodeAt(to - 1) === 32) to--;
+  let i = from;
+  const negative = s.charCodeAt(i) === 45;
+  if (negative) i++;
+  let mantissa = 0;
+  let intDigits = 0;
+  for (; i < to; i++, intDigits++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    mantissa = mantissa * 10 + d;
+  }
+  if (intDigits === 0) return NaN;
+  let scale = 1;
+  if (i < to) {
+    if (s.charCodeAt(i) !== 46) return NaN;
+    const fracStart = ++i;
+    for (; i < to; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      mantissa = mantissa * 10 + d;
+      scale *= 10;
+    }
+    if (i === fracStart) return NaN;
+  }
+  const x = mantissa / scale;
+  return negative ? -x : x;
 }
 
 // The usual GCJ-02 service box. Wider than isCoordinatePair's range on purpose: it is the box other

@@ -24,10 +24,14 @@ export function daysInMonth(year: number, month: number): number {
 /** True when year/month/day name a day of the proleptic Gregorian calendar (years 1..9999). */
 export function isRealDate(year: number, month: number, day: number): boolean {
   return (
-    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
-    year >= 1 && year <= 9999 && month >= 1 && month <= 12 &&
-    day >= 1 && day <= daysInMonth(year, month)
+    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) && isRealYmd(year, month, day)
   );
+}
+
+/** isRealDate for values already known to be integers (parsed from digits). */
+export function isRealYmd(year: number, month: number, day: number): boolean {
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+    (day <= 28 || day <= daysInMonth(year, month));
 }
 
 export function formatIsoDate(year: number, month: number, day: number): string {
@@ -45,7 +49,7 @@ function digitsAt(s: string, start: number, count: number): number {
   return n;
 }
 
-/** Length (0, 1 or 2) of the run of ASCII digits starting at `start`, capped at 3 to flag overlong runs. */
+/** Length of the run of ASCII digits at `start`, counting at most 3 (enough to reject a 3-digit month or day). */
 function digitRun(s: string, start: number): number {
   let i = start;
   while (i < s.length && i - start < 3) {
@@ -71,7 +75,7 @@ function excelSerialKey(serial: number): number {
 }
 
 function key(year: number, month: number, day: number): number {
-  return isRealDate(year, month, day) ? year * 10_000 + month * 100 + day : -1;
+  return isRealYmd(year, month, day) ? year * 10_000 + month * 100 + day : -1;
 }
 
 /**
@@ -79,6 +83,9 @@ function key(year: number, month: number, day: number): number {
  * surrounding whitespace) so it can validate every value of a large column.
  */
 export function flexibleDateKey(raw: string): number {
+  if (raw.length === 10 && startsWithIsoDate(raw)) {
+    return digitsAt(raw, 0, 4) * 10_000 + digitsAt(raw, 5, 2) * 100 + digitsAt(raw, 8, 2);
+  }
   const s = raw.trim();
   const len = s.length;
   if (len < 5) return -1;
@@ -135,5 +142,5 @@ export function startsWithIsoDate(value: string): boolean {
   const year = digitsAt(value, 0, 4);
   const month = digitsAt(value, 5, 2);
   const day = digitsAt(value, 8, 2);
-  return year >= 0 && month >= 0 && day >= 0 && isRealDate(year, month, day);
+  return year >= 0 && month >= 0 && day >= 0 && isRealYmd(year, month, day);
 }

@@ -93,7 +93,17 @@ describe('ColumnProfiler', () => {
     expect(r.semanticType).toBe('mobile');
     expect(r.semanticChecked).toBe(5000);
     expect(r.semanticValid).toBe(4900);
-    expect(r.inferredType).toBe('bigint');
+    // Every value is a plain 11-digit integer, yet a phone number must never become a number.
+    expect(r.inferredType).toBe('text');
+    expect(r.min).toBe('12000000007');
+  });
+
+  it('keeps 15-digit legacy citizen IDs as text', () => {
+    const p = new ColumnProfiler('old_id');
+    for (let i = 0; i < 100; i++) p.add(`310112${String(500101 + i % 28).padStart(6, '0')}${String(100 + i).slice(-3)}`);
+    const r = p.result();
+    expect(r.semanticType).toBe('citizen_id');
+    expect(r.inferredType).toBe('text');
   });
 
   it('judges short columns on the values they have', () => {
@@ -135,7 +145,7 @@ describe('TableProfiler', () => {
     expect(ids.semanticValid / ids.semanticChecked).toBeGreaterThan(0.97);
     expect(ids.semanticValid).toBeLessThan(30_000);
     expect(byName.get('name')!.semanticType).toBe('chinese_name');
-    expect(byName.get('mobile')!.semanticType).toBe('mobile');
+    expect(byName.get('mobile')).toMatchObject({ semanticType: 'mobile', inferredType: 'text' });
     expect(byName.get('mobile')!.nullRate).toBeGreaterThan(0.08);
     expect(byName.get('amount')!.inferredType).toBe('numeric');
     expect(Number(byName.get('amount')!.min)).toBeLessThan(-4000);

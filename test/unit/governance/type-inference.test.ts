@@ -79,6 +79,22 @@ describe('TypeInference', () => {
     expect(Number.isNaN(t.lastNumber)).toBe(true);
   });
 
+  it('parses decimals to exactly the double Number() gives', () => {
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const t = new TypeInference();
+    for (let n = 0; n < 20_000; n++) {
+      const intPart = String(next() % 1_000_000);
+      const frac = String(next()).slice(0, 1 + (next() % 9));
+      const text = `${next() % 2 ? '-' : ''}${intPart}.${frac}`;
+      t.add(text);
+      expect(t.lastNumber, text).toBe(Number(text));
+    }
+    t.add('0.000000000000000000000001234');
+    expect(t.lastNumber).toBe(1.234e-24);
+    expect(t.result()).toBe('numeric');
+  });
+
   it('round-trips its state', () => {
     const a = new TypeInference();
     a.add('12');

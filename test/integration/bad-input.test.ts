@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import iconv from 'iconv-lite';
+import { WorkflowFailedError } from '@temporalio/client';
+import { startTestEnv, type TestEnv } from '../support/harness.ts';
+import { collectSpec, startCollect } from '../support/run-job.ts';
+import { closeAllDbs } from '../../db/knex.ts';
+import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
+import type { CollectJobSpec } from '../../schemas/job-spec.ts';
+
+let env: TestEnv;
+const dir = mkdtempSync(join(tmpdir(), 'dataops-bad-input-'));
+
+beforeAll(async () => {
+  env = await startTestEnv('test-bad-input');
+});
+afterAll(async () => {
+  await env.stop();
+  await closeAllDbs();
+});
+
+function csvRows(n: number, from = 1): string {
+  let text = '';
+  for (let i = from; i < from + n; i++) text += `${i},居民${i},1380000${String(i).padStart(4, '0')},"地址, ${i} 号"\n`;
+  return text;
+}
+
+/** Runs the job, expects a failure naming the problem, and checks that nothing was published. */
+async function expectCleanFailure(spec: CollectJobSpec, message: RegExp) {
+  const { handle, runId } = await startCollect(env.client, env.config, spec);
+  const error = await handle.result().then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  let cause = (error as Error).cause as Error | undefined;
+  while (cause?.cause instanceof Error) cause = cause.cause;
+  expect(cause?.message).toMatch(message);
+
+  const run = await env.db('dataops.runs').where({ run_id: runId }).first();
+  expect(run.status).toBe('failed');
+  expect(run.error).toMatch(message);
+  expect(await env.db('dataops.catalogue_resources').where({ dataset: spec.dataset })).toHaveLength(0);
+  expect(await env.db('dataops.step_metrics').where({ run_id: runId })).toHaveLength(0);
+  expect(await env.db('dataops.checkpoints').where({ run_id: runId })).toHaveLength(0);
+  const [schema, table] = spec.target.table.split('.');
+  const exists = (await env.db.raw('SELECT to_regclass(?) AS oid', [`${schema}.${table}`])).rows[0].oid;
+  expect(exists).toBeNull();
+  const staging = (await env.db.raw(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'dataops_staging'`)).rows[0].n;
+  expect(staging).toBe(0);
+
+  // Bad input is not retried: the staging activity ran exactly once.
+  const history = await handle.fetchHistory();
+  const attempts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+  expect(attempts.every((a) => a === 1)).toBe(true);
+}
+
+describe('bad input fails clearly and publishes nothing', () => {
+  it('a missing file', async () => {
+    await expectCleanFailure(
+      collectSpec({ source: { type: 'file', connection: 'samples', path: 'no-such-file.csv' }, target: { table: 'raw.bad_missing' } }),
+      /file not found: .*no-such-file\.csv/,
+    );
+  });
+
+  it('a malformed CSV row after several committed batches', async () => {
+    const path = join(dir, 'malformed.csv');
+    writeFileSync(path, `id,name,mobile,address\n${csvRows(14_998)}14999,extra,field,in,this row\n${csvRows(5_000, 15_000)}`);
+    await expectCleanFailure(
+      collectSpec({ source: { type: 'file', path }, target: { table: 'raw.bad_malformed' }, options: { batchRows: 1_000 } }),
+      /malformed\.csv line 15000: expected 4 fields, found 5/,
+    );
+  });
+
+  it('an unterminated quote', async () => {
+    const path = join(dir, 'unterminated.csv');
+    writeFileSync(path, `id,name,mobile,address\n${csvRows(10)}11,"open quote,13800000011,x\n`);
+    await expectCleanFailure(collectSpec({ source: { type: 'file', path }, target: { table: 'raw.bad_quote' } }), /unterminated quoted field/);
+  });
+
+  it('a GBK file declared as UTF-8', async () => {
+    const path = join(dir, 'gbk.csv');
+    writeFileSync(path, iconv.encode(`id,name,mobile,address\n${csvRows(100)}`, 'gbk'));
+    await expectCleanFailure(
+      collectSpec({ source: { type: 'file', path, encoding: 'utf-8' }, target: { table: 'raw.bad_encoding' } }),
+      /gbk\.csv is not valid UTF-8 .*set source\.encoding to gbk/,
+    );
+  });
+
+  it('an unknown connection name', async () => {
+    await expectCleanFailure(
+      collectSpec({ source: { type: 'table', connection: 'no-such-system', table: 'public.people' }, target: { table: 'raw.bad_connection' } }),
+      /unknown connection "no-such-system" \(known: .*centre.*\)/,
+    );
+  });
+
+  it('a source table that does not exist', async () => {
+    await expectCleanFailure(
+      collectSpec({ source: { type: 'table', connection: 'dept_source', table: 'public.no_such_table' }, target: { table: 'raw.bad_table' } }),
+      /table public\.no_such_table does not exist on connection "dept_source"/,
+    );
+  });
+});
+
+describe('invalid specs are refused before anything starts', () => {
+  function cli(args: string[]) {
+    return spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'dataops.mjs'), ...args], { encoding: 'utf8', env: process.env });
+  }
+
+  it('names the path of every problem, including an unsafe table name', () => {
+    const path = join(dir, 'invalid.yaml');
+    writeFileSync(path, [
+      'kind: collect', 'job: Bad Job', 'dataset: ok', 'department: civil',
+      'source: { type: file, path: x.csv, delimiter: ";;" }', "target: { table: 'x; drop table y' }",
+    ].join('\n'));
+    const result = cli(['run', path, '--wait']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('job: must be lower-case letters');
+    expect(result.stderr).toContain('source.delimiter: delimiter must be one character');
+    expect(result.stderr).toContain('target.table: must be a safe table name');
+    expect(result.stdout).not.toContain('started');
+  });
+
+  it('rejects unknown fields and YAML syntax errors', () => {
+    const unknown = join(dir, 'unknown.yaml');
+    writeFileSync(unknown, 'kind: collect\njob: a\ndataset: b\ndepartment: c\nsource: { type: file, path: x.csv }\ntarget: { table: raw.x, typo: 1 }\n');
+    const r1 = cli(['validate', unknown]);
+    expect(r1.status).toBe(2);
+    expect(r1.stderr).toMatch(/target: Unrecognized key:? "typo"/);
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'kind: collect\n  job: [unclosed\n');
+    const r2 = cli(['validate', broken]);
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toContain('is not valid YAML');
+  });
+});
