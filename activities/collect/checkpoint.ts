@@ -10,6 +10,8 @@ export interface StageCheckpoint {
   profile: unknown;
   stagingTable: string;
   startedAttempt: number;
+  /** The attempt that finished staging (>1 when it resumed after a crash). */
+  stagedAttempt?: number;
 }
 
 export interface CheckpointRow {

@@ -127,7 +127,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
 
       const figures = collectIndicators(profiles);
       await trx('dataops.step_metrics').insert({
-        run_id: runId, step: COLLECT_STEP, attempt, records_in: state.rows, records_out: state.rows, records_rejected: 0,
+        run_id: runId, step: COLLECT_STEP, attempt: state.stagedAttempt ?? attempt, records_in: state.rows, records_out: state.rows, records_rejected: 0,
         bytes: state.bytes, duration_ms: Math.max(0, Math.round(input.durationMs)),
       });
       await trx('dataops.quality_indicators').insert(

@@ -120,7 +120,8 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
           progress.report({ rows: checkpoint.rows + batchRows, bytes: checkpoint.bytes + batchBytes, totalBytes: reader.totalBytes, batches: checkpoint.batches });
         }
         if (batchRows > 0 || checkpoint.batches === 0 || copy) await commitBatch();
-        await client.query(`UPDATE dataops.checkpoints SET status = 'staged' WHERE run_id = $1 AND step = $2`, [runId, COLLECT_STEP]);
+        checkpoint = { ...checkpoint, stagedAttempt: attempt };
+        await writeCheckpoint(client, runId, COLLECT_STEP, 'staged', checkpoint);
         progress.report({ rows: checkpoint.rows, bytes: checkpoint.bytes, totalBytes: reader.totalBytes, batches: checkpoint.batches }, true);
         log.info({ rows: checkpoint.rows, batches: checkpoint.batches, resumedFromRow }, 'staged');
         return { rows: checkpoint.rows, bytes: checkpoint.bytes, batches: checkpoint.batches, attempt, resumedFromRow, stagingTable: staging };

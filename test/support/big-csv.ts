@@ -1,0 +1,24 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+export const BIG_CSV_COLUMNS = ['id', 'name', 'citizen_id', 'mobile', 'street', 'address', 'birth_date', 'income', 'registered_at', 'note'];
+const STREETS = ['江川路街道', '古美路街道', '新虹街道', '浦锦街道', '莘庄镇', '七宝镇', '颛桥镇', '华漕镇', '虹桥镇', '梅陇镇', '吴泾镇', '马桥镇', '浦江镇'];
+
+/** A deterministic 10-column CSV of `rows` rows (ids 1..rows); every 50th note is null. */
+export async function writeBigCsv(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(`${BIG_CSV_COLUMNS.join(',')}\n`);
+  let buffer = '';
+  for (let i = 1; i <= rows; i++) {
+    const street = STREETS[i % STREETS.length]!;
+    const day = String((i % 28) + 1).padStart(2, '0');
+    buffer += `${i},居民${i},3101121990${String(i % 100000).padStart(6, '0')}${i % 10},139${String(i).padStart(8, '0')},${street},"上海市闵行区${street}${i % 999}号, ${i % 30}室",1990-03-${day},${(i % 100000) / 10},2026-01-${day}T08:00:00+08:00,${i % 50 === 0 ? '' : `note ${i}`}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  out.write(buffer);
+  out.end();
+  await once(out, 'finish');
+}
