@@ -6,7 +6,10 @@ export interface StageCheckpoint {
   rows: number;
   bytes: number;
   batches: number;
+  /** Staging column types: from the source table, speculated from CSV values, or all text. */
   columns: ColumnInfo[];
+  /** source: types from the source table; speculative: typed while staging; cast-on-publish; text: kept as text. */
+  typing: 'source' | 'speculative' | 'cast-on-publish' | 'text';
   profile: unknown;
   stagingTable: string;
   startedAttempt: number;

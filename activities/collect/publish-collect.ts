@@ -74,9 +74,8 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const [stagingSchema, stagingTable] = state.stagingTable.split('.') as [string, string];
       const stagingQualified = qualified(stagingSchema, stagingTable);
 
-      const types = spec.source.type === 'file' && spec.target.typing === 'infer'
-        ? await applyInferredTypes(trx, stagingQualified, profiles)
-        : new Map(state.columns.map((c) => [c.name, c.pgType]));
+      // CSV columns were typed while staging; NDJSON (text format) is cast here, in one rewrite.
+      const types = state.typing === 'cast-on-publish' ? await applyInferredTypes(trx, stagingQualified, profiles) : new Map(state.columns.map((c) => [c.name, c.pgType]));
 
       const target = splitTableRef(spec.target.table, RAW_SCHEMA);
       await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);

@@ -4,14 +4,14 @@ import { CancelledFailure } from '@temporalio/common';
 import type { CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { StageSummary } from '../../schemas/collect-run.ts';
 import { TableProfiler } from '../../governance/profile/column-profiler.ts';
-import { CopyIn } from '../../connectors/postgres/copy-in.ts';
-import { quoteIdent } from '../../connectors/postgres/quote.ts';
-import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
+import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
+import type { SourceChunk, SourcePosition } from '../../connectors/source-chunk.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
 import { readCheckpoint, writeCheckpoint, type StageCheckpoint } from './checkpoint.ts';
 import { openSourceReader } from './open-reader.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import { STAGING_SCHEMA, stagingTableName } from './staging.ts';
+import { createStagingTable, StagingWriter } from './staging-writer.ts';
 
 export interface StageCollectInput {
   runId: string;
@@ -20,23 +20,27 @@ export interface StageCollectInput {
 
 export const COLLECT_STEP = 'collect';
 
-function sameColumns(a: ColumnInfo[], b: ColumnInfo[]): boolean {
-  return a.length === b.length && a.every((c, i) => c.name === b[i]!.name && c.pgType === b[i]!.pgType);
-}
+type ProfilerState = Parameters<typeof TableProfiler.fromState>[0];
 
-async function createStaging(client: pg.Client, table: string, columns: ColumnInfo[]): Promise<void> {
-  const [schema, name] = table.split('.') as [string, string];
-  const qualified = `${quoteIdent(schema)}.${quoteIdent(name)}`;
-  await client.query(`DROP TABLE IF EXISTS ${qualified}`);
-  await client.query(`CREATE TABLE ${qualified} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
+/** SQLSTATE class 22: a value PostgreSQL refused for its column type. */
+const isDataException = (error: unknown) => typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('22');
+
+function chooseTyping(spec: CollectJobSpec, forceText: boolean): StageCheckpoint['typing'] {
+  if (spec.source.type !== 'file') return 'source';
+  if (forceText || spec.target.typing === 'text') return 'text';
+  return spec.source.format === 'csv' ? 'speculative' : 'cast-on-publish';
 }
 
 /**
  * Streams the source into a run-scoped staging table in committed batches. Each batch's rows and the
- * checkpoint describing them (source position, counts, column profile) commit in one transaction, so
- * a retry after a crash continues exactly where the last commit left off: no loss, no duplicates.
+ * checkpoint describing them (source position, counts, column profile, column types) commit in one
+ * transaction, so a retry after a crash continues exactly where the last commit left off.
+ *
+ * CSV columns are typed speculatively from the first chunk (the profiler knows which type every value
+ * so far fits) and widened in place when later values need it, so PostgreSQL casts while it copies
+ * and publishing needs no table rewrite.
  */
-export async function stageCollect(input: StageCollectInput): Promise<StageSummary> {
+export async function stageCollect(input: StageCollectInput, forceText = false): Promise<StageSummary> {
   return classifyErrors(async () => {
     const { runId, spec } = input;
     const ctx = Context.current();
@@ -44,10 +48,9 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
     const log = activityLogger({ runId, step: COLLECT_STEP });
     const config = activityConfig();
     const staging = stagingTableName(runId, COLLECT_STEP);
-    const [stagingSchema, stagingName] = staging.split('.') as [string, string];
-    const qualifiedStaging = `${quoteIdent(stagingSchema)}.${quoteIdent(stagingName)}`;
     const client = new pg.Client({ connectionString: config.databaseUrl, application_name: 'dataops-collect' });
     await client.connect();
+    let restartAsText = false;
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${STAGING_SCHEMA}`);
       const existing = await readCheckpoint(client, runId, COLLECT_STEP);
@@ -56,95 +59,99 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
         return { rows: s.rows, bytes: s.bytes, batches: s.batches, attempt, resumedFromRow: s.rows, stagingTable: staging };
       }
       const source = await openSourceReader(config, spec.source, existing?.state.position ?? undefined);
-      let copy: CopyIn | undefined;
-      try {
-        const { reader } = source;
-        let checkpoint: StageCheckpoint;
-        const canResume = existing && source.resumable && sameColumns(existing.state.columns, reader.columns);
-        if (canResume) {
-          checkpoint = existing.state;
-          log.info({ rows: checkpoint.rows, position: checkpoint.position }, 'resuming from checkpoint');
-        } else {
-          if (existing) {
-            await source.close();
-            log.warn('source cannot resume from its checkpoint; starting over');
-            return await restart();
-          }
-          checkpoint = {
-            position: null, rows: 0, bytes: 0, batches: 0, columns: reader.columns,
-            profile: new TableProfiler(reader.columns.map((c) => c.name)).toState(), stagingTable: staging, startedAttempt: attempt,
-          };
-          await client.query('BEGIN');
-          await createStaging(client, staging, reader.columns);
-          await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint);
-          await client.query('COMMIT');
-        }
-        const resumedFromRow = checkpoint.rows;
-        const profiler = TableProfiler.fromState(checkpoint.profile as Parameters<typeof TableProfiler.fromState>[0]);
-        const progress = new ProgressReporter(COLLECT_STEP);
-        const copySql = `COPY ${qualifiedStaging} (${reader.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN WITH (${reader.copyOptions})`;
-        let batchRows = 0;
-        let batchBytes = 0;
-        let position: SourcePosition | null = checkpoint.position;
+      const { reader } = source;
+      const sameNames = existing && existing.state.columns.map((c) => c.name).join() === reader.columns.map((c) => c.name).join();
+      if (existing && !(source.resumable && sameNames)) {
+        await source.close();
+        log.warn('source cannot resume from its checkpoint; starting over');
+        await client.query('DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, COLLECT_STEP]);
+        return await stageCollect(input, forceText);
+      }
+      const typing = existing?.state.typing ?? chooseTyping(spec, forceText);
+      const speculative = typing === 'speculative';
+      let checkpoint: StageCheckpoint = existing?.state ?? {
+        position: null, rows: 0, bytes: 0, batches: 0, columns: reader.columns, typing,
+        profile: new TableProfiler(reader.columns.map((c) => c.name)).toState(), stagingTable: staging, startedAttempt: attempt,
+      };
+      if (existing) log.info({ rows: checkpoint.rows, position: checkpoint.position }, 'resuming from checkpoint');
+      const resumedFromRow = checkpoint.rows;
+      const profiler = TableProfiler.fromState(checkpoint.profile as ProfilerState);
+      const writer = new StagingWriter(client, staging, checkpoint.columns, reader.copyOptions);
+      const progress = new ProgressReporter(COLLECT_STEP);
+      let stagingReady = Boolean(existing);
+      let batchRows = 0;
+      let batchBytes = 0;
+      let position: SourcePosition | null = checkpoint.position;
 
-        const commitBatch = async () => {
-          if (copy) await copy.finish();
-          else await client.query('BEGIN');
+      const ensureStaging = async () => {
+        if (stagingReady) return;
+        if (speculative) writer.columns = initialTypes(reader.columns, profiler.typeHints());
+        await client.query('BEGIN');
+        await createStagingTable(client, staging, writer.columns);
+        checkpoint = { ...checkpoint, columns: writer.columns };
+        await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint);
+        await client.query('COMMIT');
+        stagingReady = true;
+      };
+
+      const commitBatch = async () => {
+        await ensureStaging();
+        await writer.commit(async () => {
           checkpoint = {
-            ...checkpoint, position, rows: checkpoint.rows + batchRows, bytes: checkpoint.bytes + batchBytes,
+            ...checkpoint, position, columns: writer.columns, rows: checkpoint.rows + batchRows, bytes: checkpoint.bytes + batchBytes,
             batches: checkpoint.batches + 1, profile: profiler.toState(),
           };
           await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint);
-          await client.query('COMMIT');
-          copy = undefined;
-          batchRows = 0;
-          batchBytes = 0;
-          ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
-          log.debug({ rows: checkpoint.rows, batches: checkpoint.batches }, 'batch committed');
-        };
+        });
+        batchRows = 0;
+        batchBytes = 0;
+        ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
+        log.debug({ rows: checkpoint.rows, batches: checkpoint.batches }, 'batch committed');
+      };
 
+      const stageChunk = async (chunk: SourceChunk) => {
+        const rows = chunk.rows;
+        for (let i = 0; i < rows.length; i++) profiler.addRow(rows[i]!);
+        await ensureStaging();
+        if (speculative) await writer.widen(typeChanges(writer.columns, profiler.typeHints()));
+        await writer.write(chunk.payload);
+        batchRows += rows.length;
+        batchBytes += chunk.bytes;
+        position = chunk.end;
+      };
+
+      try {
         for await (const chunk of reader.chunks()) {
           if (ctx.cancellationSignal.aborted) throw new CancelledFailure('collection cancelled');
-          if (!copy) {
-            await client.query('BEGIN');
-            copy = new CopyIn(client, copySql);
-          }
-          const rows = chunk.rows;
-          for (let i = 0; i < rows.length; i++) profiler.addRow(rows[i]!);
-          await copy.write(chunk.payload);
-          batchRows += rows.length;
-          batchBytes += chunk.bytes;
-          position = chunk.end;
+          await stageChunk(chunk);
           if (batchRows >= spec.options.batchRows) await commitBatch();
           else ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
           progress.report({ rows: checkpoint.rows + batchRows, bytes: checkpoint.bytes + batchBytes, totalBytes: reader.totalBytes, batches: checkpoint.batches });
         }
-        if (batchRows > 0 || checkpoint.batches === 0 || copy) await commitBatch();
+        await commitBatch();
         checkpoint = { ...checkpoint, stagedAttempt: attempt };
         await writeCheckpoint(client, runId, COLLECT_STEP, 'staged', checkpoint);
-        progress.report({ rows: checkpoint.rows, bytes: checkpoint.bytes, totalBytes: reader.totalBytes, batches: checkpoint.batches }, true);
-        log.info({ rows: checkpoint.rows, batches: checkpoint.batches, resumedFromRow }, 'staged');
-        return { rows: checkpoint.rows, bytes: checkpoint.bytes, batches: checkpoint.batches, attempt, resumedFromRow, stagingTable: staging };
       } catch (error) {
-        copy?.abort('collection failed');
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        await writer.abort();
+        if (speculative && isDataException(error)) {
+          // PostgreSQL refused a value the profiler accepted for a speculated type: stage as text instead.
+          log.warn({ error: (error as Error).message }, 'speculative column types refused; restaging as text');
+          restartAsText = true;
+        } else {
+          throw error;
+        }
       } finally {
         await source.close();
       }
+      if (!restartAsText) {
+        progress.report({ rows: checkpoint.rows, bytes: checkpoint.bytes, totalBytes: reader.totalBytes, batches: checkpoint.batches }, true);
+        log.info({ rows: checkpoint.rows, batches: checkpoint.batches, resumedFromRow, columns: writer.columns }, 'staged');
+        return { rows: checkpoint.rows, bytes: checkpoint.bytes, batches: checkpoint.batches, attempt, resumedFromRow, stagingTable: staging };
+      }
+      await client.query('DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, COLLECT_STEP]);
     } finally {
       await client.end().catch(() => undefined);
     }
-
-    async function restart(): Promise<StageSummary> {
-      const reset = new pg.Client({ connectionString: config.databaseUrl });
-      await reset.connect();
-      try {
-        await reset.query('DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, COLLECT_STEP]);
-      } finally {
-        await reset.end();
-      }
-      return stageCollect(input);
-    }
+    return stageCollect(input, true);
   });
 }

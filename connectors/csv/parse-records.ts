@@ -17,10 +17,13 @@ export interface CsvDialect {
   quote: string;
 }
 
+const LF = 10;
+const CR = 13;
+
 /**
  * Parses complete CSV records (the text ends at a record boundary). An unquoted empty field is null,
  * a quoted empty field is ''. Every record must have `expectedFields` fields; `firstLine` numbers the
- * lines in errors.
+ * lines in errors. Hot path: plain lines go through native split, quoted ones through a char-code scan.
  */
 export function parseRecords(text: string, dialect: CsvDialect, expectedFields: number, firstLine: number, source: string): ParsedRecords {
   const { delimiter, quote } = dialect;
@@ -30,11 +33,13 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
   let skippedBlank = false;
   const spans: number[] = [];
   const length = text.length;
+  let nextQuote = text.indexOf(quote);
+  if (nextQuote === -1) nextQuote = length;
   while (pos < length) {
     let lineEnd = text.indexOf('\n', pos);
     if (lineEnd === -1) lineEnd = length;
     let contentEnd = lineEnd;
-    if (contentEnd > pos && text.charCodeAt(contentEnd - 1) === 13) contentEnd--;
+    if (contentEnd > pos && text.charCodeAt(contentEnd - 1) === CR) contentEnd--;
     if (contentEnd === pos) {
       skippedBlank = true;
       line++;
@@ -42,19 +47,22 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
       continue;
     }
     const start = pos;
-    const raw = text.slice(pos, contentEnd);
     let fields: Field[];
-    if (raw.indexOf(quote) === -1) {
-      const parts = raw.split(delimiter);
-      fields = parts as Field[];
-      for (let i = 0; i < parts.length; i++) if (parts[i] === '') fields[i] = null;
+    if (nextQuote < pos) {
+      nextQuote = text.indexOf(quote, pos);
+      if (nextQuote === -1) nextQuote = length;
+    }
+    if (nextQuote >= contentEnd) {
+      fields = text.slice(pos, contentEnd).split(delimiter) as Field[];
+      for (let i = 0; i < fields.length; i++) if (fields[i] === '') fields[i] = null;
       pos = lineEnd + 1;
       line++;
     } else {
-      const result = parseQuotedRecord(text, pos, delimiter, quote, line, source);
-      fields = result.fields;
-      pos = result.next;
-      line += result.lines;
+      fields = [];
+      const next = parseQuotedRecord(text, pos, delimiter.charCodeAt(0), quote.charCodeAt(0), quote, fields, line, source);
+      if (lineEnd < next - 1) for (let i = lineEnd; i < next - 1; i++) if (text.charCodeAt(i) === LF) line++;
+      line++;
+      pos = next;
     }
     if (fields.length !== expectedFields) {
       throw new BadInputError(`${source} line ${line - 1}: expected ${expectedFields} fields, found ${fields.length}`);
@@ -65,54 +73,51 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
   return { rows, lines: line - firstLine, skippedBlank, spans: skippedBlank ? spans : undefined };
 }
 
-function parseQuotedRecord(text: string, start: number, delimiter: string, quote: string, line: number, source: string) {
-  const fields: Field[] = [];
-  let pos = start;
-  let lines = 0;
+/** Parses one record that contains quotes, pushing its fields; returns the index after its newline. */
+function parseQuotedRecord(text: string, start: number, delimiter: number, quoteCode: number, quote: string, fields: Field[], line: number, source: string): number {
   const length = text.length;
+  let pos = start;
   for (;;) {
-    if (text[pos] === quote) {
-      let value = '';
+    if (text.charCodeAt(pos) === quoteCode) {
       let segment = pos + 1;
+      let value = '';
       for (;;) {
         const q = text.indexOf(quote, segment);
         if (q === -1) throw new BadInputError(`${source} line ${line}: unterminated quoted field`);
-        value += text.slice(segment, q);
-        if (text[q + 1] === quote) {
-          value += quote;
+        if (text.charCodeAt(q + 1) === quoteCode) {
+          value += text.slice(segment, q + 1);
           segment = q + 2;
-        } else {
-          pos = q + 1;
-          break;
+          continue;
         }
+        value = value ? value + text.slice(segment, q) : text.slice(segment, q);
+        pos = q + 1;
+        break;
       }
-      for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 10) lines++;
       fields.push(value);
-      const c = text[pos];
+      const c = text.charCodeAt(pos);
       if (c === delimiter) {
         pos++;
         continue;
       }
-      if (c === '\r' && text[pos + 1] === '\n') pos++;
-      if (pos >= length || text[pos] === '\n') {
-        return { fields, next: pos + 1, lines: lines + 1 };
-      }
-      throw new BadInputError(`${source} line ${line + lines}: unexpected character after closing quote`);
+      if (c === CR && text.charCodeAt(pos + 1) === LF) pos++;
+      if (pos >= length || text.charCodeAt(pos) === LF) return pos + 1;
+      throw new BadInputError(`${source} line ${line}: unexpected character after closing quote`);
     }
     let end = pos;
+    let c = 0;
     while (end < length) {
-      const c = text[end];
-      if (c === delimiter || c === '\n') break;
-      if (c === quote) throw new BadInputError(`${source} line ${line + lines}: quote inside an unquoted field`);
+      c = text.charCodeAt(end);
+      if (c === delimiter || c === LF) break;
+      if (c === quoteCode) throw new BadInputError(`${source} line ${line}: quote inside an unquoted field`);
       end++;
     }
     let valueEnd = end;
-    if (text[end] !== delimiter && valueEnd > pos && text.charCodeAt(valueEnd - 1) === 13) valueEnd--;
+    if (c !== delimiter && valueEnd > pos && text.charCodeAt(valueEnd - 1) === CR) valueEnd--;
     fields.push(valueEnd === pos ? null : text.slice(pos, valueEnd));
-    if (text[end] === delimiter) {
+    if (end < length && c === delimiter) {
       pos = end + 1;
       continue;
     }
-    return { fields, next: end + 1, lines: lines + 1 };
+    return end + 1;
   }
 }

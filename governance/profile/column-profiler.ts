@@ -33,6 +33,8 @@ export interface ColumnProfile {
   topPatterns: PatternCount[];
 }
 
+export type ColumnTypeHint = Pick<ColumnProfile, 'rows' | 'nulls' | 'semanticType' | 'inferredType'>;
+
 export interface ColumnProfileState {
   version: 1;
   name: string;
@@ -139,6 +141,13 @@ export class ColumnProfiler {
     this.semanticChecked = decided.checked;
     this.semanticValid = decided.valid;
     this.sample = null;
+  }
+
+  /** What the column's storage type depends on, without the cost of a full `result()`. */
+  typeHint(): ColumnTypeHint {
+    const semanticType = this.sample !== null ? decide(this.sample).type : this.semanticType;
+    const inferredType: PgType = semanticType !== null && IDENTIFIER_TYPES.has(semanticType) ? 'text' : this.types.result();
+    return { rows: this.rows, nulls: this.nulls, semanticType, inferredType };
   }
 
   result(): ColumnProfile {
@@ -263,6 +272,10 @@ export class TableProfiler {
     const t = new TableProfiler([]);
     for (const c of state.columns) t.profilers.push(ColumnProfiler.fromState(c));
     return t;
+  }
+
+  typeHints(): ColumnTypeHint[] {
+    return this.profilers.map((p) => p.typeHint());
   }
 
   results(): ColumnProfile[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { collectSpec, startCollect } from '../support/run-job.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
-import { writeBigCsv, BIG_CSV_COLUMNS } from '../support/big-csv.ts';
+import { writeWideCsv, WIDE_CSV_COLUMNS } from '../../samples/generator/wide-csv.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 
@@ -18,7 +18,7 @@ const workers: ReturnType<typeof spawnWorker>[] = [];
 
 beforeAll(async () => {
   env = await startTestEnv(TASK_QUEUE, { worker: false });
-  await writeBigCsv(path, ROWS);
+  await writeWideCsv(path, ROWS);
 });
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
@@ -80,7 +80,7 @@ describe('a worker killed mid-collection', () => {
     const resource = await env.db('dataops.catalogue_resources').where({ dataset: 'it-crash' }).first();
     expect(Number(resource.row_count)).toBe(ROWS);
     const columns = await env.db('dataops.catalogue_columns').where({ resource_id: resource.id }).orderBy('ordinal');
-    expect(columns.map((c) => c.name)).toEqual(BIG_CSV_COLUMNS);
+    expect(columns.map((c) => c.name)).toEqual(WIDE_CSV_COLUMNS);
     expect(Number(columns[0].rows)).toBe(ROWS);
 
     // The retry ran on the second worker.

@@ -1,13 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
-export const BIG_CSV_COLUMNS = ['id', 'name', 'citizen_id', 'mobile', 'street', 'address', 'birth_date', 'income', 'registered_at', 'note'];
+export const WIDE_CSV_COLUMNS = ['id', 'name', 'citizen_id', 'mobile', 'street', 'address', 'birth_date', 'income', 'registered_at', 'note'];
 const STREETS = ['江川路街道', '古美路街道', '新虹街道', '浦锦街道', '莘庄镇', '七宝镇', '颛桥镇', '华漕镇', '虹桥镇', '梅陇镇', '吴泾镇', '马桥镇', '浦江镇'];
 
 /** A deterministic 10-column CSV of `rows` rows (ids 1..rows); every 50th note is null. */
-export async function writeBigCsv(path: string, rows: number): Promise<void> {
+export async function writeWideCsv(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
-  out.write(`${BIG_CSV_COLUMNS.join(',')}\n`);
+  out.write(`${WIDE_CSV_COLUMNS.join(',')}\n`);
   let buffer = '';
   for (let i = 1; i <= rows; i++) {
     const street = STREETS[i % STREETS.length]!;

@@ -1,0 +1,88 @@
+import type pg from 'pg';
+import { CopyIn } from '../../connectors/postgres/copy-in.ts';
+import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import type { ColumnInfo } from '../../connectors/source-chunk.ts';
+
+export function qualifiedName(table: string): string {
+  const [schema, name] = table.split('.') as [string, string];
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
+export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[]): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${qualifiedName(table)}`);
+  await client.query(`CREATE TABLE ${qualifiedName(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
+}
+
+/**
+ * Writes batches into the staging table: one transaction per batch holding a streaming COPY, the
+ * checkpoint that describes it and, when a column's values outgrow its type, the ALTER that widens it.
+ */
+export class StagingWriter {
+  private copy: CopyIn | undefined;
+  private inTransaction = false;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly table: string,
+    public columns: ColumnInfo[],
+    private readonly copyOptions: string,
+  ) {}
+
+  private copySql(): string {
+    const names = this.columns.map((c) => quoteIdent(c.name)).join(', ');
+    // In CSV a quoted "" is an empty string: for typed columns it must mean NULL, as it does for the profiler.
+    const typed = this.columns.filter((c) => c.pgType !== 'text').map((c) => quoteIdent(c.name));
+    const forceNull = this.copyOptions.includes('FORMAT csv') && typed.length ? `, FORCE_NULL (${typed.join(', ')})` : '';
+    return `COPY ${qualifiedName(this.table)} (${names}) FROM STDIN WITH (${this.copyOptions}${forceNull})`;
+  }
+
+  private async begin(): Promise<void> {
+    if (!this.inTransaction) {
+      await this.client.query('BEGIN');
+      this.inTransaction = true;
+    }
+  }
+
+  async write(payload: Buffer): Promise<void> {
+    if (!this.copy) {
+      await this.begin();
+      this.copy = new CopyIn(this.client, this.copySql());
+    }
+    await this.copy.write(payload);
+  }
+
+  /** Widens column types inside the current batch's transaction (rewrites rows staged so far). */
+  async widen(changes: { name: string; pgType: string }[]): Promise<void> {
+    if (!changes.length) return;
+    await this.finishCopy();
+    await this.begin();
+    const clauses = changes.map((c) => `ALTER COLUMN ${quoteIdent(c.name)} TYPE ${c.pgType} USING ${quoteIdent(c.name)}::text::${c.pgType}`);
+    await this.client.query(`ALTER TABLE ${qualifiedName(this.table)} ${clauses.join(', ')}`);
+    const byName = new Map(changes.map((c) => [c.name, c.pgType]));
+    this.columns = this.columns.map((c) => ({ ...c, pgType: byName.get(c.name) ?? c.pgType }));
+  }
+
+  private async finishCopy(): Promise<void> {
+    if (this.copy) {
+      const copy = this.copy;
+      this.copy = undefined;
+      await copy.finish();
+    }
+  }
+
+  /** Ends the batch: the rows, then whatever `recordCheckpoint` writes, commit together. */
+  async commit(recordCheckpoint: () => Promise<void>): Promise<void> {
+    await this.finishCopy();
+    await this.begin();
+    await recordCheckpoint();
+    await this.client.query('COMMIT');
+    this.inTransaction = false;
+  }
+
+  async abort(): Promise<void> {
+    this.copy?.abort('collection failed');
+    this.copy = undefined;
+    if (this.inTransaction) await this.client.query('ROLLBACK').catch(() => undefined);
+    this.inTransaction = false;
+  }
+}
