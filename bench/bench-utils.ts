@@ -15,7 +15,12 @@ export function parseBenchArgs<T extends Record<string, number>>(defaults: T): T
   for (let i = 0; i < args.length; i += 2) {
     const key = args[i]?.replace(/^--/, '');
     const value = Number(args[i + 1]);
-    if (!key || !(key in defaults) || !Number.isFinite(value)) throw new Error(`usage: ${Object.keys(defaults).map((k) => `--${k} N`).join(' ')}`);
+    if (!key || !(key in defaults) || !Number.isFinite(value))
+      throw new Error(
+        `usage: ${Object.keys(defaults)
+          .map((k) => `--${k} N`)
+          .join(' ')}`,
+      );
     result[key] = value;
   }
   return result as T;

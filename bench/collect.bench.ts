@@ -52,8 +52,13 @@ async function main() {
   await db.connect();
 
   const spec = collectJobSpecSchema.parse({
-    kind: 'collect', job: 'bench-collect', dataset: 'bench-wide', department: 'bench',
-    source: { type: 'file', path: file }, target: { table: 'raw.bench_wide' }, options: { batchRows: 100_000 },
+    kind: 'collect',
+    job: 'bench-collect',
+    dataset: 'bench-wide',
+    department: 'bench',
+    source: { type: 'file', path: file },
+    target: { table: 'raw.bench_wide' },
+    options: { batchRows: 100_000 },
   });
   const ours: number[] = [];
   const baseline: number[] = [];
@@ -71,13 +76,19 @@ async function main() {
     await db.query(`COPY public.bench_baseline FROM '${file}' WITH (FORMAT csv, HEADER true)`);
     const baseMs = performance.now() - t1;
     baseline.push(ROWS / (baseMs / 1000));
-    console.log(`run ${run}: dataops collect ${Math.round(ours.at(-1)!).toLocaleString()} rows/s (${(oursMs / 1000).toFixed(2)} s) · server-side COPY ${Math.round(baseline.at(-1)!).toLocaleString()} rows/s (${(baseMs / 1000).toFixed(2)} s)`);
+    console.log(
+      `run ${run}: dataops collect ${Math.round(ours.at(-1)!).toLocaleString()} rows/s (${(oursMs / 1000).toFixed(2)} s) · server-side COPY ${Math.round(baseline.at(-1)!).toLocaleString()} rows/s (${(baseMs / 1000).toFixed(2)} s)`,
+    );
   }
-  const types = await db.query(`SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) AS t FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'bench_wide'`);
+  const types = await db.query(
+    `SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) AS t FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'bench_wide'`,
+  );
   console.log(`published column types: ${types.rows[0].t}`);
   const oursMedian = median(ours);
   const baseMedian = median(baseline);
-  console.log(`\nmedian of ${RUNS}: dataops collect ${Math.round(oursMedian).toLocaleString()} rows/s · server-side COPY ${Math.round(baseMedian).toLocaleString()} rows/s · ratio ${(oursMedian / baseMedian).toFixed(2)} (target >= 0.50)`);
+  console.log(
+    `\nmedian of ${RUNS}: dataops collect ${Math.round(oursMedian).toLocaleString()} rows/s · server-side COPY ${Math.round(baseMedian).toLocaleString()} rows/s · ratio ${(oursMedian / baseMedian).toFixed(2)} (target >= 0.50)`,
+  );
   console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB (target < 512 MB)`);
 
   await db.query('DROP TABLE IF EXISTS public.bench_baseline');

@@ -110,7 +110,9 @@ for (const size of POOLS) {
   console.log(`  baseline (sum lengths):  ${baseNs.toFixed(1)} ns/cell`);
   console.log(`  TableProfiler.addRow:    ${profNs.toFixed(1)} ns/cell`);
   console.log(`  ratio profiler/baseline: ${(profNs / baseNs).toFixed(1)}x`);
-  console.log(`  runs (ms): profiler ${profTimes.map((t) => (t / 1e6).toFixed(0)).join(', ')}; baseline ${baseTimes.map((t) => (t / 1e6).toFixed(0)).join(', ')}`);
+  console.log(
+    `  runs (ms): profiler ${profTimes.map((t) => (t / 1e6).toFixed(0)).join(', ')}; baseline ${baseTimes.map((t) => (t / 1e6).toFixed(0)).join(', ')}`,
+  );
 }
 
 console.log('\nlast profile:');

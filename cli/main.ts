@@ -25,7 +25,9 @@ function action<A extends unknown[]>(body: (...args: A) => Promise<number> | num
 const program = new Command('dataops')
   .description('Data operations and governance jobs for a district big-data centre, run on Temporal.')
   .showHelpAfterError()
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Environment:
   DATABASE_URL        centre PostgreSQL (default postgres://postgres@127.0.0.1:5432/dataops; created if missing)
   TEMPORAL_ADDRESS    Temporal frontend (default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default")
@@ -34,7 +36,8 @@ Environment:
 
 Start here:
   dataops demo                                   collect and catalogue the bundled samples end to end
-  dataops run samples/jobs/collect-residents.yaml --wait`);
+  dataops run samples/jobs/collect-residents.yaml --wait`,
+  );
 
 const dev = program
   .command('dev')
@@ -43,9 +46,17 @@ const dev = program
   .option('--ui-port <port>', 'Web UI port', positiveInt, 8233)
   .option('--no-worker', 'do not run a worker in this process')
   .option('--detach', 'run in the background and return once ready')
-  .action(action(async (options: { port: number; uiPort: number; worker: boolean; detach?: boolean }) => (await import('./commands/dev.ts')).devCommand(options)));
-dev.command('stop').description('stop the background dev server started with --detach').action(action(async () => (await import('./commands/dev.ts')).devStopCommand()));
-dev.command('status').description('show whether a background dev server runs, and where').action(action(async () => (await import('./commands/dev.ts')).devStatusCommand()));
+  .action(
+    action(async (options: { port: number; uiPort: number; worker: boolean; detach?: boolean }) => (await import('./commands/dev.ts')).devCommand(options)),
+  );
+dev
+  .command('stop')
+  .description('stop the background dev server started with --detach')
+  .action(action(async () => (await import('./commands/dev.ts')).devStopCommand()));
+dev
+  .command('status')
+  .description('show whether a background dev server runs, and where')
+  .action(action(async () => (await import('./commands/dev.ts')).devStatusCommand()));
 
 program
   .command('worker')
@@ -71,7 +82,9 @@ program
   .option('--wait', 'follow progress until the run ends, then print a summary table')
   .option('--id <workflowId>', 'workflow id (default <kind>:<dataset>:<UTC timestamp>)')
   .option('--json', 'print the result as JSON (with --wait)')
-  .action(action(async (path: string, options: { wait?: boolean; id?: string; json?: boolean }) => (await import('./commands/run.ts')).runCommand(path, options)));
+  .action(
+    action(async (path: string, options: { wait?: boolean; id?: string; json?: boolean }) => (await import('./commands/run.ts')).runCommand(path, options)),
+  );
 
 program
   .command('validate')
@@ -88,8 +101,11 @@ program
   .option('--status <status>', 'running | succeeded | failed | cancelled')
   .option('--limit <n>', 'rows to show', positiveInt, 20)
   .option('--json', 'print JSON')
-  .action(action(async (options: { job?: string; dataset?: string; department?: string; status?: string; limit: number; json?: boolean }) =>
-    (await import('./commands/runs.ts')).runsCommand(options)));
+  .action(
+    action(async (options: { job?: string; dataset?: string; department?: string; status?: string; limit: number; json?: boolean }) =>
+      (await import('./commands/runs.ts')).runsCommand(options),
+    ),
+  );
 
 const catalog = program.command('catalog').description('the resource catalogue: datasets, versions, column profiles');
 catalog
@@ -104,7 +120,11 @@ catalog
   .argument('<dataset>')
   .option('--version <n>', 'a past version', positiveInt)
   .option('--json', 'print JSON')
-  .action(action(async (dataset: string, options: { version?: number; json?: boolean }) => (await import('./commands/catalog.ts')).catalogShowCommand(dataset, options)));
+  .action(
+    action(async (dataset: string, options: { version?: number; json?: boolean }) =>
+      (await import('./commands/catalog.ts')).catalogShowCommand(dataset, options),
+    ),
+  );
 
 program
   .command('schema')
@@ -119,7 +139,11 @@ program
   .option('--residents <n>', 'resident rows', positiveInt, 2000)
   .option('--enterprises <n>', 'enterprise rows', positiveInt, 500)
   .option('--seed <n>', 'random seed', positiveInt, 20261126)
-  .action(action(async (options: { out: string; residents: number; enterprises: number; seed: number }) => (await import('./commands/samples.ts')).samplesCommand(options)));
+  .action(
+    action(async (options: { out: string; residents: number; enterprises: number; seed: number }) =>
+      (await import('./commands/samples.ts')).samplesCommand(options),
+    ),
+  );
 
 program
   .command('demo')

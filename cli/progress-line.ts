@@ -20,7 +20,10 @@ export function progressLine(p: Progress, elapsedMs: number): string {
 export class ProgressPrinter {
   private lastPrinted = 0;
   private width = 0;
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly startedAt = Date.now()) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly startedAt = Date.now(),
+  ) {}
 
   update(p: Progress): void {
     const line = progressLine(p, Date.now() - this.startedAt);

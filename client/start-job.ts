@@ -5,7 +5,10 @@ import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from '../w
 
 /** `collect:minhang-residents:20261126T020000`: what it is and when, readable in the UI. */
 export function workflowIdFor(spec: JobSpec, at: Date = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
   return `${spec.kind}:${spec.dataset}:${stamp}`;
 }
 
@@ -26,7 +29,9 @@ function staticDetails(spec: JobSpec): string {
     `**Source** ${sourceText(spec)} · **target** ${spec.target.table} (${spec.target.mode})`,
     spec.sourceSystem ? `**Source system** ${spec.sourceSystem}` : '',
     spec.description ?? '',
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 export interface StartedJob {

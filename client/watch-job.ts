@@ -24,6 +24,12 @@ export async function watchJob<T>(handle: WorkflowHandle, onProgress: (p: Progre
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   };
-  await Promise.race([result.then(() => undefined, () => undefined), poll()]);
+  await Promise.race([
+    result.then(
+      () => undefined,
+      () => undefined,
+    ),
+    poll(),
+  ]);
   return (await result) as T;
 }

@@ -2,8 +2,17 @@ import pino, { type Logger } from 'pino';
 import { redactSecrets } from './redact.ts';
 
 const SECRET_PATHS = [
-  'password', '*.password', 'url', '*.url', 'databaseUrl', '*.databaseUrl', 'connectionString',
-  '*.connectionString', 'apiKey', '*.apiKey', 'headers.authorization',
+  'password',
+  '*.password',
+  'url',
+  '*.url',
+  'databaseUrl',
+  '*.databaseUrl',
+  'connectionString',
+  '*.connectionString',
+  'apiKey',
+  '*.apiKey',
+  'headers.authorization',
 ];
 
 function scrub(value: unknown, depth = 0): unknown {

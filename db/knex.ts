@@ -25,4 +25,3 @@ export async function closeAllDbs(): Promise<void> {
   instances.clear();
   await Promise.all(all.map((db) => db.destroy()));
 }
-

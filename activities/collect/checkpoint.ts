@@ -28,7 +28,13 @@ export async function readCheckpoint(client: pg.ClientBase, runId: string, step:
 }
 
 /** Written inside the same transaction as the rows it describes, so the two can never disagree. */
-export async function writeCheckpoint(client: pg.ClientBase, runId: string, step: string, status: CheckpointRow['status'], state: StageCheckpoint): Promise<void> {
+export async function writeCheckpoint(
+  client: pg.ClientBase,
+  runId: string,
+  step: string,
+  status: CheckpointRow['status'],
+  state: StageCheckpoint,
+): Promise<void> {
   await client.query(
     `INSERT INTO dataops.checkpoints (run_id, step, status, state, updated_at) VALUES ($1, $2, $3, $4, now())
      ON CONFLICT (run_id, step) DO UPDATE SET status = EXCLUDED.status, state = EXCLUDED.state, updated_at = now()`,

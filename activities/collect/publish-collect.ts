@@ -75,7 +75,8 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const stagingQualified = qualified(stagingSchema, stagingTable);
 
       // CSV columns were typed while staging; NDJSON (text format) is cast here, in one rewrite.
-      const types = state.typing === 'cast-on-publish' ? await applyInferredTypes(trx, stagingQualified, profiles) : new Map(state.columns.map((c) => [c.name, c.pgType]));
+      const types =
+        state.typing === 'cast-on-publish' ? await applyInferredTypes(trx, stagingQualified, profiles) : new Map(state.columns.map((c) => [c.name, c.pgType]));
 
       const target = splitTableRef(spec.target.table, RAW_SCHEMA);
       await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
@@ -102,48 +103,97 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const sensitivity = guessSensitivity(semanticTypes);
       const tableRef = `${target.schema}.${physicalTable}`;
       const resourceRow = {
-        dataset: spec.dataset, table_ref: `${target.schema}.${target.table}`, department: spec.department,
-        source_system: spec.sourceSystem ?? null, update_frequency: spec.updateFrequency, sensitivity: sensitivity.level,
-        sensitivity_reasons: JSON.stringify(sensitivity.reasons), description: spec.description ?? null,
-        current_version: version, row_count: state.rows, updated_at: trx.fn.now(),
+        dataset: spec.dataset,
+        table_ref: `${target.schema}.${target.table}`,
+        department: spec.department,
+        source_system: spec.sourceSystem ?? null,
+        update_frequency: spec.updateFrequency,
+        sensitivity: sensitivity.level,
+        sensitivity_reasons: JSON.stringify(sensitivity.reasons),
+        description: spec.description ?? null,
+        current_version: version,
+        row_count: state.rows,
+        updated_at: trx.fn.now(),
       };
       const [{ id: resourceId }] = resource
         ? await trx('dataops.catalogue_resources').where({ id: resource.id }).update(resourceRow).returning('id')
         : await trx('dataops.catalogue_resources').insert(resourceRow).returning('id');
-      const schemaHash = createHash('sha256').update(JSON.stringify(profiles.map((p) => [p.name, types.get(p.name)]))).digest('hex').slice(0, 16);
+      const schemaHash = createHash('sha256')
+        .update(JSON.stringify(profiles.map((p) => [p.name, types.get(p.name)])))
+        .digest('hex')
+        .slice(0, 16);
       await trx('dataops.catalogue_versions').insert({
-        resource_id: resourceId, version, run_id: runId, table_ref: tableRef, mode: spec.target.mode, row_count: state.rows, schema_hash: schemaHash,
+        resource_id: resourceId,
+        version,
+        run_id: runId,
+        table_ref: tableRef,
+        mode: spec.target.mode,
+        row_count: state.rows,
+        schema_hash: schemaHash,
       });
       await trx('dataops.catalogue_columns').insert(
         profiles.map((p, ordinal) => ({
-          resource_id: resourceId, version, ordinal: ordinal + 1, name: p.name, data_type: types.get(p.name) ?? 'text',
-          semantic_type: p.semanticType, sensitivity: guessSensitivity([p.semanticType]).level, rows: p.rows, nulls: p.nulls,
-          null_rate: p.nullRate, distinct_estimate: p.distinctEstimate, min_value: p.min, max_value: p.max,
-          min_length: p.minLength, max_length: p.maxLength, semantic_checked: p.semanticChecked, semantic_valid: p.semanticValid,
+          resource_id: resourceId,
+          version,
+          ordinal: ordinal + 1,
+          name: p.name,
+          data_type: types.get(p.name) ?? 'text',
+          semantic_type: p.semanticType,
+          sensitivity: guessSensitivity([p.semanticType]).level,
+          rows: p.rows,
+          nulls: p.nulls,
+          null_rate: p.nullRate,
+          distinct_estimate: p.distinctEstimate,
+          min_value: p.min,
+          max_value: p.max,
+          min_length: p.minLength,
+          max_length: p.maxLength,
+          semantic_checked: p.semanticChecked,
+          semantic_valid: p.semanticValid,
           top_patterns: JSON.stringify(p.topPatterns),
         })),
       );
 
       const figures = collectIndicators(profiles);
       await trx('dataops.step_metrics').insert({
-        run_id: runId, step: COLLECT_STEP, attempt: state.stagedAttempt ?? attempt, records_in: state.rows, records_out: state.rows, records_rejected: 0,
-        bytes: state.bytes, duration_ms: Math.max(0, Math.round(input.durationMs)),
+        run_id: runId,
+        step: COLLECT_STEP,
+        attempt: state.stagedAttempt ?? attempt,
+        records_in: state.rows,
+        records_out: state.rows,
+        records_rejected: 0,
+        bytes: state.bytes,
+        duration_ms: Math.max(0, Math.round(input.durationMs)),
       });
       await trx('dataops.quality_indicators').insert(
         figures.map((f) => ({
-          run_id: runId, step: COLLECT_STEP, table_name: `${target.schema}.${target.table}`, column_name: f.column,
-          indicator: f.indicator, parent: f.parent, a: f.a, b: f.b, value: ratio(f.a, f.b),
+          run_id: runId,
+          step: COLLECT_STEP,
+          table_name: `${target.schema}.${target.table}`,
+          column_name: f.column,
+          indicator: f.indicator,
+          parent: f.parent,
+          a: f.a,
+          b: f.b,
+          value: ratio(f.a, f.b),
         })),
       );
       const accuracyFigure = figures.find((f) => f.indicator === 'accuracy' && f.column === '');
       const completenessFigure = figures.find((f) => f.indicator === 'completeness' && f.column === '');
       const summary: PublishSummary = {
-        table: tableRef, version, rows: state.rows, columns: profiles.length, sensitivity: sensitivity.level,
+        table: tableRef,
+        version,
+        rows: state.rows,
+        columns: profiles.length,
+        sensitivity: sensitivity.level,
         accuracy: accuracyFigure ? ratio(accuracyFigure.a, accuracyFigure.b) : null,
         completeness: completenessFigure ? ratio(completenessFigure.a, completenessFigure.b) : null,
       };
-      await trx('dataops.runs').where({ run_id: runId }).update({ records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy: summary.accuracy });
-      await trx('dataops.checkpoints').where({ run_id: runId, step: COLLECT_STEP })
+      await trx('dataops.runs')
+        .where({ run_id: runId })
+        .update({ records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy: summary.accuracy });
+      await trx('dataops.checkpoints')
+        .where({ run_id: runId, step: COLLECT_STEP })
         .update({ status: 'published', state: JSON.stringify({ ...state, publish: summary }), updated_at: trx.fn.now() });
       log.info(summary, 'published');
       return summary;

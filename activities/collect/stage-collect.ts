@@ -70,8 +70,15 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
       const typing = existing?.state.typing ?? chooseTyping(spec, forceText);
       const speculative = typing === 'speculative';
       let checkpoint: StageCheckpoint = existing?.state ?? {
-        position: null, rows: 0, bytes: 0, batches: 0, columns: reader.columns, typing,
-        profile: new TableProfiler(reader.columns.map((c) => c.name)).toState(), stagingTable: staging, startedAttempt: attempt,
+        position: null,
+        rows: 0,
+        bytes: 0,
+        batches: 0,
+        columns: reader.columns,
+        typing,
+        profile: new TableProfiler(reader.columns.map((c) => c.name)).toState(),
+        stagingTable: staging,
+        startedAttempt: attempt,
       };
       if (existing) log.info({ rows: checkpoint.rows, position: checkpoint.position }, 'resuming from checkpoint');
       const resumedFromRow = checkpoint.rows;
@@ -98,8 +105,13 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
         await ensureStaging();
         await writer.commit(async () => {
           checkpoint = {
-            ...checkpoint, position, columns: writer.columns, rows: checkpoint.rows + batchRows, bytes: checkpoint.bytes + batchBytes,
-            batches: checkpoint.batches + 1, profile: profiler.toState(),
+            ...checkpoint,
+            position,
+            columns: writer.columns,
+            rows: checkpoint.rows + batchRows,
+            bytes: checkpoint.bytes + batchBytes,
+            batches: checkpoint.batches + 1,
+            profile: profiler.toState(),
           };
           await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint);
         });
@@ -126,7 +138,12 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
           await stageChunk(chunk);
           if (batchRows >= spec.options.batchRows) await commitBatch();
           else ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
-          progress.report({ rows: checkpoint.rows + batchRows, bytes: checkpoint.bytes + batchBytes, totalBytes: reader.totalBytes, batches: checkpoint.batches });
+          progress.report({
+            rows: checkpoint.rows + batchRows,
+            bytes: checkpoint.bytes + batchBytes,
+            totalBytes: reader.totalBytes,
+            batches: checkpoint.batches,
+          });
         }
         await commitBatch();
         checkpoint = { ...checkpoint, stagedAttempt: attempt };

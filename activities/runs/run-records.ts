@@ -15,8 +15,15 @@ export async function startRun({ runId, spec }: StartRunInput): Promise<void> {
     const info = Context.current().info.workflowExecution;
     await activityDb()('dataops.runs')
       .insert({
-        run_id: runId, job: spec.job, kind: spec.kind, dataset: spec.dataset, department: spec.department,
-        workflow_id: info?.workflowId ?? runId, temporal_run_id: info?.runId ?? null, status: 'running', spec: JSON.stringify(spec),
+        run_id: runId,
+        job: spec.job,
+        kind: spec.kind,
+        dataset: spec.dataset,
+        department: spec.department,
+        workflow_id: info?.workflowId ?? runId,
+        temporal_run_id: info?.runId ?? null,
+        status: 'running',
+        spec: JSON.stringify(spec),
       })
       .onConflict('run_id')
       .ignore();
@@ -32,7 +39,9 @@ export interface FinishRunInput {
 
 export async function finishRun({ runId, status, error }: FinishRunInput): Promise<void> {
   return classifyErrors(async () => {
-    await activityDb()('dataops.runs').where({ run_id: runId }).update({ status, error: error ?? null, ended_at: activityDb().fn.now() });
+    await activityDb()('dataops.runs')
+      .where({ run_id: runId })
+      .update({ status, error: error ?? null, ended_at: activityDb().fn.now() });
     activityLogger({ runId }).info({ status, error }, 'run finished');
   });
 }

@@ -19,7 +19,17 @@ export async function catalogListCommand(options: { department?: string; json?: 
     console.log(
       formatTable(
         ['dataset', 'table', 'department', 'source system', 'frequency', 'sensitivity', 'version', 'rows', 'updated'],
-        rows.map((r) => [r.dataset, r.table_ref, r.department, r.source_system, r.update_frequency, r.sensitivity, r.current_version, formatCount(Number(r.row_count)), new Date(r.updated_at).toISOString().slice(0, 19).replace('T', ' ')]),
+        rows.map((r) => [
+          r.dataset,
+          r.table_ref,
+          r.department,
+          r.source_system,
+          r.update_frequency,
+          r.sensitivity,
+          r.current_version,
+          formatCount(Number(r.row_count)),
+          new Date(r.updated_at).toISOString().slice(0, 19).replace('T', ' '),
+        ]),
       ),
     );
     return 0;
@@ -51,7 +61,9 @@ export async function catalogShowCommand(dataset: string, options: { version?: n
     console.log(`${resource.dataset}  (${resource.table_ref}, version ${version} of ${resource.current_version})`);
     console.log(`  department ${resource.department} · source system ${resource.source_system ?? '-'} · updated ${resource.update_frequency}`);
     console.log(`  sensitivity ${resource.sensitivity}: ${(resource.sensitivity_reasons as string[]).join('; ') || 'no sensitive column types found'}`);
-    console.log(`  rows ${formatCount(Number(versionRow.row_count))} · run ${versionRow.run_id} · published ${new Date(versionRow.published_at).toISOString()}`);
+    console.log(
+      `  rows ${formatCount(Number(versionRow.row_count))} · run ${versionRow.run_id} · published ${new Date(versionRow.published_at).toISOString()}`,
+    );
     if (resource.description) console.log(`  ${resource.description}`);
     console.log('');
     console.log(
@@ -61,9 +73,18 @@ export async function catalogShowCommand(dataset: string, options: { version?: n
           const top = (c.top_patterns as { pattern: string; share: number }[])[0];
           const checked = Number(c.semantic_checked ?? 0);
           return [
-            c.ordinal, c.name, c.data_type, c.semantic_type, c.sensitivity, formatPercent(c.null_rate), formatCount(Number(c.distinct_estimate)),
-            checked ? formatPercent(Number(c.semantic_valid) / checked) : '', truncate(c.min_value), truncate(c.max_value),
-            c.min_length === null ? '' : `${c.min_length}-${c.max_length}`, top ? `${truncate(top.pattern)} ${formatPercent(top.share)}` : '',
+            c.ordinal,
+            c.name,
+            c.data_type,
+            c.semantic_type,
+            c.sensitivity,
+            formatPercent(c.null_rate),
+            formatCount(Number(c.distinct_estimate)),
+            checked ? formatPercent(Number(c.semantic_valid) / checked) : '',
+            truncate(c.min_value),
+            truncate(c.max_value),
+            c.min_length === null ? '' : `${c.min_length}-${c.max_length}`,
+            top ? `${truncate(top.pattern)} ${formatPercent(top.share)}` : '',
           ];
         }),
       ),

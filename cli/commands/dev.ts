@@ -58,7 +58,9 @@ function banner(state: { address: string; uiUrl?: string }, worker: boolean): st
     state.uiUrl ? `Web UI               ${state.uiUrl}` : '',
     `PostgreSQL           ${describeUrl(loadConfig().databaseUrl)}`,
     worker ? 'Worker               task queue dataops' : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Foreground: dev server (history kept in .state/), migrations, a worker; Ctrl-C stops everything. */
@@ -111,7 +113,15 @@ export async function devDetached(options: DevOptions, quiet = false): Promise<n
   }
   const log = join(stateDir(), 'dev.log');
   const fd = openSync(log, 'a');
-  const args = [join(PROJECT_ROOT, 'bin', 'dataops.mjs'), 'dev', '--port', String(options.port), '--ui-port', String(options.uiPort), ...(options.worker ? [] : ['--no-worker'])];
+  const args = [
+    join(PROJECT_ROOT, 'bin', 'dataops.mjs'),
+    'dev',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    ...(options.worker ? [] : ['--no-worker']),
+  ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: process.env });
   child.unref();
   const deadline = Date.now() + 180_000;

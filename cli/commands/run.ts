@@ -15,7 +15,8 @@ export interface RunOptions {
 }
 
 export function uiLink(address: string, namespace: string, workflowId: string): string | undefined {
-  const uiBase = process.env.DATAOPS_UI_URL ?? (address.startsWith('127.0.0.1:7233') || address.startsWith('localhost:7233') ? 'http://127.0.0.1:8233' : undefined);
+  const uiBase =
+    process.env.DATAOPS_UI_URL ?? (address.startsWith('127.0.0.1:7233') || address.startsWith('localhost:7233') ? 'http://127.0.0.1:8233' : undefined);
   return uiBase ? `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}` : undefined;
 }
 
@@ -23,7 +24,19 @@ export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   return formatTable(
     ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'],
-    [[result.runId, publish.table, publish.version, formatCount(publish.rows), publish.columns, publish.sensitivity, formatPercent(publish.completeness), formatPercent(publish.accuracy), stage.attempt]],
+    [
+      [
+        result.runId,
+        publish.table,
+        publish.version,
+        formatCount(publish.rows),
+        publish.columns,
+        publish.sensitivity,
+        formatPercent(publish.completeness),
+        formatPercent(publish.accuracy),
+        stage.attempt,
+      ],
+    ],
   );
 }
 

@@ -28,7 +28,13 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
     }
     const rows = (await query).map((r) => runRowSchema.parse(r));
     if (options.json) {
-      console.log(JSON.stringify(rows.map(({ spec: _spec, ...rest }) => rest), null, 2));
+      console.log(
+        JSON.stringify(
+          rows.map(({ spec: _spec, ...rest }) => rest),
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     if (!rows.length) {
@@ -39,9 +45,15 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
       formatTable(
         ['started', 'run', 'status', 'department', 'records in', 'out', 'rejected', 'accuracy', 'took'],
         rows.map((r) => [
-          r.started_at.toISOString().slice(0, 19).replace('T', ' '), r.run_id, r.status, r.department,
-          r.records_in === null ? null : formatCount(r.records_in), r.records_out === null ? null : formatCount(r.records_out),
-          r.records_rejected === null ? null : formatCount(r.records_rejected), formatPercent(r.accuracy), duration(r.started_at, r.ended_at),
+          r.started_at.toISOString().slice(0, 19).replace('T', ' '),
+          r.run_id,
+          r.status,
+          r.department,
+          r.records_in === null ? null : formatCount(r.records_in),
+          r.records_out === null ? null : formatCount(r.records_out),
+          r.records_rejected === null ? null : formatCount(r.records_rejected),
+          formatPercent(r.accuracy),
+          duration(r.started_at, r.ended_at),
         ]),
       ),
     );

@@ -120,12 +120,13 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
   const fatalDecoder = new TextDecoder(encoding, { fatal: true });
   // Chunks end on record boundaries, so each decodes on its own; for UTF-8 the native validator plus
   // toString is several times faster than a fatal TextDecoder.
-  const decoder = encoding === 'utf-8'
-    ? (bytes: Buffer) => {
-        if (!isUtf8(bytes)) throw new Error('invalid UTF-8');
-        return bytes.toString('utf8');
-      }
-    : (bytes: Buffer) => fatalDecoder.decode(bytes);
+  const decoder =
+    encoding === 'utf-8'
+      ? (bytes: Buffer) => {
+          if (!isUtf8(bytes)) throw new Error('invalid UTF-8');
+          return bytes.toString('utf8');
+        }
+      : (bytes: Buffer) => fatalDecoder.decode(bytes);
 
   return {
     columns,

@@ -74,7 +74,16 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
 }
 
 /** Parses one record that contains quotes, pushing its fields; returns the index after its newline. */
-function parseQuotedRecord(text: string, start: number, delimiter: number, quoteCode: number, quote: string, fields: Field[], line: number, source: string): number {
+function parseQuotedRecord(
+  text: string,
+  start: number,
+  delimiter: number,
+  quoteCode: number,
+  quote: string,
+  fields: Field[],
+  line: number,
+  source: string,
+): number {
   const length = text.length;
   let pos = start;
   for (;;) {

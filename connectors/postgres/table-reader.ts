@@ -41,7 +41,9 @@ async function queryColumns(client: pg.Client, source: QuerySource): Promise<Col
     throw new BadInputError(`source query failed: ${(error as Error).message}`);
   }
   const oids = [...new Set(result.fields.map((f) => f.dataTypeID))];
-  const types = await client.query<{ oid: number; type: string }>('SELECT oid::int AS oid, format_type(oid, NULL) AS type FROM pg_type WHERE oid = ANY($1)', [oids]);
+  const types = await client.query<{ oid: number; type: string }>('SELECT oid::int AS oid, format_type(oid, NULL) AS type FROM pg_type WHERE oid = ANY($1)', [
+    oids,
+  ]);
   const typeOf = new Map(types.rows.map((t) => [t.oid, t.type]));
   return result.fields.map((f) => ({ name: f.name, pgType: f.dataTypeID >= FIRST_USER_OID ? 'text' : (typeOf.get(f.dataTypeID) ?? 'text') }));
 }
@@ -50,7 +52,12 @@ async function queryColumns(client: pg.Client, source: QuerySource): Promise<Col
  * Streams a table or query with `COPY (SELECT ...) TO STDOUT`, ordered by its key so a retry can
  * resume after the last committed key. Without a key, a retry starts over.
  */
-export async function openPgReader(client: pg.Client, source: TableSource | QuerySource, connectionName: string, start?: SourcePosition): Promise<RecordReader & { key?: string }> {
+export async function openPgReader(
+  client: pg.Client,
+  source: TableSource | QuerySource,
+  connectionName: string,
+  start?: SourcePosition,
+): Promise<RecordReader & { key?: string }> {
   let columns: ColumnInfo[];
   let key = source.key;
   let from: string;
@@ -66,7 +73,8 @@ export async function openPgReader(client: pg.Client, source: TableSource | Quer
   const keyIndex = key ? columns.findIndex((c) => c.name === key) : -1;
   if (key && keyIndex === -1) throw new BadInputError(`key column "${key}" is not among the source columns (${columns.map((c) => c.name).join(', ')})`);
   for (const column of columns) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(column.name)) throw new BadInputError(`source column "${column.name}" is not a safe lower-case identifier; alias it in a query source`);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(column.name))
+      throw new BadInputError(`source column "${column.name}" is not a safe lower-case identifier; alias it in a query source`);
   }
   const select = columns.map((c) => quoteIdent(c.name)).join(', ');
   const resumeAfter = key && start?.lastKey != null ? ` WHERE ${quoteIdent(key)} > ${client.escapeLiteral(start.lastKey)}` : '';

@@ -152,11 +152,8 @@ export class ColumnProfiler {
 
   result(): ColumnProfile {
     // A column with fewer non-null values than the sample size is judged on what it has.
-    const semantic = this.sample !== null
-      ? decide(this.sample)
-      : { type: this.semanticType, checked: this.semanticChecked, valid: this.semanticValid };
-    const inferredType: PgType =
-      semantic.type !== null && IDENTIFIER_TYPES.has(semantic.type) ? 'text' : this.types.result();
+    const semantic = this.sample !== null ? decide(this.sample) : { type: this.semanticType, checked: this.semanticChecked, valid: this.semanticValid };
+    const inferredType: PgType = semantic.type !== null && IDENTIFIER_TYPES.has(semantic.type) ? 'text' : this.types.result();
     const any = this.nonNull > 0;
     const numeric = any && NUMERIC_TYPES.has(inferredType);
     return {

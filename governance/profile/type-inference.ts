@@ -1,15 +1,7 @@
 // Incremental inference of a PostgreSQL column type from the text of its values.
 import { startsWithIsoDate } from '../semantic/dates.ts';
 
-export type PgType =
-  | 'boolean'
-  | 'integer'
-  | 'bigint'
-  | 'numeric'
-  | 'date'
-  | 'timestamp'
-  | 'timestamptz'
-  | 'text';
+export type PgType = 'boolean' | 'integer' | 'bigint' | 'numeric' | 'date' | 'timestamp' | 'timestamptz' | 'text';
 
 const BOOL = 1;
 const INT = 2;

@@ -8,10 +8,8 @@ const CH_9 = 57;
 
 // First two digits of real province-level area codes (all fall within 11..82), as a lookup table.
 const PROVINCE = new Uint8Array(100);
-for (const p of [
-  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-  50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-]) PROVINCE[p] = 1;
+for (const p of [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82])
+  PROVINCE[p] = 1;
 
 // Birth years before the year this module was loaded are in the past whatever the date is now, so
 // only later years need the clock. This keeps validation of millions of values free of Date objects.
@@ -64,9 +62,7 @@ export function isValidCitizenId(value: string, today?: Date): boolean {
   const day = num(value, 12, 14);
   if (year < 1900 || !isRealYmd(year, month, day)) return false;
   const birth = year * 10_000 + month * 100 + day;
-  return today !== undefined
-    ? birth <= todayNumber(today)
-    : year < LOAD_YEAR || birth <= todayNumber(new Date());
+  return today !== undefined ? birth <= todayNumber(today) : year < LOAD_YEAR || birth <= todayNumber(new Date());
 }
 
 /**

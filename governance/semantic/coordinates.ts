@@ -1,7 +1,8 @@
 // Longitude/latitude pairs and the WGS-84 <-> GCJ-02 ("Mars coordinates") datum shift used in China.
 
 const A = 6378245.0; // Krasovsky 1940 semi-major axis
-const EE = 0.00669342162296594323; // Krasovsky 1940 first eccentricity squared
+// Krasovsky 1940 first eccentricity squared, 0.00669342162296594323 rounded to the nearest double.
+const EE = 0.006693421622965943;
 const PI = Math.PI;
 const METRES_PER_DEGREE = 111_320;
 

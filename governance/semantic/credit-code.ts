@@ -7,7 +7,7 @@ const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < CREDIT_CODE_ALPHABET.length; i++) VALUE[CREDIT_CODE_ALPHABET.charCodeAt(i)] = i;
 
-function valueOf(code: number): number {
+function alphabetValue(code: number): number {
   return code < 128 ? VALUE[code]! : -1;
 }
 
@@ -16,7 +16,7 @@ export function creditCodeCheckChar(first17: string): string {
   if (first17.length !== 17) throw new RangeError('creditCodeCheckChar expects exactly 17 characters');
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const v = valueOf(first17.charCodeAt(i));
+    const v = alphabetValue(first17.charCodeAt(i));
     if (v < 0) throw new RangeError(`creditCodeCheckChar: '${first17[i]}' is not in the code alphabet`);
     sum += v * WEIGHTS[i]!;
   }
@@ -29,7 +29,7 @@ export function creditCodeCheckChar(first17: string): string {
  */
 export function isWellFormedCreditCode(value: string): boolean {
   if (value.length !== 18) return false;
-  for (let i = 0; i < 18; i++) if (valueOf(value.charCodeAt(i)) < 0) return false;
+  for (let i = 0; i < 18; i++) if (alphabetValue(value.charCodeAt(i)) < 0) return false;
   return true;
 }
 
@@ -38,10 +38,10 @@ export function isValidCreditCode(value: string): boolean {
   if (value.length !== 18) return false;
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const v = valueOf(value.charCodeAt(i));
+    const v = alphabetValue(value.charCodeAt(i));
     if (v < 0) return false;
     sum += v * WEIGHTS[i]!;
   }
-  const check = valueOf(value.charCodeAt(17));
+  const check = alphabetValue(value.charCodeAt(17));
   return check >= 0 && check === (31 - (sum % 31)) % 31;
 }

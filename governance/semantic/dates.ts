@@ -23,15 +23,12 @@ export function daysInMonth(year: number, month: number): number {
 
 /** True when year/month/day name a day of the proleptic Gregorian calendar (years 1..9999). */
 export function isRealDate(year: number, month: number, day: number): boolean {
-  return (
-    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) && isRealYmd(year, month, day)
-  );
+  return Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) && isRealYmd(year, month, day);
 }
 
 /** isRealDate for values already known to be integers (parsed from digits). */
 export function isRealYmd(year: number, month: number, day: number): boolean {
-  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
-    (day <= 28 || day <= daysInMonth(year, month));
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && (day <= 28 || day <= daysInMonth(year, month));
 }
 
 export function formatIsoDate(year: number, month: number, day: number): string {

@@ -7,19 +7,9 @@ import { isValidCreditCode } from './credit-code.ts';
 import { flexibleDateKey } from './dates.ts';
 import { isValidMobile, normaliseMobile } from './mobile.ts';
 
-export type SemanticType =
-  | 'citizen_id'
-  | 'credit_code'
-  | 'mobile'
-  | 'email'
-  | 'date'
-  | 'coordinate'
-  | 'chinese_name'
-  | 'address';
+export type SemanticType = 'citizen_id' | 'credit_code' | 'mobile' | 'email' | 'date' | 'coordinate' | 'chinese_name' | 'address';
 
-export const SEMANTIC_TYPES: readonly SemanticType[] = [
-  'citizen_id', 'credit_code', 'mobile', 'email', 'date', 'coordinate', 'chinese_name', 'address',
-];
+export const SEMANTIC_TYPES: readonly SemanticType[] = ['citizen_id', 'credit_code', 'mobile', 'email', 'date', 'coordinate', 'chinese_name', 'address'];
 
 /** Share of non-empty sample values whose shape must match. */
 export const DETECT_THRESHOLD = 0.8;

@@ -8,8 +8,16 @@ import { landlineNumber, mobileNumber, personName } from './people.ts';
 import type { Prng } from './prng.ts';
 
 export const ENTERPRISE_COLUMNS = [
-  'enterprise_id', 'credit_code', 'name', 'legal_rep', 'registered_capital', 'established_on', 'street', 'industry',
-  'contact_phone', 'updated_at',
+  'enterprise_id',
+  'credit_code',
+  'name',
+  'legal_rep',
+  'registered_capital',
+  'established_on',
+  'street',
+  'industry',
+  'contact_phone',
+  'updated_at',
 ] as const;
 
 export interface EnterpriseRow {
@@ -98,7 +106,10 @@ export function* generateEnterprises(opts: EnterpriseOptions): Generator<Generat
         updated_at: shanghaiTimestamp(rng.int(original.updatedFrom, original.updated - 1)),
       };
       const note: DefectNote<EnterpriseDefect> = {
-        defect: 'duplicate', field: 'credit_code', value: row.credit_code, duplicateOf: original.row.enterprise_id,
+        defect: 'duplicate',
+        field: 'credit_code',
+        value: row.credit_code,
+        duplicateOf: original.row.enterprise_id,
       };
       yield { row, note };
       continue;

@@ -10,7 +10,16 @@ import { toFullWidth } from './text.ts';
 import { citizenIdCheckChar } from '../../governance/semantic/citizen-id.ts';
 
 export const RESIDENT_COLUMNS = [
-  'resident_id', 'name', 'citizen_id', 'gender', 'birth_date', 'mobile', 'street', 'address', 'registered_at', 'updated_at',
+  'resident_id',
+  'name',
+  'citizen_id',
+  'gender',
+  'birth_date',
+  'mobile',
+  'street',
+  'address',
+  'registered_at',
+  'updated_at',
 ] as const;
 
 export interface ResidentRow {
@@ -71,9 +80,7 @@ function impossibleBirth(rng: Prng, id: string): string {
   const year = id.slice(6, 10);
   const month = Number(id.slice(10, 12));
   const day = Number(id.slice(12, 14));
-  const bad = rng.chance(0.5)
-    ? `${year}${month + 12}${String(day).padStart(2, '0')}`
-    : `${year}${String(month).padStart(2, '0')}${day + 31}`;
+  const bad = rng.chance(0.5) ? `${year}${month + 12}${String(day).padStart(2, '0')}` : `${year}${String(month).padStart(2, '0')}${day + 31}`;
   const first17 = id.slice(0, 6) + bad + id.slice(14, 17);
   return first17 + citizenIdCheckChar(first17);
 }
@@ -112,7 +119,10 @@ export function* generateResidents(opts: ResidentOptions): Generator<GeneratedRo
         updated_at: shanghaiTimestamp(rng.int(original.registered, original.updated - 1)),
       };
       const note: DefectNote<ResidentDefect> = {
-        defect: 'duplicate', field: 'citizen_id', value: row.citizen_id, duplicateOf: original.row.resident_id,
+        defect: 'duplicate',
+        field: 'citizen_id',
+        value: row.citizen_id,
+        duplicateOf: original.row.resident_id,
       };
       yield { row, note };
       continue;

@@ -6,8 +6,17 @@ import { join } from 'node:path';
 import { csvLine } from './csv.ts';
 import { REFERENCE_DATE } from './dates.ts';
 import {
-  DEFAULT_ENTERPRISE_RATES, DEFAULT_RESIDENT_RATES, ENTERPRISE_DEFECTS, ENTERPRISE_DEFECT_KINDS, RESIDENT_DEFECTS,
-  RESIDENT_DEFECT_KINDS, resolveRates, type DefectKind, type DefectNote, type EnterpriseDefect, type GeneratedRow,
+  DEFAULT_ENTERPRISE_RATES,
+  DEFAULT_RESIDENT_RATES,
+  ENTERPRISE_DEFECTS,
+  ENTERPRISE_DEFECT_KINDS,
+  RESIDENT_DEFECTS,
+  RESIDENT_DEFECT_KINDS,
+  resolveRates,
+  type DefectKind,
+  type DefectNote,
+  type EnterpriseDefect,
+  type GeneratedRow,
   type ResidentDefect,
 } from './defects.ts';
 import { ENTERPRISE_COLUMNS, generateEnterprises } from './enterprises.ts';

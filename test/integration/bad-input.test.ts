@@ -31,7 +31,10 @@ function csvRows(n: number, from = 1): string {
 /** Runs the job, expects a failure naming the problem, and checks that nothing was published. */
 async function expectCleanFailure(spec: CollectJobSpec, message: RegExp) {
   const { handle, runId } = await startCollect(env.client, env.config, spec);
-  const error = await handle.result().then(() => undefined, (e: unknown) => e);
+  const error = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowFailedError);
   let cause = (error as Error).cause as Error | undefined;
   while (cause?.cause instanceof Error) cause = cause.cause;
@@ -109,10 +112,17 @@ describe('invalid specs are refused before anything starts', () => {
 
   it('names the path of every problem, including an unsafe table name', () => {
     const path = join(dir, 'invalid.yaml');
-    writeFileSync(path, [
-      'kind: collect', 'job: Bad Job', 'dataset: ok', 'department: civil',
-      'source: { type: file, path: x.csv, delimiter: ";;" }', "target: { table: 'x; drop table y' }",
-    ].join('\n'));
+    writeFileSync(
+      path,
+      [
+        'kind: collect',
+        'job: Bad Job',
+        'dataset: ok',
+        'department: civil',
+        'source: { type: file, path: x.csv, delimiter: ";;" }',
+        "target: { table: 'x; drop table y' }",
+      ].join('\n'),
+    );
     const result = cli(['run', path, '--wait']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('job: must be lower-case letters');

@@ -27,7 +27,10 @@ async function count(table: string): Promise<number> {
 describe('collect from files', () => {
   it('collects the UTF-8 residents CSV, profiles it and catalogues it', async () => {
     const spec = collectSpec({
-      dataset: 'it-residents', department: 'civil-affairs', sourceSystem: 'household-registry', updateFrequency: 'daily',
+      dataset: 'it-residents',
+      department: 'civil-affairs',
+      sourceSystem: 'household-registry',
+      updateFrequency: 'daily',
       source: { type: 'file', connection: 'samples', path: 'residents.csv' },
       target: { table: 'raw.it_residents' },
       options: { batchRows: 500 },
@@ -38,16 +41,37 @@ describe('collect from files', () => {
     expect(result.stage.batches).toBeGreaterThan(1);
     expect(await count('raw.it_residents')).toBe(expectedRows);
 
-    const types = (await env.db.raw(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'it_residents' ORDER BY ordinal_position`)).rows;
+    const types = (
+      await env.db.raw(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'it_residents' ORDER BY ordinal_position`,
+      )
+    ).rows;
     expect(types).toContainEqual({ column_name: 'resident_id', data_type: 'integer' });
     expect(types).toContainEqual({ column_name: 'citizen_id', data_type: 'text' });
     expect(types).toContainEqual({ column_name: 'mobile', data_type: 'text' });
 
     const resource = await env.db('dataops.catalogue_resources').where({ dataset: 'it-residents' }).first();
-    expect(resource).toMatchObject({ department: 'civil-affairs', source_system: 'household-registry', update_frequency: 'daily', sensitivity: 'L4', current_version: 1 });
+    expect(resource).toMatchObject({
+      department: 'civil-affairs',
+      source_system: 'household-registry',
+      update_frequency: 'daily',
+      sensitivity: 'L4',
+      current_version: 1,
+    });
     expect(Number(resource.row_count)).toBe(expectedRows);
     const columns = await env.db('dataops.catalogue_columns').where({ resource_id: resource.id, version: 1 }).orderBy('ordinal');
-    expect(columns.map((c) => c.name)).toEqual(['resident_id', 'name', 'citizen_id', 'gender', 'birth_date', 'mobile', 'street', 'address', 'registered_at', 'updated_at']);
+    expect(columns.map((c) => c.name)).toEqual([
+      'resident_id',
+      'name',
+      'citizen_id',
+      'gender',
+      'birth_date',
+      'mobile',
+      'street',
+      'address',
+      'registered_at',
+      'updated_at',
+    ]);
     const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
     expect(byName.citizen_id.semantic_type).toBe('citizen_id');
     expect(byName.mobile.semantic_type).toBe('mobile');
@@ -118,7 +142,11 @@ describe('collect from files', () => {
     });
     const result = await runCollect(env.client, env.config, spec);
     expect(result.publish.rows).toBe(truth.files['residents.ndjson']!.rows);
-    const same = (await env.db.raw(`SELECT count(*)::int AS n FROM raw.it_residents_ndjson j JOIN raw.it_residents r USING (resident_id) WHERE j.citizen_id IS NOT DISTINCT FROM r.citizen_id AND j.name IS NOT DISTINCT FROM r.name`)).rows[0].n;
+    const same = (
+      await env.db.raw(
+        `SELECT count(*)::int AS n FROM raw.it_residents_ndjson j JOIN raw.it_residents r USING (resident_id) WHERE j.citizen_id IS NOT DISTINCT FROM r.citizen_id AND j.name IS NOT DISTINCT FROM r.name`,
+      )
+    ).rows[0].n;
     expect(same).toBe(truth.files['residents.ndjson']!.rows);
   });
 });

@@ -30,7 +30,8 @@ afterAll(async () => {
 describe('collect from PostgreSQL', () => {
   it('copies a table exactly, keeping its column types, and catalogues it', async () => {
     const spec = collectSpec({
-      dataset: 'it-people', department: 'human-resources',
+      dataset: 'it-people',
+      department: 'human-resources',
       source: { type: 'table', connection: 'dept_source', table: 'public.people' },
       target: { table: 'raw.it_people' },
       options: { batchRows: 5_000 },
@@ -41,8 +42,21 @@ describe('collect from PostgreSQL', () => {
     const source = await tableDigest(TEST_SOURCE_DATABASE_URL, 'public.people', 'id');
     const target = await tableDigest(TEST_DATABASE_URL, 'raw.it_people', 'id');
     expect(target).toEqual(source);
-    const types = (await env.db.raw(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'it_people' ORDER BY ordinal_position`)).rows;
-    expect(types.map((t: { data_type: string }) => t.data_type)).toEqual(['integer', 'text', 'text', 'numeric', 'date', 'timestamp with time zone', 'boolean', 'jsonb']);
+    const types = (
+      await env.db.raw(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'it_people' ORDER BY ordinal_position`,
+      )
+    ).rows;
+    expect(types.map((t: { data_type: string }) => t.data_type)).toEqual([
+      'integer',
+      'text',
+      'text',
+      'numeric',
+      'date',
+      'timestamp with time zone',
+      'boolean',
+      'jsonb',
+    ]);
     const resource = await env.db('dataops.catalogue_resources').where({ dataset: 'it-people' }).first();
     const note = await env.db('dataops.catalogue_columns').where({ resource_id: resource.id, name: 'note' }).first();
     expect(Number(note.nulls)).toBe(Math.floor(ROWS / 11) - Math.floor(ROWS / 77));
@@ -57,7 +71,9 @@ describe('collect from PostgreSQL', () => {
     const result = await runCollect(env.client, env.config, spec);
     expect(result.publish.rows).toBe(ROWS / 2);
     const sums = (await env.db.raw('SELECT sum(id)::bigint AS ids, sum(income) AS income FROM raw.it_people_even')).rows[0];
-    const expected = await withSourceDb(async (c) => (await c.query('SELECT sum(id)::bigint AS ids, sum(income) AS income FROM public.people WHERE active')).rows[0]);
+    const expected = await withSourceDb(
+      async (c) => (await c.query('SELECT sum(id)::bigint AS ids, sum(income) AS income FROM public.people WHERE active')).rows[0],
+    );
     expect(sums).toEqual(expected);
   });
 });

@@ -13,7 +13,8 @@ const dataset = `it-visible-${process.pid}`;
 beforeAll(async () => {
   env = await startTestEnv('test-visibility');
   const spec = collectSpec({
-    dataset, department: 'civil-affairs',
+    dataset,
+    department: 'civil-affairs',
     source: { type: 'file', connection: 'samples', path: 'residents.csv' },
     target: { table: 'raw.it_visible' },
   });
@@ -36,7 +37,9 @@ describe('runs are visible in Temporal', () => {
     let listed: { execution: { workflowId: string }; searchAttributes: { indexedFields: Record<string, { data: string }> } }[] = [];
     for (let i = 0; i < 50 && listed.length === 0; i++) {
       // Visibility is eventually consistent; the dev server usually catches up in milliseconds.
-      listed = JSON.parse(execFileSync(cli.path, ['workflow', 'list', '--address', inject('temporalAddress'), '--query', query, '-o', 'json'], { encoding: 'utf8' }) || '[]');
+      listed = JSON.parse(
+        execFileSync(cli.path, ['workflow', 'list', '--address', inject('temporalAddress'), '--query', query, '-o', 'json'], { encoding: 'utf8' }) || '[]',
+      );
       if (!listed.length) await new Promise((r) => setTimeout(r, 200));
     }
     expect(listed.map((w) => w.execution.workflowId)).toEqual([workflowId]);

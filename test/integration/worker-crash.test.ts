@@ -34,7 +34,9 @@ describe('a worker killed mid-collection', () => {
     await waitForOutput(first, /worker ready/);
 
     const spec = collectSpec({
-      dataset: 'it-crash', source: { type: 'file', path }, target: { table: 'raw.it_crash' },
+      dataset: 'it-crash',
+      source: { type: 'file', path },
+      target: { table: 'raw.it_crash' },
       options: { batchRows: 20_000, heartbeatSeconds: 3 },
     });
     const { handle, runId } = await startCollect(env.client, env.config, spec);
@@ -66,7 +68,9 @@ describe('a worker killed mid-collection', () => {
     expect(result.stage.resumedFromRow).toBeLessThan(ROWS);
     expect(result.stage.rows).toBe(ROWS);
 
-    const stats = (await env.db.raw('SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, sum(id)::text AS total, min(id) AS lo, max(id) AS hi FROM raw.it_crash')).rows[0];
+    const stats = (
+      await env.db.raw('SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, sum(id)::text AS total, min(id) AS lo, max(id) AS hi FROM raw.it_crash')
+    ).rows[0];
     expect(stats).toEqual({ n: ROWS, ids: ROWS, total: String((ROWS * (ROWS + 1)) / 2), lo: 1, hi: ROWS });
 
     const metrics = await env.db('dataops.step_metrics').where({ run_id: runId });

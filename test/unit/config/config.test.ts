@@ -27,6 +27,7 @@ describe('configuration', () => {
 
   it('reads named connections whose secrets stay in the environment', () => {
     const path = join(dir, 'dataops.config.yaml');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own ${VAR} syntax
     writeFileSync(path, 'connections:\n  hr:\n    type: postgres\n    url: ${HR_URL}\n  crm:\n    type: postgres\n    urlEnv: CRM_URL\n');
     const env = { DATAOPS_CONFIG: path, HR_URL: 'postgres://hr:pw@h/hr', CRM_URL: 'postgres://c@h/crm' } as NodeJS.ProcessEnv;
     const config = loadConfig(env);

@@ -3,7 +3,10 @@ import { copyTextRow, escapeCopyText, parseCopyText } from '../../../connectors/
 
 describe('COPY text format', () => {
   it('round-trips nulls, tabs, newlines and backslashes', () => {
-    const rows = [['1', null, 'tab\there', 'line\nbreak', 'back\\slash', '\r', ''], ['2', '莘庄镇', 'plain', '\\N', 'x', 'y', 'z']];
+    const rows = [
+      ['1', null, 'tab\there', 'line\nbreak', 'back\\slash', '\r', ''],
+      ['2', '莘庄镇', 'plain', '\\N', 'x', 'y', 'z'],
+    ];
     const text = rows.map(copyTextRow).join('');
     expect(parseCopyText(text)).toEqual(rows);
   });

@@ -36,7 +36,10 @@ describe('parseRecords', () => {
   it('skips blank lines and reports record spans so the COPY payload can leave them out', () => {
     const text = '1,a\n\n2,b\n';
     const parsed = parseRecords(text, dialect, 2, 2, 'f.csv');
-    expect(parsed.rows).toEqual([['1', 'a'], ['2', 'b']]);
+    expect(parsed.rows).toEqual([
+      ['1', 'a'],
+      ['2', 'b'],
+    ]);
     expect(parsed.skippedBlank).toBe(true);
     expect(parsed.spans!.map((v, i, all) => (i % 2 ? '' : text.slice(v, all[i + 1]))).filter(Boolean)).toEqual(['1,a\n', '2,b\n']);
   });

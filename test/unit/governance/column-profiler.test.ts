@@ -51,8 +51,18 @@ describe('ColumnProfiler', () => {
     for (const v of ['上海', null, '', 'Beijing', 'Anqing', null]) p.add(v);
     const r = p.result();
     expect(r).toMatchObject({
-      name: 'city', rows: 6, nulls: 3, nullRate: 0.5, min: 'Anqing', max: '上海',
-      minLength: 2, maxLength: 7, inferredType: 'text', semanticType: null, semanticChecked: 0, semanticValid: 0,
+      name: 'city',
+      rows: 6,
+      nulls: 3,
+      nullRate: 0.5,
+      min: 'Anqing',
+      max: '上海',
+      minLength: 2,
+      maxLength: 7,
+      inferredType: 'text',
+      semanticType: null,
+      semanticChecked: 0,
+      semanticValid: 0,
     });
     expect(r.distinctEstimate).toBe(3);
     expect(r.topPatterns.map((x) => x.pattern)).toEqual(['Aa{5}', 'Aa{6}', '汉汉']);
@@ -77,9 +87,20 @@ describe('ColumnProfiler', () => {
     const p = new ColumnProfiler('empty');
     for (let i = 0; i < 10; i++) p.add(i % 2 ? null : '');
     expect(p.result()).toEqual({
-      name: 'empty', rows: 10, nulls: 10, nullRate: 1, distinctEstimate: 0, min: null, max: null,
-      minLength: null, maxLength: null, inferredType: 'text', semanticType: null, semanticChecked: 0,
-      semanticValid: 0, topPatterns: [],
+      name: 'empty',
+      rows: 10,
+      nulls: 10,
+      nullRate: 1,
+      distinctEstimate: 0,
+      min: null,
+      max: null,
+      minLength: null,
+      maxLength: null,
+      inferredType: 'text',
+      semanticType: null,
+      semanticChecked: 0,
+      semanticValid: 0,
+      topPatterns: [],
     });
   });
 
@@ -100,7 +121,7 @@ describe('ColumnProfiler', () => {
 
   it('keeps 15-digit legacy citizen IDs as text', () => {
     const p = new ColumnProfiler('old_id');
-    for (let i = 0; i < 100; i++) p.add(`310112${String(500101 + i % 28).padStart(6, '0')}${String(100 + i).slice(-3)}`);
+    for (let i = 0; i < 100; i++) p.add(`310112${String(500101 + (i % 28)).padStart(6, '0')}${String(100 + i).slice(-3)}`);
     const r = p.result();
     expect(r.semanticType).toBe('citizen_id');
     expect(r.inferredType).toBe('text');
@@ -157,18 +178,15 @@ describe('TableProfiler', () => {
     expect(byName.get('note')!.nullRate).toBeGreaterThan(0.65);
   });
 
-  it.each([0, 1, 500, 999, 1000, 1001, 9_999, 10_000, 17_777, 29_999, 30_000])(
-    'resumes from a JSON checkpoint after %i rows with identical results',
-    (cut) => {
-      const first = new TableProfiler(COLUMNS);
-      for (const r of rows.slice(0, cut)) first.addRow(r);
-      const state = JSON.parse(JSON.stringify(first.toState()));
-      const resumed = TableProfiler.fromState(state);
-      for (const r of rows.slice(cut)) resumed.addRow(r);
-      expect(resumed.results()).toEqual(expected);
-      expect(JSON.stringify(resumed.toState())).toBe(JSON.stringify(profileAll(rows).toState()));
-    },
-  );
+  it.each([0, 1, 500, 999, 1000, 1001, 9_999, 10_000, 17_777, 29_999, 30_000])('resumes from a JSON checkpoint after %i rows with identical results', (cut) => {
+    const first = new TableProfiler(COLUMNS);
+    for (const r of rows.slice(0, cut)) first.addRow(r);
+    const state = JSON.parse(JSON.stringify(first.toState()));
+    const resumed = TableProfiler.fromState(state);
+    for (const r of rows.slice(cut)) resumed.addRow(r);
+    expect(resumed.results()).toEqual(expected);
+    expect(JSON.stringify(resumed.toState())).toBe(JSON.stringify(profileAll(rows).toState()));
+  });
 
   it('survives several checkpoints in a row', () => {
     let t = new TableProfiler(COLUMNS);

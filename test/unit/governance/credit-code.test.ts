@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CREDIT_CODE_ALPHABET,
-  creditCodeCheckChar,
-  isValidCreditCode,
-  isWellFormedCreditCode,
-} from '../../../governance/semantic/credit-code.ts';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckChar, isValidCreditCode, isWellFormedCreditCode } from '../../../governance/semantic/credit-code.ts';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

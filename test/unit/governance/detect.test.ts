@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { citizenIdCheckChar } from '../../../governance/semantic/citizen-id.ts';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../../governance/semantic/credit-code.ts';
-import {
-  detectSemanticType,
-  isChineseName,
-  isValidEmail,
-  SEMANTIC_TYPES,
-  shapeFor,
-  validatorFor,
-} from '../../../governance/semantic/detect.ts';
+import { detectSemanticType, isChineseName, isValidEmail, SEMANTIC_TYPES, shapeFor, validatorFor } from '../../../governance/semantic/detect.ts';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -109,7 +102,14 @@ describe('detectSemanticType', () => {
 describe('validators', () => {
   it('every generated value passes its own validator and shape', () => {
     const gens: Record<string, () => string> = {
-      citizen_id: citizenId, credit_code: creditCode, mobile, email, date, coordinate, chinese_name: name, address,
+      citizen_id: citizenId,
+      credit_code: creditCode,
+      mobile,
+      email,
+      date,
+      coordinate,
+      chinese_name: name,
+      address,
     };
     for (const type of SEMANTIC_TYPES) {
       const gen = gens[type]!;

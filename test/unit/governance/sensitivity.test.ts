@@ -15,9 +15,7 @@ describe('guessSensitivity', () => {
   });
   it('grades a name together with an address L3, either alone L2', () => {
     expect(guessSensitivity(['chinese_name', 'address']).level).toBe('L3');
-    expect(guessSensitivity(['chinese_name', 'address']).reasons).toEqual([
-      'column types include chinese_name and address',
-    ]);
+    expect(guessSensitivity(['chinese_name', 'address']).reasons).toEqual(['column types include chinese_name and address']);
     expect(guessSensitivity(['address', 'date']).level).toBe('L2');
     expect(guessSensitivity(['chinese_name']).level).toBe('L2');
   });

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  birthDateFromCitizenId, citizenIdCheckChar, genderFromCitizenId, isValidCitizenId, upgradeLegacyCitizenId,
+  birthDateFromCitizenId,
+  citizenIdCheckChar,
+  genderFromCitizenId,
+  isValidCitizenId,
+  upgradeLegacyCitizenId,
 } from '../../../governance/semantic/citizen-id.ts';
 import { isValidCreditCode, isWellFormedCreditCode } from '../../../governance/semantic/credit-code.ts';
 import { isIsoDate, parseFlexibleDate } from '../../../governance/semantic/dates.ts';
@@ -70,9 +74,7 @@ describe('generateSamples determinism', () => {
     await generateSamples({ ...opts, outDir: b });
     await generateSamples({ ...opts, seed: 8, outDir: c });
     const fa = await filesOf(a);
-    expect([...fa.keys()]).toEqual([
-      'credit-code-pilots.txt', 'enterprises.csv', 'residents.csv', 'residents.ndjson', 'truth.json',
-    ]);
+    expect([...fa.keys()]).toEqual(['credit-code-pilots.txt', 'enterprises.csv', 'residents.csv', 'residents.ndjson', 'truth.json']);
     expect(await filesOf(b)).toEqual(fa);
     const fc = await filesOf(c);
     expect(fc.get('residents.csv')!.equals(fa.get('residents.csv')!)).toBe(false);
@@ -183,7 +185,7 @@ describe('ground truth of a 10,000-row set', () => {
       [residents, truth.defectiveRows['residents.csv'], 'resident_id'],
       [enterprises, truth.defectiveRows['enterprises.csv'], 'enterprise_id'],
     ] as const) {
-      table.rows.forEach((row, i) => expect(row[key]).toBe(String(i + 1)));
+      for (const [i, row] of table.rows.entries()) expect(row[key]).toBe(String(i + 1));
       for (const e of entries as readonly TruthEntry<string>[]) {
         const row = table.rows[e.line - 2]!;
         expect(row[key]).toBe(String(e[key]));
