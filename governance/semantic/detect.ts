@@ -70,9 +70,12 @@ function coordinateShape(v: string): boolean {
   return v.indexOf('.') >= 0 && isCoordinatePair(v);
 }
 
+/** Place and organisation names end in these; a personal name practically never does. */
+const NON_PERSON_SUFFIXES = /(?:镇|街道|路|街|区|县|市|省|乡|村|弄|号|局|委|办|所|院|司|厂|站|队|会|部|处|科|中心|公园)$/;
+
 function chineseNameShape(v: string): boolean {
   const n = cjkLength(v);
-  return n >= 2 && n <= 4;
+  return n >= 2 && n <= 4 && !NON_PERSON_SUFFIXES.test(v.trim());
 }
 
 function isAddressMarker(c: number): boolean {
@@ -142,9 +145,6 @@ export function isValidEmail(value: string): boolean {
 }
 
 /** 2-4 ideographs, or ideograph segments joined by a middle dot (transliterated and minority names). */
-/** Place and organisation names end in these; a personal name practically never does. */
-const NON_PERSON_SUFFIXES = /(?:镇|街道|路|街|区|县|市|省|乡|村|弄|号|局|委|办|所|院|司|厂|站|队|会|部|处|科|中心|公园)$/;
-
 export function isChineseName(value: string): boolean {
   const n = cjkLength(value);
   if (n >= 2 && n <= 4) return !NON_PERSON_SUFFIXES.test(value);

@@ -12,3 +12,10 @@ describe('place names are not personal names', () => {
     expect(detectSemanticType(streets)).not.toBe('chinese_name');
   });
 });
+
+describe('a column of Minhang street and town names', () => {
+  it('gets no personal-name type even when a few aliases lack the suffix', () => {
+    const streets = Array.from({ length: 200 }, (_, i) => (i % 50 === 0 ? '莘庄' : ['莘庄镇', '七宝镇', '古美路街道', '浦江镇', '新虹街道'][i % 5]!));
+    expect(detectSemanticType(streets)).toBeNull();
+  });
+});
