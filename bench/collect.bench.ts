@@ -28,7 +28,7 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  process.env.LOG_LEVEL = 'warn';
+  process.env.LOG_LEVEL ??= 'warn';
   const dir = join(PROJECT_ROOT, '.state', 'bench');
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);

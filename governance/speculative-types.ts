@@ -18,5 +18,5 @@ export function typeChanges(current: { name: string; pgType: string }[], profile
 }
 
 export function initialTypes(columns: { name: string }[], profiles: ColumnTypeHint[]): { name: string; pgType: string }[] {
-  return columns.map((c, i) => ({ name: c.name, pgType: storageType(profiles[i]!) }));
+  return columns.map((c, i) => ({ name: c.name, pgType: profiles[i] ? storageType(profiles[i]) : 'text' }));
 }

@@ -3,9 +3,10 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { StageSummary } from '../../schemas/collect-run.ts';
-import { TableProfiler } from '../../governance/profile/column-profiler.ts';
+import { TableProfiler, type ColumnTypeHint, type TableProfileState } from '../../governance/profile/column-profiler.ts';
+import { chunkPipeline } from './chunk-pipeline.ts';
 import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
-import type { SourceChunk, SourcePosition } from '../../connectors/source-chunk.ts';
+import type { SourcePosition } from '../../connectors/source-chunk.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
 import { readCheckpoint, writeCheckpoint, type StageCheckpoint } from './checkpoint.ts';
 import { openSourceReader } from './open-reader.ts';
@@ -19,8 +20,6 @@ export interface StageCollectInput {
 }
 
 export const COLLECT_STEP = 'collect';
-
-type ProfilerState = Parameters<typeof TableProfiler.fromState>[0];
 
 /** SQLSTATE class 22: a value PostgreSQL refused for its column type. */
 const isDataException = (error: unknown) => typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('22');
@@ -82,7 +81,7 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
       };
       if (existing) log.info({ rows: checkpoint.rows, position: checkpoint.position }, 'resuming from checkpoint');
       const resumedFromRow = checkpoint.rows;
-      const profiler = TableProfiler.fromState(checkpoint.profile as ProfilerState);
+      const pipeline = chunkPipeline(reader, checkpoint.profile as TableProfileState, spec.options.batchRows);
       const writer = new StagingWriter(client, staging, checkpoint.columns, reader.copyOptions);
       const progress = new ProgressReporter(COLLECT_STEP);
       let stagingReady = Boolean(existing);
@@ -90,9 +89,9 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
       let batchBytes = 0;
       let position: SourcePosition | null = checkpoint.position;
 
-      const ensureStaging = async () => {
+      const ensureStaging = async (hints: ColumnTypeHint[]) => {
         if (stagingReady) return;
-        if (speculative) writer.columns = initialTypes(reader.columns, profiler.typeHints());
+        if (speculative) writer.columns = initialTypes(reader.columns, hints);
         await client.query('BEGIN');
         await createStagingTable(client, staging, writer.columns);
         checkpoint = { ...checkpoint, columns: writer.columns };
@@ -102,7 +101,8 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
       };
 
       const commitBatch = async () => {
-        await ensureStaging();
+        await ensureStaging([]);
+        const profile = await pipeline.profileState();
         await writer.commit(async () => {
           checkpoint = {
             ...checkpoint,
@@ -111,7 +111,7 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
             rows: checkpoint.rows + batchRows,
             bytes: checkpoint.bytes + batchBytes,
             batches: checkpoint.batches + 1,
-            profile: profiler.toState(),
+            profile,
           };
           await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint);
         });
@@ -121,22 +121,16 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
         log.debug({ rows: checkpoint.rows, batches: checkpoint.batches }, 'batch committed');
       };
 
-      const stageChunk = async (chunk: SourceChunk) => {
-        const rows = chunk.rows;
-        for (let i = 0; i < rows.length; i++) profiler.addRow(rows[i]!);
-        await ensureStaging();
-        if (speculative) await writer.widen(typeChanges(writer.columns, profiler.typeHints()));
-        await writer.write(chunk.payload);
-        batchRows += rows.length;
-        batchBytes += chunk.bytes;
-        position = chunk.end;
-      };
-
       try {
-        for await (const chunk of reader.chunks()) {
+        for await (const chunk of pipeline.chunks()) {
           if (ctx.cancellationSignal.aborted) throw new CancelledFailure('collection cancelled');
-          await stageChunk(chunk);
-          if (batchRows >= spec.options.batchRows) await commitBatch();
+          await ensureStaging(chunk.hints);
+          if (speculative) await writer.widen(typeChanges(writer.columns, chunk.hints));
+          await writer.write(chunk.payload);
+          batchRows += chunk.rows;
+          batchBytes += chunk.bytes;
+          position = chunk.end;
+          if (chunk.batchEnd) await commitBatch();
           else ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
           progress.report({
             rows: checkpoint.rows + batchRows,
@@ -158,6 +152,7 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
           throw error;
         }
       } finally {
+        await pipeline.close();
         await source.close();
       }
       if (!restartAsText) {

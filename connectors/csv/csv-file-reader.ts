@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isUtf8 } from 'node:buffer';
 import { BadInputError } from '../../config/errors.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
+import { createCsvChunkDecoder, type CsvDecoderOptions } from './chunk-decoder.ts';
 import { resolveEncoding, type TextEncodingName } from './detect-encoding.ts';
 import { lastRecordEnd } from './record-boundary.ts';
 import { parseRecords, type CsvDialect } from './parse-records.ts';
@@ -67,11 +67,18 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
   const copyOptions = `FORMAT csv, DELIMITER ${sqlChar(options.delimiter)}, QUOTE ${sqlChar(options.quote)}`;
   let stream: ReturnType<typeof createReadStream> | undefined;
 
-  async function* chunks(): AsyncGenerator<SourceChunk> {
-    let byteOffset = start.byteOffset ?? 0;
-    let line = start.line ?? 2;
+  const decoderOptions: CsvDecoderOptions = {
+    encoding,
+    dialect: { delimiter: options.delimiter, quote: options.quote },
+    expectedFields: columns.length,
+    source,
+  };
+
+  /** Record-aligned byte runs of the file, in its own encoding; a missing final newline is added. */
+  async function* rawChunks(): AsyncGenerator<{ bytes: Buffer; offset: number; sourceBytes: number }> {
+    let offset = start.byteOffset ?? 0;
     let carry: Buffer = Buffer.alloc(0);
-    stream = createReadStream(path, { start: byteOffset, highWaterMark: options.chunkBytes ?? 256 * 1024 });
+    stream = createReadStream(path, { start: offset, highWaterMark: options.chunkBytes ?? 256 * 1024 });
     for await (const piece of stream as AsyncIterable<Buffer>) {
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
       const end = lastRecordEnd(bytes, quoteByte);
@@ -79,54 +86,26 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
         carry = bytes;
         continue;
       }
-      const chunk = decodeChunk(bytes.subarray(0, end), byteOffset, line);
-      byteOffset += end;
-      line += chunk.lines;
       carry = bytes.subarray(end);
-      yield { rows: chunk.rows, payload: chunk.payload, bytes: end, end: { byteOffset, line } };
+      yield { bytes: bytes.subarray(0, end), offset, sourceBytes: end };
+      offset += end;
     }
     if (carry.length) {
       const withNewline = Buffer.concat([carry, Buffer.from('\n')]);
-      if (lastRecordEnd(withNewline, quoteByte) === 0) throw new BadInputError(`${source} line ${line}: unterminated quoted field at end of file`);
-      const chunk = decodeChunk(withNewline, byteOffset, line);
-      byteOffset += carry.length;
+      if (lastRecordEnd(withNewline, quoteByte) === 0) throw new BadInputError(`${source}: unterminated quoted field at end of file (from byte ${offset})`);
+      yield { bytes: withNewline, offset, sourceBytes: carry.length };
+    }
+  }
+
+  async function* chunks(): AsyncGenerator<SourceChunk> {
+    const decodeChunk = createCsvChunkDecoder(decoderOptions);
+    let line = start.line ?? 2;
+    for await (const raw of rawChunks()) {
+      const chunk = decodeChunk(raw.bytes, raw.offset, line);
       line += chunk.lines;
-      yield { rows: chunk.rows, payload: chunk.payload, bytes: carry.length, end: { byteOffset, line } };
+      yield { rows: chunk.rows, payload: chunk.payload, bytes: raw.sourceBytes, end: { byteOffset: raw.offset + raw.sourceBytes, line } };
     }
   }
-
-  function decodeChunk(bytes: Buffer, offset: number, line: number) {
-    let text: string;
-    try {
-      text = decoder(bytes);
-    } catch {
-      throw new BadInputError(`${source}: bytes ${offset}..${offset + bytes.length} (from line ${line}) are not valid ${encoding}; check source.encoding`);
-    }
-    const parsed = parseRecords(text, options, columns.length, line, source);
-    let payload: Buffer;
-    if (parsed.spans) {
-      const parts: string[] = [];
-      for (let i = 0; i < parsed.spans.length; i += 2) {
-        const record = text.slice(parsed.spans[i], parsed.spans[i + 1]);
-        parts.push(record.endsWith('\n') ? record : `${record}\n`);
-      }
-      payload = Buffer.from(parts.join(''), 'utf8');
-    } else {
-      payload = encoding === 'utf-8' ? bytes : Buffer.from(text, 'utf8');
-    }
-    return { rows: parsed.rows, payload, lines: parsed.lines };
-  }
-
-  const fatalDecoder = new TextDecoder(encoding, { fatal: true });
-  // Chunks end on record boundaries, so each decodes on its own; for UTF-8 the native validator plus
-  // toString is several times faster than a fatal TextDecoder.
-  const decoder =
-    encoding === 'utf-8'
-      ? (bytes: Buffer) => {
-          if (!isUtf8(bytes)) throw new Error('invalid UTF-8');
-          return bytes.toString('utf8');
-        }
-      : (bytes: Buffer) => fatalDecoder.decode(bytes);
 
   return {
     columns,
