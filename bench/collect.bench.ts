@@ -58,7 +58,7 @@ async function main() {
     department: 'bench',
     source: { type: 'file', path: file },
     target: { table: 'raw.bench_wide' },
-    options: { batchRows: 100_000 },
+    options: { batchRows: Number(process.env.BENCH_BATCH_ROWS ?? 100_000) },
   });
   const ours: number[] = [];
   const baseline: number[] = [];

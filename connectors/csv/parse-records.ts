@@ -59,7 +59,7 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
       line++;
     } else {
       fields = [];
-      const next = parseQuotedRecord(text, pos, delimiter.charCodeAt(0), quote.charCodeAt(0), quote, fields, line, source);
+      const next = parseQuotedRecord(text, pos, delimiter, quote.charCodeAt(0), quote, fields, line, source);
       if (lineEnd < next - 1) for (let i = lineEnd; i < next - 1; i++) if (text.charCodeAt(i) === LF) line++;
       line++;
       pos = next;
@@ -77,13 +77,14 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
 function parseQuotedRecord(
   text: string,
   start: number,
-  delimiter: number,
+  delimiterChar: string,
   quoteCode: number,
   quote: string,
   fields: Field[],
   line: number,
   source: string,
 ): number {
+  const delimiter = delimiterChar.charCodeAt(0);
   const length = text.length;
   let pos = start;
   for (;;) {
@@ -112,18 +113,16 @@ function parseQuotedRecord(
       if (pos >= length || text.charCodeAt(pos) === LF) return pos + 1;
       throw new BadInputError(`${source} line ${line}: unexpected character after closing quote`);
     }
-    let end = pos;
-    let c = 0;
-    while (end < length) {
-      c = text.charCodeAt(end);
-      if (c === delimiter || c === LF) break;
-      if (c === quoteCode) throw new BadInputError(`${source} line ${line}: quote inside an unquoted field`);
-      end++;
-    }
+    let end = text.indexOf(delimiterChar, pos);
+    const newline = text.indexOf('\n', pos);
+    if (end === -1 || (newline !== -1 && newline < end)) end = newline === -1 ? length : newline;
+    const strayQuote = text.indexOf(quote, pos);
+    if (strayQuote !== -1 && strayQuote < end) throw new BadInputError(`${source} line ${line}: quote inside an unquoted field`);
+    const c = end < length ? text.charCodeAt(end) : LF;
     let valueEnd = end;
     if (c !== delimiter && valueEnd > pos && text.charCodeAt(valueEnd - 1) === CR) valueEnd--;
     fields.push(valueEnd === pos ? null : text.slice(pos, valueEnd));
-    if (end < length && c === delimiter) {
+    if (c === delimiter) {
       pos = end + 1;
       continue;
     }
