@@ -42,7 +42,7 @@ export function readDevState(): DevState | undefined {
   return isAlive(state.pid) ? state : undefined;
 }
 
-async function answers(address: string): Promise<boolean> {
+export async function answers(address: string): Promise<boolean> {
   try {
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     await connection.close();
