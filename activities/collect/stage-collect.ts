@@ -51,6 +51,9 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
     await client.connect();
     let restartAsText = false;
     try {
+      // A batch lost to a database crash is lost together with its checkpoint, so the retry redoes it:
+      // staging commits need not wait for the WAL flush. Publishing keeps synchronous commit.
+      await client.query('SET synchronous_commit = off');
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${STAGING_SCHEMA}`);
       const existing = await readCheckpoint(client, runId, COLLECT_STEP);
       if (existing && existing.status !== 'staging') {
