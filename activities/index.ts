@@ -1,3 +1,5 @@
 export { startRun, finishRun, abandonStaging } from './runs/run-records.ts';
 export { stageCollect } from './collect/stage-collect.ts';
 export { publishCollect } from './collect/publish-collect.ts';
+export { stageCleanse } from './cleanse/stage-cleanse.ts';
+export { publishCleanse } from './cleanse/publish-cleanse.ts';

@@ -26,8 +26,10 @@ export function loadJobSpec(path: string): JobSpec {
   const parsed = jobSpecSchema.safeParse(document.toJS());
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  if (spec.source.type === 'file' && !spec.source.connection && !isAbsolute(spec.source.path)) {
-    spec.source.path = resolve(dirname(resolve(path)), spec.source.path);
+  const here = dirname(resolve(path));
+  if (spec.source.type === 'file' && !spec.source.connection && !isAbsolute(spec.source.path)) spec.source.path = resolve(here, spec.source.path);
+  if (spec.kind === 'cleanse') {
+    for (const ref of Object.values(spec.references)) if (ref.type === 'file' && !ref.connection && !isAbsolute(ref.path)) ref.path = resolve(here, ref.path);
   }
   return spec;
 }

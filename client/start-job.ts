@@ -40,7 +40,13 @@ export interface StartedJob {
   runId: string;
 }
 
+/** Today's date in the centre's time zone: rules about the future need a fixed "today" per run. */
+function shanghaiToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
 export async function startJob(client: Client, config: Config, spec: JobSpec, workflowId = workflowIdFor(spec)): Promise<StartedJob> {
+  if (spec.kind === 'cleanse' && !spec.today) spec = { ...spec, today: shanghaiToday() };
   const handle = await client.workflow.start(spec.kind, {
     taskQueue: config.temporal.taskQueue,
     workflowId,

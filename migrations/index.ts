@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as metricsSchema from './20261126000000_metrics_schema.ts';
+import * as cleanseQuarantine from './20261126010000_cleanse_quarantine.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -7,7 +8,10 @@ interface Migration {
 }
 
 /** Every migration in order. Listed statically so they load the same under tsx, vitest and bundlers. */
-const MIGRATIONS: [string, Migration][] = [['20261126000000_metrics_schema.ts', metricsSchema]];
+const MIGRATIONS: [string, Migration][] = [
+  ['20261126000000_metrics_schema.ts', metricsSchema],
+  ['20261126010000_cleanse_quarantine.ts', cleanseQuarantine],
+];
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => MIGRATIONS.map(([name]) => name),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
+import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 
 const commonJobFields = {
   /** Job name: one name per recurring job; it prefixes the workflow id. */
@@ -42,8 +43,42 @@ export const collectJobSpecSchema = z
   })
   .strict();
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema]);
+const runOptionsSchema = z
+  .object({
+    batchRows: z.number().int().min(100).max(5_000_000).default(100_000),
+    heartbeatSeconds: z.number().int().min(2).max(600).default(30),
+  })
+  .strict()
+  .default({ batchRows: 100_000, heartbeatSeconds: 30 });
+
+/** Basic and deep governance: normalise, validate, check records, de-duplicate, quarantine the rest. */
+export const cleanseJobSpecSchema = z
+  .object({
+    kind: z.literal('cleanse'),
+    ...commonJobFields,
+    source: collectSourceSchema,
+    /** Columns identifying a source record in quarantine (default: the line or row number). */
+    key: z
+      .array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/))
+      .min(1)
+      .optional(),
+    target: z
+      .object({
+        table: tableRefSchema,
+        mode: z.enum(['replace', 'version']).default('replace'),
+      })
+      .strict(),
+    rules: tableRulesSchema,
+    references: z.record(slugSchema, referenceSchema).default({}),
+    /** "Today" for rules about the future and birth dates (yyyy-mm-dd); `dataops run` fills in the current date. */
+    today: z.iso.date().optional(),
+    options: runOptionsSchema,
+  })
+  .strict();
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema, cleanseJobSpecSchema]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
+export type CleanseJobSpec = z.infer<typeof cleanseJobSpecSchema>;
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;

@@ -1,1 +1,2 @@
 export { collect } from './collect.ts';
+export { cleanse } from './cleanse.ts';

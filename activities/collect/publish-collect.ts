@@ -9,9 +9,10 @@ import { storageType } from '../../governance/storage-type.ts';
 import { guessSensitivity } from '../../governance/sensitivity.ts';
 import { collectIndicators, ratio } from '../../governance/collect-indicators.ts';
 import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { qualified, swapIntoPlace } from '../publish/swap-into-place.ts';
 import { BadInputError } from '../../config/errors.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
-import type { CheckpointRow } from './checkpoint.ts';
+import type { CheckpointRow } from '../checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';
 
 export interface PublishCollectInput {
@@ -21,25 +22,6 @@ export interface PublishCollectInput {
 }
 
 export const RAW_SCHEMA = 'raw';
-
-function qualified(schema: string, table: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
-}
-
-async function relationKind(trx: Knex.Transaction, schema: string, table: string): Promise<string | undefined> {
-  const result = await trx.raw<{ rows: { relkind: string }[] }>(
-    'SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?',
-    [schema, table],
-  );
-  return result.rows[0]?.relkind;
-}
-
-async function dropRelation(trx: Knex.Transaction, schema: string, table: string): Promise<void> {
-  const kind = await relationKind(trx, schema, table);
-  if (kind === 'v') await trx.raw(`DROP VIEW ${qualified(schema, table)}`);
-  else if (kind === 'r' || kind === 'p') await trx.raw(`DROP TABLE ${qualified(schema, table)}`);
-  else if (kind) throw new BadInputError(`target ${schema}.${table} exists and is neither a table nor a view; refusing to replace it`);
-}
 
 /** Casts text columns of file sources to the type every one of their values fits (one table rewrite). */
 async function applyInferredTypes(trx: Knex.Transaction, stagingQualified: string, profiles: ColumnProfile[]): Promise<Map<string, string>> {
@@ -78,26 +60,10 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const types =
         state.typing === 'cast-on-publish' ? await applyInferredTypes(trx, stagingQualified, profiles) : new Map(state.columns.map((c) => [c.name, c.pgType]));
 
-      const target = splitTableRef(spec.target.table, RAW_SCHEMA);
-      await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
       const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
       const version = (resource?.current_version ?? 0) + 1;
-      let physicalTable = target.table;
-      if (spec.target.mode === 'replace') {
-        await dropRelation(trx, target.schema, target.table);
-      } else {
-        physicalTable = `${target.table}_v${version}`.slice(0, 63);
-        await dropRelation(trx, target.schema, physicalTable);
-        if ((await relationKind(trx, target.schema, target.table)) === 'r') {
-          throw new BadInputError(`target ${spec.target.table} is a table from a replace-mode run; versioned mode needs the name for its view`);
-        }
-      }
-      await trx.raw(`ALTER TABLE ${stagingQualified} SET SCHEMA ${quoteIdent(target.schema)}`);
-      await trx.raw(`ALTER TABLE ${qualified(target.schema, stagingTable)} RENAME TO ${quoteIdent(physicalTable)}`);
-      if (spec.target.mode === 'version') {
-        await dropRelation(trx, target.schema, target.table);
-        await trx.raw(`CREATE VIEW ${qualified(target.schema, target.table)} AS SELECT * FROM ${qualified(target.schema, physicalTable)}`);
-      }
+      const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, RAW_SCHEMA, spec.target.mode, version);
+      const physicalTable = target.physical;
 
       const semanticTypes = profiles.map((p) => p.semanticType);
       const sensitivity = guessSensitivity(semanticTypes);

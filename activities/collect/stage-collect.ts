@@ -8,7 +8,7 @@ import { chunkPipeline } from './chunk-pipeline.ts';
 import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
 import type { SourcePosition } from '../../connectors/source-chunk.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
-import { readCheckpoint, writeCheckpoint, type StageCheckpoint } from './checkpoint.ts';
+import { readCheckpoint, writeCheckpoint, type StageCheckpoint } from '../checkpoint.ts';
 import { openSourceReader } from './open-reader.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import { STAGING_SCHEMA, stagingTableName } from './staging.ts';

@@ -59,5 +59,8 @@ export async function abandonStaging({ runId }: { runId: string }): Promise<void
       }
       await db('dataops.checkpoints').where({ run_id: runId, step: row.step }).delete();
     }
+    // Quarantine entries of a run that never published describe no published output.
+    const published = await db('dataops.checkpoints').where({ run_id: runId, status: 'published' }).first();
+    if (!published) await db('dataops.quarantine').where({ run_id: runId }).delete();
   });
 }

@@ -5,6 +5,7 @@ import { connectClient } from '../../temporal/client.ts';
 import { startJob } from '../../client/start-job.ts';
 import { watchJob } from '../../client/watch-job.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
+import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import { ProgressPrinter } from '../progress-line.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
@@ -18,6 +19,27 @@ export function uiLink(address: string, namespace: string, workflowId: string): 
   const uiBase =
     process.env.DATAOPS_UI_URL ?? (address.startsWith('127.0.0.1:7233') || address.startsWith('localhost:7233') ? 'http://127.0.0.1:8233' : undefined);
   return uiBase ? `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}` : undefined;
+}
+
+export function cleanseSummaryTable(result: CleanseResult): string {
+  const { stage, publish } = result;
+  return formatTable(
+    ['run', 'table', 'version', 'read', 'clean', 'flagged', 'rejected', 'fixes', 'accuracy', 'attempt'],
+    [
+      [
+        result.runId,
+        publish.table,
+        publish.version,
+        formatCount(stage.rows),
+        formatCount(stage.clean),
+        formatCount(stage.flagged),
+        formatCount(stage.rejected),
+        formatCount(stage.fixes),
+        formatPercent(publish.accuracy),
+        stage.attempt,
+      ],
+    ],
+  );
 }
 
 export function summaryTable(result: CollectResult): string {
@@ -51,9 +73,13 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     if (!options.wait) return 0;
     const printer = new ProgressPrinter();
     try {
-      const result = await watchJob<CollectResult>(handle, (p) => printer.update(p));
+      const result = await watchJob<CollectResult | CleanseResult>(handle, (p) => printer.update(p));
       printer.end();
-      console.log(options.json ? JSON.stringify(result, null, 2) : summaryTable(result));
+      if (options.json) console.log(JSON.stringify(result, null, 2));
+      else if ('published' in result.publish) {
+        console.log(cleanseSummaryTable(result as CleanseResult));
+        console.log(`quarantined records: ./bin/dataops.mjs quarantine list ${result.runId}`);
+      } else console.log(summaryTable(result as CollectResult));
       return 0;
     } catch (error) {
       printer.end();

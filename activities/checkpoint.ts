@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
+import type { ColumnInfo, SourcePosition } from '../connectors/source-chunk.ts';
 
 export interface StageCheckpoint {
   position: SourcePosition | null;
@@ -17,23 +17,23 @@ export interface StageCheckpoint {
   stagedAttempt?: number;
 }
 
-export interface CheckpointRow {
+export interface CheckpointRow<S = StageCheckpoint> {
   status: 'staging' | 'staged' | 'published';
-  state: StageCheckpoint & { publish?: unknown };
+  state: S & { publish?: unknown };
 }
 
-export async function readCheckpoint(client: pg.ClientBase, runId: string, step: string): Promise<CheckpointRow | undefined> {
-  const result = await client.query<CheckpointRow>('SELECT status, state FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, step]);
+export async function readCheckpoint<S = StageCheckpoint>(client: pg.ClientBase, runId: string, step: string): Promise<CheckpointRow<S> | undefined> {
+  const result = await client.query<CheckpointRow<S>>('SELECT status, state FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, step]);
   return result.rows[0];
 }
 
 /** Written inside the same transaction as the rows it describes, so the two can never disagree. */
-export async function writeCheckpoint(
+export async function writeCheckpoint<S = StageCheckpoint>(
   client: pg.ClientBase,
   runId: string,
   step: string,
   status: CheckpointRow['status'],
-  state: StageCheckpoint,
+  state: S,
 ): Promise<void> {
   await client.query(
     `INSERT INTO dataops.checkpoints (run_id, step, status, state, updated_at) VALUES ($1, $2, $3, $4, now())

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { CleanseJobSpec } from '../../schemas/job-spec.ts';
+import type { CleansePublishSummary } from '../../schemas/cleanse-run.ts';
+import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { RuleCounters } from '../../governance/rules/counters.ts';
+import { cleanseIndicators } from '../../governance/cleanse-indicators.ts';
+import { activityConfig, activityDb, activityLogger, classifyErrors } from '../context.ts';
+import type { CheckpointRow } from '../checkpoint.ts';
+import { swapIntoPlace, qualified } from '../publish/swap-into-place.ts';
+import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
+import { CLEANSE_STEP, compileCleansePlan, REF_COLUMN } from './stage-cleanse.ts';
+import { loadReferences } from './references.ts';
+
+export const CLEAN_SCHEMA = 'clean';
+
+export interface PublishCleanseInput {
+  runId: string;
+  spec: CleanseJobSpec;
+  durationMs: number;
+}
+
+/**
+ * Publishes the cleansed table with its indicators, step metrics and catalogue version in one
+ * transaction; a retry after the commit returns the recorded result.
+ */
+export async function publishCleanse(input: PublishCleanseInput): Promise<CleansePublishSummary> {
+  return classifyErrors(async () => {
+    const { runId, spec } = input;
+    const log = activityLogger({ runId, step: CLEANSE_STEP });
+    const db = activityDb();
+    return db.transaction(async (trx) => {
+      const row = (await trx('dataops.checkpoints').where({ run_id: runId, step: CLEANSE_STEP }).forUpdate().first()) as
+        | CheckpointRow<CleanseCheckpoint>
+        | undefined;
+      if (!row) throw new Error(`no staged data for run ${runId}`);
+      if (row.status === 'published') return row.state.publish as CleansePublishSummary;
+      if (row.status !== 'staged') throw new Error(`run ${runId} is not fully staged (status ${row.status})`);
+      const state = row.state;
+      const names = state.columns.map((c) => c.name).filter((n) => n !== REF_COLUMN && n !== 'dataops_flags');
+      const plan = compileCleansePlan(spec, names, await loadReferences(activityConfig(), spec.references));
+      const entries = RuleCounters.fromJSON(plan.slots, state.counters).entries();
+
+      const [stagingSchema, stagingName] = state.stagingTable.split('.') as [string, string];
+      await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} DROP COLUMN ${quoteIdent(REF_COLUMN)}`);
+      const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
+      const version = (resource?.current_version ?? 0) + 1;
+      const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, CLEAN_SCHEMA, spec.target.mode, version);
+      const published = state.clean + state.flagged;
+      const figures = cleanseIndicators(entries, { read: state.rows, published });
+      const accuracy = figures.find((f) => f.indicator === 'accuracy.overall')?.value ?? null;
+
+      const resourceRow = {
+        dataset: spec.dataset,
+        table_ref: `${target.schema}.${target.table}`,
+        department: spec.department,
+        source_system: spec.sourceSystem ?? null,
+        update_frequency: spec.updateFrequency,
+        sensitivity: resource?.sensitivity ?? 'L1',
+        description: spec.description ?? null,
+        current_version: version,
+        row_count: published,
+        updated_at: trx.fn.now(),
+      };
+      const [{ id: resourceId }] = resource
+        ? await trx('dataops.catalogue_resources').where({ id: resource.id }).update(resourceRow).returning('id')
+        : await trx('dataops.catalogue_resources').insert(resourceRow).returning('id');
+      await trx('dataops.catalogue_versions').insert({
+        resource_id: resourceId,
+        version,
+        run_id: runId,
+        table_ref: `${target.schema}.${target.physical}`,
+        mode: spec.target.mode,
+        row_count: published,
+        schema_hash: createHash('sha256').update(JSON.stringify(state.columns)).digest('hex').slice(0, 16),
+      });
+      await trx('dataops.step_metrics').insert({
+        run_id: runId,
+        step: CLEANSE_STEP,
+        attempt: state.stagedAttempt ?? 1,
+        records_in: state.rows,
+        records_out: published,
+        records_rejected: state.rejected,
+        records_flagged: state.flagged,
+        values_fixed: state.fixes,
+        bytes: state.bytes,
+        duration_ms: Math.max(0, Math.round(input.durationMs)),
+      });
+      await trx('dataops.quality_indicators').insert(
+        figures.map((f) => ({
+          run_id: runId,
+          step: CLEANSE_STEP,
+          table_name: `${target.schema}.${target.table}`,
+          column_name: f.column,
+          indicator: f.indicator,
+          parent: f.parent,
+          a: f.a,
+          b: f.b,
+          value: f.value,
+        })),
+      );
+      const summary: CleansePublishSummary = { table: `${target.schema}.${target.physical}`, version, published, accuracy };
+      await trx('dataops.runs').where({ run_id: runId }).update({ records_in: state.rows, records_out: published, records_rejected: state.rejected, accuracy });
+      await trx('dataops.checkpoints')
+        .where({ run_id: runId, step: CLEANSE_STEP })
+        .update({ status: 'published', state: JSON.stringify({ ...state, publish: summary }), updated_at: trx.fn.now() });
+      log.info(summary, 'published');
+      return summary;
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { BadInputError } from '../../config/errors.ts';
+import { resolveFilePath, resolvePostgresUrl } from '../../config/connections.ts';
+import type { Config } from '../../schemas/config.ts';
+import type { Reference } from '../../schemas/cleanse-spec.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
+import type { ReferenceTable } from '../../governance/rules/types.ts';
+
+async function fromFile(config: Config, name: string, ref: Extract<Reference, { type: 'file' }>): Promise<ReferenceTable> {
+  const path = resolveFilePath(config, ref.connection, ref.path);
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? new BadInputError(`reference "${name}": file not found: ${path}`) : error;
+  });
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  if (!lines.some((l) => l.includes(','))) return new Set(lines);
+  return new Map(
+    lines.map((l) => {
+      const [alias, canonical] = l.split(',', 2).map((v) => v.trim()) as [string, string | undefined];
+      if (!canonical) throw new BadInputError(`reference "${name}": line "${l}" is not "alias,canonical"`);
+      return [alias, canonical];
+    }),
+  );
+}
+
+async function fromTable(config: Config, name: string, ref: Extract<Reference, { type: 'table' }>): Promise<ReferenceTable> {
+  const client = new pg.Client({ connectionString: resolvePostgresUrl(config, ref.connection), application_name: 'dataops-reference' });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT to_regclass($1) AS oid', [quoteTable(ref.table)]);
+    if (!exists.rows[0]?.oid) throw new BadInputError(`reference "${name}": table ${ref.table} does not exist on connection "${ref.connection}"`);
+    const columns = [ref.column, ...(ref.mapTo ? [ref.mapTo] : [])];
+    const sql = `SELECT ${columns.map((c) => `${quoteIdent(c)}::text AS ${quoteIdent(c)}`).join(', ')} FROM ${quoteTable(ref.table)}`;
+    const result = await client.query(sql).catch((error: Error) => {
+      throw new BadInputError(`reference "${name}": ${error.message}`);
+    });
+    if (!ref.mapTo) return new Set(result.rows.map((r) => r[ref.column] as string).filter((v) => v !== null));
+    return new Map(result.rows.map((r) => [r[ref.column] as string, r[ref.mapTo!] as string]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Loads every reference table a cleanse job names, before any row is read. */
+export async function loadReferences(config: Config, references: Record<string, Reference>): Promise<Record<string, ReferenceTable>> {
+  const loaded: Record<string, ReferenceTable> = {};
+  for (const [name, ref] of Object.entries(references))
+    loaded[name] = ref.type === 'file' ? await fromFile(config, name, ref) : await fromTable(config, name, ref);
+  return loaded;
+}

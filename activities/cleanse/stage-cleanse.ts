@@ -1,0 +1,234 @@
+import pg from 'pg';
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import type { CleanseJobSpec } from '../../schemas/job-spec.ts';
+import type { CleanseStageSummary } from '../../schemas/cleanse-run.ts';
+import { BadInputError } from '../../config/errors.ts';
+import { copyTextRow } from '../../connectors/postgres/copy-text.ts';
+import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
+import { compilePlan, RulePlanError, type RulePlan } from '../../governance/rules/engine.ts';
+import { RuleCounters } from '../../governance/rules/counters.ts';
+import { DuplicateTracker } from '../../governance/rules/dedup.ts';
+import type { TableRuleSpec } from '../../governance/rules/spec.ts';
+import type { CompileContext } from '../../governance/rules/types.ts';
+import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
+import { readCheckpoint, writeCheckpoint } from '../checkpoint.ts';
+import { openSourceReader } from '../collect/open-reader.ts';
+import { ProgressReporter } from '../collect/progress-reporter.ts';
+import { STAGING_SCHEMA, stagingTableName } from '../collect/staging.ts';
+import { createStagingTable, qualifiedName, StagingWriter } from '../collect/staging-writer.ts';
+import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
+import { QuarantineBuffer } from './quarantine-buffer.ts';
+import { loadReferences } from './references.ts';
+
+export const CLEANSE_STEP = 'cleanse';
+export const REF_COLUMN = 'dataops_ref';
+export const FLAGS_COLUMN = 'dataops_flags';
+
+export interface StageCleanseInput {
+  runId: string;
+  spec: CleanseJobSpec;
+}
+
+/** Compiles the rules against the source's columns; every problem is reported before a row is written. */
+export function compileCleansePlan(spec: CleanseJobSpec, columns: readonly string[], tables: CompileContext['tables']): RulePlan {
+  try {
+    return compilePlan(columns, spec.rules as TableRuleSpec, { tables, today: spec.today });
+  } catch (error) {
+    if (error instanceof RulePlanError) throw new BadInputError(`${error.message}\n  (source columns: ${columns.join(', ')})`);
+    throw error;
+  }
+}
+
+/** Columns a normaliser may rewrite stay text in the output; the rest keep the source type. */
+function outputColumns(spec: CleanseJobSpec, source: ColumnInfo[]): ColumnInfo[] {
+  const normalised = new Set(
+    Object.entries(spec.rules.columns ?? {})
+      .filter(([, r]) => r.normalise?.length)
+      .map(([c]) => c),
+  );
+  return [
+    ...source.map((c) => ({ name: c.name, pgType: normalised.has(c.name) ? 'text' : c.pgType })),
+    { name: REF_COLUMN, pgType: 'bigint' },
+    { name: FLAGS_COLUMN, pgType: 'jsonb' },
+  ];
+}
+
+/**
+ * Streams the source through the rule plan in committed batches: clean and flagged rows into a
+ * run-scoped staging table (flags as JSON), every rejected record into `dataops.quarantine` with its rule
+ * and reason. Rows, quarantine entries, rule counters, the dedup index and the source position commit in
+ * one transaction per batch, so a retry resumes exactly after the last commit.
+ */
+export async function stageCleanse(input: StageCleanseInput): Promise<CleanseStageSummary> {
+  return classifyErrors(async () => {
+    const { runId, spec } = input;
+    const ctx = Context.current();
+    const attempt = ctx.info.attempt;
+    const log = activityLogger({ runId, step: CLEANSE_STEP });
+    const config = activityConfig();
+    const staging = stagingTableName(runId, CLEANSE_STEP);
+    const tables = await loadReferences(config, spec.references);
+    const client = new pg.Client({ connectionString: config.databaseUrl, application_name: 'dataops-cleanse' });
+    await client.connect();
+    try {
+      await client.query('SET synchronous_commit = off');
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${STAGING_SCHEMA}`);
+      const existing = await readCheckpoint<CleanseCheckpoint>(client, runId, CLEANSE_STEP);
+      if (existing && existing.status !== 'staging') return summary(existing.state, attempt, existing.state.rows);
+      const source = await openSourceReader(config, spec.source, existing?.state.position ?? undefined);
+      const { reader } = source;
+      try {
+        const names = reader.columns.map((c) => c.name);
+        const plan = compileCleansePlan(spec, names, tables);
+        for (const key of spec.key ?? []) if (!names.includes(key)) throw new BadInputError(`key column "${key}" is not in the source (${names.join(', ')})`);
+        if (existing && !source.resumable) throw new Error('this source cannot resume; the retry starts over');
+        let checkpoint: CleanseCheckpoint = existing?.state ?? {
+          position: null,
+          rows: 0,
+          clean: 0,
+          flagged: 0,
+          rejected: 0,
+          fixes: 0,
+          bytes: 0,
+          batches: 0,
+          nextRef: 0,
+          columns: outputColumns(spec, reader.columns),
+          counters: plan.newCounters().toJSON(),
+          tracker: plan.dedup ? plan.newTracker().toJSON() : null,
+          stagingTable: staging,
+        };
+        if (!existing) {
+          await client.query('BEGIN');
+          await createStagingTable(client, staging, checkpoint.columns);
+          await writeCheckpoint(client, runId, CLEANSE_STEP, 'staging', checkpoint);
+          await client.query('COMMIT');
+        } else {
+          log.info({ rows: checkpoint.rows, position: checkpoint.position }, 'resuming from checkpoint');
+        }
+        const resumedFromRow = checkpoint.rows;
+        const counters = RuleCounters.fromJSON(plan.slots, checkpoint.counters);
+        const tracker = checkpoint.tracker ? DuplicateTracker.fromJSON(checkpoint.tracker, names) : undefined;
+        const state = { counters, tracker };
+        const writer = new StagingWriter(client, staging, checkpoint.columns, 'FORMAT text');
+        const quarantine = new QuarantineBuffer(runId, CLEANSE_STEP, names);
+        const progress = new ProgressReporter(CLEANSE_STEP);
+        const keyIndexes = (spec.key ?? []).map((k) => names.indexOf(k));
+        const sourceRef = (values: readonly (string | null)[], ref: number) =>
+          keyIndexes.length ? keyIndexes.map((i) => `${names[i]}=${values[i] ?? ''}`).join(',') : `row ${ref}`;
+        let batch = { rows: 0, clean: 0, flagged: 0, fixes: 0, bytes: 0 };
+        let retracted: number[] = [];
+        let position: SourcePosition | null = checkpoint.position;
+        let nextRef = checkpoint.nextRef;
+
+        const commitBatch = async () => {
+          await writer.commit(async () => {
+            let retractedClean = 0;
+            let retractedFlagged = 0;
+            if (retracted.length) {
+              // A later row won under `latest` survivorship: the earlier one leaves the output for quarantine.
+              const gone = await client.query(`DELETE FROM ${qualifiedName(staging)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING *`, [retracted]);
+              for (const row of gone.rows as Record<string, string | null>[]) {
+                const values = names.map((n) => row[n] ?? null);
+                quarantine.add(
+                  sourceRef(values, Number(row[REF_COLUMN])),
+                  'deep.duplicate',
+                  (spec.rules.dedup?.key ?? []).join(','),
+                  { zh: '重复记录（已被更新的记录取代）', en: 'duplicate record, superseded by a later one' },
+                  values,
+                );
+                quarantine.countRecord();
+                if (row[FLAGS_COLUMN]) retractedFlagged++;
+                else retractedClean++;
+              }
+            }
+            const rejected = await quarantine.flush(client);
+            checkpoint = {
+              ...checkpoint,
+              position,
+              nextRef,
+              rows: checkpoint.rows + batch.rows,
+              clean: checkpoint.clean + batch.clean - retractedClean,
+              flagged: checkpoint.flagged + batch.flagged - retractedFlagged,
+              rejected: checkpoint.rejected + rejected,
+              fixes: checkpoint.fixes + batch.fixes,
+              bytes: checkpoint.bytes + batch.bytes,
+              batches: checkpoint.batches + 1,
+              counters: counters.toJSON(),
+              tracker: tracker ? tracker.toJSON() : null,
+            };
+            await writeCheckpoint(client, runId, CLEANSE_STEP, 'staging', checkpoint);
+          });
+          batch = { rows: 0, clean: 0, flagged: 0, fixes: 0, bytes: 0 };
+          retracted = [];
+          ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
+        };
+
+        for await (const chunk of reader.chunks()) {
+          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('cleansing cancelled');
+          let out = '';
+          for (const values of chunk.rows) {
+            const ref = ++nextRef;
+            const result = plan.evaluateRow(values, state, ref);
+            batch.fixes += result.fixes.length;
+            if (result.replaces !== undefined) retracted.push(result.replaces);
+            if (result.outcome === 'rejected') {
+              const id = sourceRef(values, ref);
+              for (const r of result.rejections) quarantine.add(id, r.ruleId, r.column, r.reason, values);
+              quarantine.countRecord();
+              continue;
+            }
+            const flags = result.flags.length
+              ? JSON.stringify(result.flags.map((f) => ({ rule: f.ruleId, column: f.column, reason: f.reason.en, reason_zh: f.reason.zh })))
+              : null;
+            if (flags) batch.flagged++;
+            else batch.clean++;
+            out += copyTextRow([...result.values, String(ref), flags]);
+          }
+          if (out) await writer.write(Buffer.from(out, 'utf8'));
+          batch.rows += chunk.rows.length;
+          batch.bytes += chunk.bytes;
+          position = chunk.end;
+          if (batch.rows >= spec.options.batchRows) await commitBatch();
+          else ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
+          progress.report({
+            rows: checkpoint.rows + batch.rows,
+            bytes: checkpoint.bytes + batch.bytes,
+            totalBytes: reader.totalBytes,
+            batches: checkpoint.batches,
+          });
+        }
+        await commitBatch();
+        checkpoint = { ...checkpoint, stagedAttempt: attempt };
+        await writeCheckpoint(client, runId, CLEANSE_STEP, 'staged', checkpoint);
+        log.info(
+          { rows: checkpoint.rows, clean: checkpoint.clean, flagged: checkpoint.flagged, rejected: checkpoint.rejected, resumedFromRow },
+          'cleansed into staging',
+        );
+        return summary(checkpoint, attempt, resumedFromRow);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+}
+
+function summary(c: CleanseCheckpoint, attempt: number, resumedFromRow: number): CleanseStageSummary {
+  return {
+    rows: c.rows,
+    clean: c.clean,
+    flagged: c.flagged,
+    rejected: c.rejected,
+    fixes: c.fixes,
+    bytes: c.bytes,
+    batches: c.batches,
+    attempt,
+    resumedFromRow,
+    stagingTable: c.stagingTable,
+  };
+}

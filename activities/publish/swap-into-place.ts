@@ -1,0 +1,57 @@
+import type { Knex } from 'knex';
+import { BadInputError } from '../../config/errors.ts';
+import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { splitTableRef, type TableRef } from '../../schemas/identifiers.ts';
+
+export function qualified(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+async function relationKind(trx: Knex.Transaction, schema: string, table: string): Promise<string | undefined> {
+  const result = await trx.raw<{ rows: { relkind: string }[] }>(
+    'SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?',
+    [schema, table],
+  );
+  return result.rows[0]?.relkind;
+}
+
+async function dropRelation(trx: Knex.Transaction, schema: string, table: string): Promise<void> {
+  const kind = await relationKind(trx, schema, table);
+  if (kind === 'v') await trx.raw(`DROP VIEW ${qualified(schema, table)}`);
+  else if (kind === 'r' || kind === 'p') await trx.raw(`DROP TABLE ${qualified(schema, table)}`);
+  else if (kind) throw new BadInputError(`target ${schema}.${table} exists and is neither a table nor a view; refusing to replace it`);
+}
+
+/**
+ * Moves a staged table into place inside the caller's transaction. `replace` swaps the target;
+ * `version` keeps `<table>_v<N>` and points the view `<table>` at it. Returns the physical table.
+ */
+export async function swapIntoPlace(
+  trx: Knex.Transaction,
+  stagingTable: string,
+  target: TableRef,
+  defaultSchema: string,
+  mode: 'replace' | 'version',
+  version: number,
+): Promise<{ schema: string; table: string; physical: string }> {
+  const [stagingSchema, stagingName] = stagingTable.split('.') as [string, string];
+  const { schema, table } = splitTableRef(target, defaultSchema);
+  await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  let physical = table;
+  if (mode === 'replace') {
+    await dropRelation(trx, schema, table);
+  } else {
+    physical = `${table}_v${version}`.slice(0, 63);
+    await dropRelation(trx, schema, physical);
+    if ((await relationKind(trx, schema, table)) === 'r') {
+      throw new BadInputError(`target ${schema}.${table} is a table from a replace-mode run; versioned mode needs the name for its view`);
+    }
+  }
+  await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} SET SCHEMA ${quoteIdent(schema)}`);
+  await trx.raw(`ALTER TABLE ${qualified(schema, stagingName)} RENAME TO ${quoteIdent(physical)}`);
+  if (mode === 'version') {
+    await dropRelation(trx, schema, table);
+    await trx.raw(`CREATE VIEW ${qualified(schema, table)} AS SELECT * FROM ${qualified(schema, physical)}`);
+  }
+  return { schema, table, physical };
+}

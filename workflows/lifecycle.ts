@@ -1,0 +1,62 @@
+import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import type * as activities from '../activities/index.ts';
+import type { Progress } from '../schemas/progress.ts';
+import { progressQuery, progressSignal } from './definitions.ts';
+
+export const bookkeeping = proxyActivities<typeof activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
+});
+
+/** Retry policy of the long, heartbeating data activities: infrastructure retries, bad input does not. */
+export const DATA_RETRY = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: ['BadInput'] };
+
+/** Progress kept in workflow state: the staging activity signals it, `dataops run --wait` queries it. */
+export class ProgressState {
+  current: Progress = { phase: 'starting', rows: 0, bytes: 0, batches: 0, attempt: 1, updatedAt: new Date().toISOString() };
+
+  constructor() {
+    setHandler(progressQuery, () => this.current);
+    setHandler(progressSignal, (update) => {
+      if (this.current.phase === 'collecting' || this.current.phase === 'starting') this.current = update;
+    });
+  }
+
+  set(update: Partial<Progress>): void {
+    this.current = { ...this.current, ...update, updatedAt: new Date().toISOString() };
+  }
+}
+
+function failureMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  // ActivityFailure wraps the ApplicationFailure that carries the user-facing message.
+  while (current?.cause && !(current instanceof ApplicationFailure)) current = current.cause as typeof current;
+  return current?.message ?? String(error);
+}
+
+/** Records the run, runs `body`, records the end; on failure drops staging so nothing partial remains. */
+export async function withRunRecord<T>(
+  runId: string,
+  spec: Parameters<typeof bookkeeping.startRun>[0]['spec'],
+  progress: ProgressState,
+  body: () => Promise<T>,
+): Promise<T> {
+  await bookkeeping.startRun.executeWithOptions({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 }, summary: `record run ${runId}` }, [
+    { runId, spec },
+  ]);
+  try {
+    const result = await body();
+    progress.set({ phase: 'finishing' });
+    await bookkeeping.finishRun({ runId, status: 'succeeded' });
+    progress.set({ phase: 'done' });
+    return result;
+  } catch (error) {
+    progress.set({ phase: 'failed' });
+    const message = failureMessage(error);
+    await CancellationScope.nonCancellable(async () => {
+      await bookkeeping.abandonStaging({ runId });
+      await bookkeeping.finishRun({ runId, status: isCancellation(error) ? 'cancelled' : 'failed', error: message });
+    });
+    throw error;
+  }
+}
