@@ -126,6 +126,51 @@ catalog
     ),
   );
 
+const quarantine = program.command('quarantine').description('records a cleanse run rejected, with rule and reason (run id, or a dataset for its newest run)');
+quarantine
+  .command('list')
+  .description('counts per rule and the first entries')
+  .argument('<run>', 'run id or dataset')
+  .option('--rule <rule>', 'only this rule')
+  .option('--limit <n>', 'entries to show', positiveInt, 20)
+  .option('--json', 'print JSON')
+  .action(
+    action(async (run: string, options: { rule?: string; limit: number; json?: boolean }) =>
+      (await import('./commands/quarantine.ts')).quarantineListCommand(run, options),
+    ),
+  );
+quarantine
+  .command('show')
+  .description('every rule one record failed, and the original record')
+  .argument('<run>', 'run id or dataset')
+  .argument('<source-ref>', "as listed, e.g. 'resident_id=42' or 'row 17'")
+  .action(action(async (run: string, ref: string) => (await import('./commands/quarantine.ts')).quarantineShowCommand(run, ref)));
+quarantine
+  .command('export')
+  .description('all entries as CSV (with header) or NDJSON')
+  .argument('<run>', 'run id or dataset')
+  .option('--format <format>', 'csv | ndjson', 'csv')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action(
+    action(async (run: string, options: { format: 'csv' | 'ndjson'; out?: string }) => {
+      if (options.format !== 'csv' && options.format !== 'ndjson') throw new InvalidArgumentError('--format must be csv or ndjson');
+      return (await import('./commands/quarantine.ts')).quarantineExportCommand(run, options);
+    }),
+  );
+
+program
+  .command('quality')
+  .description("a dataset's quality indicators (DB31/T 1523) for its newest run, and their trend")
+  .argument('<dataset>')
+  .option('--runs <n>', 'runs in the trend', positiveInt, 10)
+  .option('--columns', 'also per-column indicators')
+  .option('--json', 'print JSON')
+  .action(
+    action(async (dataset: string, options: { runs: number; columns?: boolean; json?: boolean }) =>
+      (await import('./commands/quality.ts')).qualityCommand(dataset, options),
+    ),
+  );
+
 program
   .command('schema')
   .description('write the JSON Schema of job specs (for editors) to schemas/job-spec.schema.json')

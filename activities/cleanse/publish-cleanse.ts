@@ -49,6 +49,11 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       const figures = cleanseIndicators(entries, { read: state.rows, published });
       const accuracy = figures.find((f) => f.indicator === 'accuracy.overall')?.value ?? null;
 
+      // The cleansed data is as sensitive as what it came from (the same columns, cleaner).
+      const origin =
+        spec.source.type === 'table' && spec.source.connection === 'centre'
+          ? await trx('dataops.catalogue_resources').where({ table_ref: spec.source.table }).first('sensitivity', 'sensitivity_reasons')
+          : undefined;
       const resourceRow = {
         dataset: spec.dataset,
         table_ref: `${target.schema}.${target.table}`,

@@ -9,8 +9,10 @@ import { createWorker } from '../../workers/create-worker.ts';
 import { answers, devDetached, readDevState } from './dev.ts';
 import { runCommand } from './run.ts';
 import { catalogListCommand } from './catalog.ts';
+import { qualityCommand } from './quality.ts';
 
-export const DEMO_JOBS = ['collect-residents.yaml', 'collect-enterprises.yaml'];
+/** Collect both registers into the raw layer, then cleanse them into the clean layer. */
+export const DEMO_JOBS = ['collect-residents.yaml', 'collect-enterprises.yaml', 'cleanse-residents.yaml', 'cleanse-enterprises.yaml'];
 
 /**
  * The README's first command: a real pipeline on the bundled samples. Uses the background dev server
@@ -44,8 +46,12 @@ export async function demoCommand(): Promise<number> {
     }
     console.log('\n== catalogue');
     await catalogListCommand({});
+    console.log('\n== quality of the cleansed residents');
+    await qualityCommand('minhang-residents-clean', { runs: 5 });
     const ui = readDevState()?.uiUrl ?? process.env.DATAOPS_UI_URL;
-    console.log(`\nRun history: ./bin/dataops.mjs runs   ·   Web UI: ${ui ? `${ui}/namespaces/default/workflows` : '(your cluster UI)'}`);
+    console.log(
+      `\nNext: ./bin/dataops.mjs runs · ./bin/dataops.mjs quarantine list minhang-residents-clean · Web UI: ${ui ? `${ui}/namespaces/default/workflows` : '(your cluster UI)'}`,
+    );
     return 0;
   } finally {
     if (ownWorker) {

@@ -24,15 +24,25 @@ afterAll(async () => {
 function spec(rules: object, references: object = {}): CleanseJobSpec {
   counter += 1;
   return cleanseJobSpecSchema.parse({
-    kind: 'cleanse', job: `bad-cleanse-${counter}`, dataset: `bad-cleanse-${counter}`, department: 'test',
-    source: { type: 'table', connection: 'dept_source', table: 'public.citizens' }, key: ['id'],
-    target: { table: `clean.bad_cleanse_${counter}` }, rules, references, today: '2026-11-01',
+    kind: 'cleanse',
+    job: `bad-cleanse-${counter}`,
+    dataset: `bad-cleanse-${counter}`,
+    department: 'test',
+    source: { type: 'table', connection: 'dept_source', table: 'public.citizens' },
+    key: ['id'],
+    target: { table: `clean.bad_cleanse_${counter}` },
+    rules,
+    references,
+    today: '2026-11-01',
   });
 }
 
 async function expectRefusedBeforeAnyRow(s: CleanseJobSpec, message: RegExp) {
   const { handle, runId } = await startJob(env.client, env.config, s, `cleanse:${s.dataset}:${Date.now()}`);
-  const error = await handle.result().then(() => undefined, (e: unknown) => e);
+  const error = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowFailedError);
   let cause = (error as Error).cause as Error | undefined;
   while (cause?.cause instanceof Error) cause = cause.cause;
@@ -54,7 +64,10 @@ describe('cleanse specs that cannot work fail before any row is written', () => 
 
   it('a reference table that does not exist', async () => {
     await expectRefusedBeforeAnyRow(
-      spec({ columns: { mobile: { validate: [{ rule: 'value.code_table', params: { table: 'codes' } }] } } }, { codes: { type: 'table', connection: 'dept_source', table: 'public.no_such_codes', column: 'code' } }),
+      spec(
+        { columns: { mobile: { validate: [{ rule: 'value.code_table', params: { table: 'codes' } }] } } },
+        { codes: { type: 'table', connection: 'dept_source', table: 'public.no_such_codes', column: 'code' } },
+      ),
       /reference "codes": table public\.no_such_codes does not exist on connection "dept_source"/,
     );
   });

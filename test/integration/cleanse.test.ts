@@ -66,7 +66,13 @@ describe('cleansing the bundled samples against the generator ground truth', () 
     expect(result.publish.published).toBe(result.stage.clean + result.stage.flagged);
 
     const byRule = await quarantineByRule(result.runId);
-    expect(Object.keys(byRule).sort()).toEqual(['citizen_id.valid', 'deep.duplicate', 'deep.id_birth_consistency', 'deep.id_gender_consistency', 'mobile.valid']);
+    expect(Object.keys(byRule).sort()).toEqual([
+      'citizen_id.valid',
+      'deep.duplicate',
+      'deep.id_birth_consistency',
+      'deep.id_gender_consistency',
+      'mobile.valid',
+    ]);
     expect(byRule['citizen_id.valid']).toEqual(refs(rowsWith(file, 'reject', ['citizen_id_bad_check', 'citizen_id_bad_birth']), 'resident_id'));
     expect(byRule['mobile.valid']).toEqual(refs(rowsWith(file, 'reject', ['mobile_invalid']), 'resident_id'));
     expect(byRule['deep.id_birth_consistency']).toEqual(refs(rowsWith(file, 'reject', ['birth_date_mismatch']), 'resident_id'));
@@ -85,7 +91,10 @@ describe('cleansing the bundled samples against the generator ground truth', () 
       expect(row, `resident ${fix.resident_id} (${fix.defect})`).toBeDefined();
       if (fix.expected !== undefined) expect(String(row[fix.field]), `${fix.defect} of resident ${fix.resident_id}`).toBe(fix.expected);
     }
-    const flaggedIds = published.filter((r) => r.dataops_flags !== null).map((r) => Number(r.resident_id)).sort((a, b) => a - b);
+    const flaggedIds = published
+      .filter((r) => r.dataops_flags !== null)
+      .map((r) => Number(r.resident_id))
+      .sort((a, b) => a - b);
     expect(flaggedIds).toEqual(flagged.map((r) => r.resident_id!).sort((a, b) => a - b));
 
     const overall = await env.db('dataops.quality_indicators').where({ run_id: result.runId, column_name: '', indicator: 'accuracy.overall' }).first();
