@@ -59,7 +59,10 @@ async function passThrough(): Promise<number> {
   await target.query('DROP TABLE IF EXISTS public.bench_pass');
   await target.query(`CREATE TABLE public.bench_pass (LIKE public.bench_people_${ROWS})`);
   const t = performance.now();
-  await pipeline(source.query(copyTo(`COPY (SELECT * FROM public.bench_people_${ROWS} ORDER BY id) TO STDOUT`)), target.query(copyFrom('COPY public.bench_pass FROM STDIN')));
+  await pipeline(
+    source.query(copyTo(`COPY (SELECT * FROM public.bench_people_${ROWS} ORDER BY id) TO STDOUT`)),
+    target.query(copyFrom('COPY public.bench_pass FROM STDIN')),
+  );
   const ms = performance.now() - t;
   await source.end();
   await target.end();
@@ -83,9 +86,15 @@ async function main() {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const spec = cleanseJobSpecSchema.parse({
-    kind: 'cleanse', job: 'bench-cleanse', dataset: 'bench-cleanse', department: 'bench', today: '2026-11-01',
-    source: { type: 'table', connection: 'centre', table: `public.bench_people_${ROWS}` }, key: ['id'],
-    target: { table: 'clean.bench_people' }, options: { batchRows: 100_000 },
+    kind: 'cleanse',
+    job: 'bench-cleanse',
+    dataset: 'bench-cleanse',
+    department: 'bench',
+    today: '2026-11-01',
+    source: { type: 'table', connection: 'centre', table: `public.bench_people_${ROWS}` },
+    key: ['id'],
+    target: { table: 'clean.bench_people' },
+    options: { batchRows: 100_000 },
     references: {},
     rules: {
       columns: {
@@ -112,12 +121,16 @@ async function main() {
     const ms = performance.now() - t0;
     ours.push(ROWS / (ms / 1000));
     baseline.push(await passThrough());
-    console.log(`run ${run}: cleanse ${Math.round(ours.at(-1)!).toLocaleString()} rows/s (${(ms / 1000).toFixed(2)} s) · pass-through ${Math.round(baseline.at(-1)!).toLocaleString()} rows/s`);
+    console.log(
+      `run ${run}: cleanse ${Math.round(ours.at(-1)!).toLocaleString()} rows/s (${(ms / 1000).toFixed(2)} s) · pass-through ${Math.round(baseline.at(-1)!).toLocaleString()} rows/s`,
+    );
   }
   console.log(`last run: ${last!.stage.clean} clean, ${last!.stage.flagged} flagged, ${last!.stage.rejected} quarantined, ${last!.stage.fixes} fixes`);
   const o = median(ours);
   const b = median(baseline);
-  console.log(`\n${ROWS.toLocaleString()} rows, median of ${RUNS}: cleanse ${Math.round(o).toLocaleString()} rows/s · pass-through ${Math.round(b).toLocaleString()} rows/s · ratio ${(o / b).toFixed(2)} (targets >= 300,000 rows/s and >= 0.60)`);
+  console.log(
+    `\n${ROWS.toLocaleString()} rows, median of ${RUNS}: cleanse ${Math.round(o).toLocaleString()} rows/s · pass-through ${Math.round(b).toLocaleString()} rows/s · ratio ${(o / b).toFixed(2)} (targets >= 300,000 rows/s and >= 0.60)`,
+  );
   console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB (target < 512 MB)`);
   await db.query('DROP TABLE IF EXISTS public.bench_pass');
   await db.end();

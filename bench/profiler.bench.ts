@@ -1,4 +1,5 @@
 // Micro-benchmark of the column profiler's hot path: 1,000,000 rows x 10 columns of realistic strings.
+import { mulberry32 } from '../samples/generator/mulberry32.ts';
 // Run with: npx tsx bench/profiler.bench.ts
 import { TableProfiler } from '../governance/profile/column-profiler.ts';
 import { citizenIdCheckChar } from '../governance/semantic/citizen-id.ts';
@@ -10,17 +11,6 @@ const RUNS = 5;
 // a 10,000-row pool stays in cache like a batch a connector has just decoded; a 200,000-row pool
 // (about 2 million strings) makes nearly every cell a cache miss, the pessimistic case.
 const POOLS = [10_000, 200_000];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COLUMNS = ['id', 'citizen_id', 'name', 'mobile', 'amount', 'opened_on', 'active', 'credit_code', 'address', 'email'];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '欧阳'];

@@ -7,6 +7,7 @@ import { cleanseIndicators } from '../../governance/cleanse-indicators.ts';
 import { activityConfig, activityDb, activityLogger, classifyErrors } from '../context.ts';
 import type { CheckpointRow } from '../checkpoint.ts';
 import { swapIntoPlace, qualified } from '../publish/swap-into-place.ts';
+import { recordIndicators } from '../publish/record-indicators.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { CLEANSE_STEP, compileCleansePlan, REF_COLUMN } from './stage-cleanse.ts';
 import { loadReferences } from './references.ts';
@@ -90,19 +91,7 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
         bytes: state.bytes,
         duration_ms: Math.max(0, Math.round(input.durationMs)),
       });
-      await trx('dataops.quality_indicators').insert(
-        figures.map((f) => ({
-          run_id: runId,
-          step: CLEANSE_STEP,
-          table_name: `${target.schema}.${target.table}`,
-          column_name: f.column,
-          indicator: f.indicator,
-          parent: f.parent,
-          a: f.a,
-          b: f.b,
-          value: f.value,
-        })),
-      );
+      await recordIndicators(trx, runId, CLEANSE_STEP, `${target.schema}.${target.table}`, figures);
       const summary: CleansePublishSummary = { table: `${target.schema}.${target.physical}`, version, published, accuracy };
       await trx('dataops.runs').where({ run_id: runId }).update({ records_in: state.rows, records_out: published, records_rejected: state.rejected, accuracy });
       await trx('dataops.checkpoints')

@@ -10,6 +10,7 @@ import { guessSensitivity } from '../../governance/sensitivity.ts';
 import { collectIndicators, ratio } from '../../governance/collect-indicators.ts';
 import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import { qualified, swapIntoPlace } from '../publish/swap-into-place.ts';
+import { recordIndicators } from '../publish/record-indicators.ts';
 import { BadInputError } from '../../config/errors.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
 import type { CheckpointRow } from '../checkpoint.ts';
@@ -131,19 +132,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         bytes: state.bytes,
         duration_ms: Math.max(0, Math.round(input.durationMs)),
       });
-      await trx('dataops.quality_indicators').insert(
-        figures.map((f) => ({
-          run_id: runId,
-          step: COLLECT_STEP,
-          table_name: `${target.schema}.${target.table}`,
-          column_name: f.column,
-          indicator: f.indicator,
-          parent: f.parent,
-          a: f.a,
-          b: f.b,
-          value: ratio(f.a, f.b),
-        })),
-      );
+      await recordIndicators(trx, runId, COLLECT_STEP, `${target.schema}.${target.table}`, figures);
       const accuracyFigure = figures.find((f) => f.indicator === 'accuracy' && f.column === '');
       const completenessFigure = figures.find((f) => f.indicator === 'completeness' && f.column === '');
       const summary: PublishSummary = {

@@ -33,9 +33,15 @@ afterAll(async () => {
 
 function spec(target: string): CleanseJobSpec {
   return cleanseJobSpecSchema.parse({
-    kind: 'cleanse', job: 'crash-cleanse', dataset: `crash-${target}`, department: 'test', today: '2026-11-01',
-    source: { type: 'table', connection: 'centre', table: 'raw.crash_people' }, key: ['id'],
-    target: { table: `clean.${target}` }, options: { batchRows: 20_000, heartbeatSeconds: 3 },
+    kind: 'cleanse',
+    job: 'crash-cleanse',
+    dataset: `crash-${target}`,
+    department: 'test',
+    today: '2026-11-01',
+    source: { type: 'table', connection: 'centre', table: 'raw.crash_people' },
+    key: ['id'],
+    target: { table: `clean.${target}` },
+    options: { batchRows: 20_000, heartbeatSeconds: 3 },
     rules: {
       columns: { mobile: { normalise: ['mobile'], validate: ['mobile.valid'] }, updated_at: { validate: ['timestamp.valid'] } },
       dedup: { key: ['person'], survivorship: 'latest', orderBy: 'updated_at' },
@@ -44,8 +50,17 @@ function spec(target: string): CleanseJobSpec {
 }
 
 async function outcome(runId: string, table: string) {
-  const published = (await env.db.raw(`SELECT count(*)::int AS n, md5(string_agg(id || ':' || person || ':' || coalesce(mobile, ''), ',' ORDER BY id)) AS digest FROM clean.${table}`)).rows[0];
-  const quarantined = (await env.db.raw(`SELECT count(*)::int AS n, md5(string_agg(source_ref || ':' || rule_id, ',' ORDER BY source_ref, rule_id)) AS digest FROM dataops.quarantine WHERE run_id = ?`, [runId])).rows[0];
+  const published = (
+    await env.db.raw(
+      `SELECT count(*)::int AS n, md5(string_agg(id || ':' || person || ':' || coalesce(mobile, ''), ',' ORDER BY id)) AS digest FROM clean.${table}`,
+    )
+  ).rows[0];
+  const quarantined = (
+    await env.db.raw(
+      `SELECT count(*)::int AS n, md5(string_agg(source_ref || ':' || rule_id, ',' ORDER BY source_ref, rule_id)) AS digest FROM dataops.quarantine WHERE run_id = ?`,
+      [runId],
+    )
+  ).rows[0];
   const metrics = await env.db('dataops.step_metrics').where({ run_id: runId });
   return { published, quarantined, metrics: metrics.map((m) => [Number(m.records_in), Number(m.records_out), Number(m.records_rejected)]) };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../samples/generator/mulberry32.ts';
 import {
   birthDateFromCitizenId,
   citizenIdCheckChar,
@@ -6,17 +7,6 @@ import {
   isValidCitizenId,
   upgradeLegacyCitizenId,
 } from '../../../governance/semantic/citizen-id.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PROVINCES = ['11', '12', '31', '32', '33', '44', '50', '65', '71', '81', '82'];
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../samples/generator/mulberry32.ts';
 import { ColumnProfiler, TableProfiler } from '../../../governance/profile/column-profiler.ts';
 import { citizenIdCheckChar } from '../../../governance/semantic/citizen-id.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COLUMNS = ['id', 'citizen_id', 'name', 'mobile', 'amount', 'opened', 'active', 'code', 'note'];
 const NAMES = ['王伟', '李娜', '张敏', '刘洋', '陈静', '欧阳娜娜'];

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../samples/generator/mulberry32.ts';
 import { gcj02ToWgs84, isCoordinatePair, wgs84ToGcj02 } from '../../../governance/semantic/coordinates.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Equirectangular distance, plenty for sub-kilometre offsets.
 function metres(aLng: number, aLat: number, bLng: number, bLat: number): number {

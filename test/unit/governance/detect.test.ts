@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../samples/generator/mulberry32.ts';
 import { citizenIdCheckChar } from '../../../governance/semantic/citizen-id.ts';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../../governance/semantic/credit-code.ts';
 import { detectSemanticType, isChineseName, isValidEmail, SEMANTIC_TYPES, shapeFor, validatorFor } from '../../../governance/semantic/detect.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = mulberry32(7);
 const int = (n: number) => Math.floor(rand() * n);
