@@ -13,6 +13,8 @@ export interface SourcePosition {
 /** A run of complete records: parsed fields for the rules and profiler, bytes for COPY. */
 export interface SourceChunk {
   rows: Field[][];
+  /** For COPY-text sources: each row's line as read (no newline), reusable when a row is unchanged. */
+  lines?: string[];
   /** The same records, ready for `COPY ... FROM STDIN` in the reader's `copyFormat`. */
   payload: Buffer;
   bytes: number;

@@ -4,7 +4,7 @@ import { CancelledFailure } from '@temporalio/common';
 import type { CleanseJobSpec } from '../../schemas/job-spec.ts';
 import type { CleanseStageSummary } from '../../schemas/cleanse-run.ts';
 import { BadInputError } from '../../config/errors.ts';
-import { copyTextRow } from '../../connectors/postgres/copy-text.ts';
+import { copyTextRow, escapeCopyText } from '../../connectors/postgres/copy-text.ts';
 import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
 import { compilePlan, RulePlanError, type RulePlan } from '../../governance/rules/engine.ts';
 import { RuleCounters } from '../../governance/rules/counters.ts';
@@ -167,7 +167,9 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
         for await (const chunk of reader.chunks()) {
           if (ctx.cancellationSignal.aborted) throw new CancelledFailure('cleansing cancelled');
           let out = '';
-          for (const values of chunk.rows) {
+          const lines = chunk.lines;
+          for (let i = 0; i < chunk.rows.length; i++) {
+            const values = chunk.rows[i]!;
             const ref = ++nextRef;
             const result = plan.evaluateRow(values, state, ref);
             batch.fixes += result.fixes.length;
@@ -183,7 +185,9 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
               : null;
             if (flags) batch.flagged++;
             else batch.clean++;
-            out += copyTextRow([...result.values, String(ref), flags]);
+            // A row no normaliser touched is written back as the source's own COPY line: no re-escaping.
+            if (lines && result.fixes.length === 0) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}\n`;
+            else out += copyTextRow([...result.values, String(ref), flags]);
           }
           if (out) await writer.write(Buffer.from(out, 'utf8'));
           batch.rows += chunk.rows.length;

@@ -25,14 +25,19 @@ function unescapeCopyText(value: string): string {
   });
 }
 
-/** Parses complete lines of COPY text output (the text ends with a newline). */
-export function parseCopyText(text: string): Field[][] {
+/**
+ * Parses complete lines of COPY text output (the text ends with a newline). With `lines`, also keeps
+ * each row's line as read, so an unchanged row can be written back without re-escaping.
+ */
+export function parseCopyText(text: string, lines?: string[]): Field[][] {
   const rows: Field[][] = [];
   let pos = 0;
   while (pos < text.length) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
-    const fields = text.slice(pos, end).split('\t') as Field[];
+    const line = text.slice(pos, end);
+    lines?.push(line);
+    const fields = line.split('\t') as Field[];
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       if (f === '\\N') fields[i] = null;

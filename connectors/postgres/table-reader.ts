@@ -96,9 +96,10 @@ export async function openPgReader(
       }
       const payload = bytes.subarray(0, end);
       carry = bytes.subarray(end);
-      const rows = parseCopyText(decoder.decode(payload));
+      const lines: string[] = [];
+      const rows = parseCopyText(decoder.decode(payload), lines);
       if (keyIndex >= 0 && rows.length) lastKey = rows[rows.length - 1]![keyIndex] ?? lastKey;
-      yield { rows, payload, bytes: end, end: { lastKey } };
+      yield { rows, lines, payload, bytes: end, end: { lastKey } };
     }
   }
 
