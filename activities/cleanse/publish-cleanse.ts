@@ -61,7 +61,10 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
         department: spec.department,
         source_system: spec.sourceSystem ?? null,
         update_frequency: spec.updateFrequency,
-        sensitivity: resource?.sensitivity ?? 'L1',
+        sensitivity: origin?.sensitivity ?? resource?.sensitivity ?? 'L1',
+        sensitivity_reasons: JSON.stringify(
+          origin ? [...(origin.sensitivity_reasons as string[]), `inherited from ${spec.source.type === 'table' ? spec.source.table : ''}`] : [],
+        ),
         description: spec.description ?? null,
         current_version: version,
         row_count: published,

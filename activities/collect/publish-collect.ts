@@ -3,7 +3,6 @@ import { Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { PublishSummary } from '../../schemas/collect-run.ts';
-import { splitTableRef } from '../../schemas/identifiers.ts';
 import { TableProfiler, type ColumnProfile } from '../../governance/profile/column-profiler.ts';
 import { storageType } from '../../governance/storage-type.ts';
 import { guessSensitivity } from '../../governance/sensitivity.ts';
@@ -11,7 +10,6 @@ import { collectIndicators, ratio } from '../../governance/collect-indicators.ts
 import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import { qualified, swapIntoPlace } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
-import { BadInputError } from '../../config/errors.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
 import type { CheckpointRow } from '../checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';

@@ -45,7 +45,10 @@ const rowsWith = (file: string, action: TruthRow['action'], defects?: string[]) 
 async function quarantineByRule(runId: string): Promise<Record<string, string[]>> {
   const rows = await env.db('dataops.quarantine').where({ run_id: runId }).select('rule_id', 'source_ref').orderBy('id');
   const byRule: Record<string, string[]> = {};
-  for (const r of rows) (byRule[r.rule_id] ??= []).push(r.source_ref);
+  for (const r of rows) {
+    byRule[r.rule_id] ??= [];
+    byRule[r.rule_id]!.push(r.source_ref);
+  }
   for (const refs of Object.values(byRule)) refs.sort();
   return byRule;
 }
