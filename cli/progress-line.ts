@@ -7,7 +7,8 @@ function megabytes(bytes: number): string {
 
 export function progressLine(p: Progress, elapsedMs: number): string {
   const seconds = Math.max(elapsedMs / 1000, 0.001);
-  const parts = [`${p.phase.padEnd(10)}`, `${formatCount(p.rows)} rows`];
+  const label = p.phase === 'staging' && p.step ? p.step : p.phase;
+  const parts = [`${label.padEnd(10)}`, `${formatCount(p.rows)} rows`];
   if (p.totalBytes) parts.push(`${megabytes(p.bytes)} / ${megabytes(p.totalBytes)} (${Math.min(100, (100 * p.bytes) / p.totalBytes).toFixed(0)}%)`);
   else if (p.bytes) parts.push(megabytes(p.bytes));
   if (p.rows) parts.push(`${formatCount(Math.round(p.rows / seconds))} rows/s`);

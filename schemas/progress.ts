@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** What a running job reports to its workflow (by signal) and the CLI reads back (by query). */
 export const progressSchema = z.object({
-  phase: z.enum(['starting', 'collecting', 'publishing', 'finishing', 'done', 'failed']),
+  phase: z.enum(['starting', 'staging', 'publishing', 'finishing', 'done', 'failed']),
   step: z.string().optional(),
   rows: z.number().int().min(0),
   bytes: z.number().int().min(0),

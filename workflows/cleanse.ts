@@ -14,7 +14,7 @@ export async function cleanse(input: CleanseWorkflowInput): Promise<CleanseResul
   const progress = new ProgressState();
   const started = Date.now();
   return withRunRecord(runId, spec, progress, async () => {
-    progress.set({ phase: 'collecting', step: 'cleanse' });
+    progress.set({ phase: 'staging', step: 'cleanse' });
     const stage = await bookkeeping.stageCleanse.executeWithOptions(
       {
         startToCloseTimeout: '12 hours',

@@ -13,7 +13,7 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
   const progress = new ProgressState();
   const started = Date.now();
   return withRunRecord(runId, spec, progress, async () => {
-    progress.set({ phase: 'collecting', step: 'collect' });
+    progress.set({ phase: 'staging', step: 'collect' });
     const stage = await bookkeeping.stageCollect.executeWithOptions(
       {
         startToCloseTimeout: '12 hours',

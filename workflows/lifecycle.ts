@@ -18,7 +18,7 @@ export class ProgressState {
   constructor() {
     setHandler(progressQuery, () => this.current);
     setHandler(progressSignal, (update) => {
-      if (this.current.phase === 'collecting' || this.current.phase === 'starting') this.current = update;
+      if (this.current.phase === 'staging' || this.current.phase === 'starting') this.current = update;
     });
   }
 

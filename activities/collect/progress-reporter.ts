@@ -17,7 +17,7 @@ export class ProgressReporter {
     if (!force && now - this.lastSent < SIGNAL_EVERY_MS) return;
     this.lastSent = now;
     const ctx = Context.current();
-    const payload: Progress = { ...progress, phase: 'collecting', step: this.step, attempt: ctx.info.attempt, updatedAt: new Date(now).toISOString() };
+    const payload: Progress = { ...progress, phase: 'staging', step: this.step, attempt: ctx.info.attempt, updatedAt: new Date(now).toISOString() };
     const execution = ctx.info.workflowExecution;
     if (!execution) return;
     ctx.client.workflow
