@@ -22,22 +22,51 @@ export interface CheckpointRow<S = StageCheckpoint> {
   state: S & { publish?: unknown };
 }
 
-export async function readCheckpoint<S = StageCheckpoint>(client: pg.ClientBase, runId: string, step: string): Promise<CheckpointRow<S> | undefined> {
-  const result = await client.query<CheckpointRow<S>>('SELECT status, state FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, step]);
-  return result.rows[0];
+/** Another attempt has taken over this run's staging; this one must stop writing. */
+export class SupersededAttemptError extends Error {
+  override readonly name = 'SupersededAttemptError';
 }
 
-/** Written inside the same transaction as the rows it describes, so the two can never disagree. */
+/**
+ * Claims the run's staging for this attempt and returns the checkpoint as committed so far. From then
+ * on only this attempt's batch commits succeed (see writeCheckpoint): a presumed-dead worker that is in
+ * fact still running cannot interleave its batches with the retry's.
+ */
+export async function takeOverCheckpoint<S = StageCheckpoint>(
+  client: pg.ClientBase,
+  runId: string,
+  step: string,
+  attempt: number,
+): Promise<CheckpointRow<S> | undefined> {
+  const result = await client.query<CheckpointRow<S>>(
+    `UPDATE dataops.checkpoints SET state = jsonb_set(state, '{owner}', to_jsonb($3::int)), updated_at = now()
+      WHERE run_id = $1 AND step = $2 AND coalesce((state->>'owner')::int, 0) <= $3
+      RETURNING status, state`,
+    [runId, step, attempt],
+  );
+  if (result.rows[0]) return result.rows[0];
+  const newer = await client.query('SELECT 1 FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, step]);
+  if (newer.rowCount) throw new SupersededAttemptError(`attempt ${attempt} of ${runId} is superseded by a newer attempt`);
+  return undefined;
+}
+
+/**
+ * Written inside the same transaction as the rows it describes, so the two can never disagree; refused
+ * (and the transaction with it) unless this attempt still owns the checkpoint.
+ */
 export async function writeCheckpoint<S = StageCheckpoint>(
   client: pg.ClientBase,
   runId: string,
   step: string,
   status: CheckpointRow['status'],
   state: S,
+  attempt: number,
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO dataops.checkpoints (run_id, step, status, state, updated_at) VALUES ($1, $2, $3, $4, now())
-     ON CONFLICT (run_id, step) DO UPDATE SET status = EXCLUDED.status, state = EXCLUDED.state, updated_at = now()`,
-    [runId, step, status, JSON.stringify(state)],
+  const result = await client.query(
+    `INSERT INTO dataops.checkpoints AS c (run_id, step, status, state, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (run_id, step) DO UPDATE SET status = EXCLUDED.status, state = EXCLUDED.state, updated_at = now()
+     WHERE (c.state->>'owner')::int = $5`,
+    [runId, step, status, JSON.stringify({ ...state, owner: attempt }), attempt],
   );
+  if (result.rowCount === 0) throw new SupersededAttemptError(`attempt ${attempt} of ${runId} is superseded by a newer attempt`);
 }

@@ -39,7 +39,12 @@ export async function classifyErrors<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
-    if (error instanceof BadInputError) throw ApplicationFailure.nonRetryable(error.message, 'BadInput');
+    if (error instanceof BadInputError) throw ApplicationFailure.nonRetryable(redactSecrets(error.message), 'BadInput');
+    const code = (error as { code?: unknown }).code;
+    // PostgreSQL refusing a value (class 22) or a drop blocked by a user's view (2BP01) fails the same way every time.
+    if (typeof code === 'string' && (code.startsWith('22') || code === '2BP01')) {
+      throw ApplicationFailure.nonRetryable(`PostgreSQL refused the data: ${redactSecrets((error as Error).message)}`, 'BadInput');
+    }
     if (error instanceof ApplicationFailure) throw error;
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     throw ApplicationFailure.retryable(message, (error as Error)?.name ?? 'Error');

@@ -57,6 +57,8 @@ export async function startJob(client: Client, config: Config, spec: JobSpec, wo
       { key: DataOpsDataset, value: spec.dataset },
       { key: DataOpsDepartment, value: spec.department },
     ],
+    // A run id names one run forever: its staging, checkpoint, metrics and quarantine.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
     staticSummary: staticSummary(spec),
     staticDetails: staticDetails(spec),
   });

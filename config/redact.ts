@@ -1,4 +1,4 @@
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):([^@\s]+)@/gi;
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):([^@\s]+)@/gi;
 const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,]+)/gi;
 
 /** Hides passwords in connection URLs and `password=...` pairs; used by the logger and error output. */
@@ -11,6 +11,7 @@ export function describeUrl(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.password = parsed.password ? '***' : '';
+    for (const key of [...parsed.searchParams.keys()]) if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, '***');
     return parsed.toString();
   } catch {
     return redactSecrets(url);

@@ -10,8 +10,14 @@ export const fileSourceSchema = z
     format: z.enum(['csv', 'ndjson']).default('csv'),
     /** `auto` reads UTF-8 and falls back to GBK when the first 64 KiB are not valid UTF-8. */
     encoding: z.enum(['auto', 'utf-8', 'gbk', 'gb18030']).default('auto'),
-    delimiter: z.string().length(1, 'delimiter must be one character').default(','),
-    quote: z.string().length(1).default('"'),
+    /** One ASCII character; in GBK files multi-byte characters could not be told apart from it. */
+    delimiter: z
+      .string()
+      .regex(/^[\x01-\x7f]$/, 'delimiter must be one ASCII character')
+      .refine((d) => d !== '\n' && d !== '\r' && d !== '"', 'delimiter cannot be a line break or a quote')
+      .default(','),
+    /** `"` or `'`: bytes that never occur inside a GBK character. */
+    quote: z.enum(['"', "'"]).default('"'),
     header: z.literal(true, { message: 'files need a header row naming the columns' }).default(true),
   })
   .strict();

@@ -12,11 +12,12 @@ import { DuplicateTracker } from '../../governance/rules/dedup.ts';
 import type { TableRuleSpec } from '../../governance/rules/spec.ts';
 import type { CompileContext } from '../../governance/rules/types.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
-import { readCheckpoint, writeCheckpoint } from '../checkpoint.ts';
+import { takeOverCheckpoint, writeCheckpoint } from '../checkpoint.ts';
 import { openSourceReader } from '../collect/open-reader.ts';
 import { ProgressReporter } from '../collect/progress-reporter.ts';
 import { STAGING_SCHEMA, stagingTableName } from '../collect/staging.ts';
 import { createStagingTable, qualifiedName, StagingWriter } from '../collect/staging-writer.ts';
+import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { QuarantineBuffer } from './quarantine-buffer.ts';
 import { loadReferences } from './references.ts';
@@ -74,15 +75,24 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
     try {
       await client.query('SET synchronous_commit = off');
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${STAGING_SCHEMA}`);
-      const existing = await readCheckpoint<CleanseCheckpoint>(client, runId, CLEANSE_STEP);
+      let existing = await takeOverCheckpoint<CleanseCheckpoint>(client, runId, CLEANSE_STEP, attempt);
       if (existing && existing.status !== 'staging') return summary(existing.state, attempt, existing.state.rows);
       const source = await openSourceReader(config, spec.source, existing?.state.position ?? undefined);
       const { reader } = source;
+      let writer: StagingWriter | undefined;
       try {
         const names = reader.columns.map((c) => c.name);
         const plan = compileCleansePlan(spec, names, tables);
         for (const key of spec.key ?? []) if (!names.includes(key)) throw new BadInputError(`key column "${key}" is not in the source (${names.join(', ')})`);
-        if (existing && !source.resumable) throw new Error('this source cannot resume; the retry starts over');
+        if (existing && !source.resumable) {
+          // No key to resume after (the reader starts from the beginning): forget this run's partial work.
+          log.warn('source cannot resume from its checkpoint; starting over');
+          await client.query('BEGIN');
+          await client.query('DELETE FROM dataops.quarantine WHERE run_id = $1 AND step = $2', [runId, CLEANSE_STEP]);
+          await client.query('DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, CLEANSE_STEP]);
+          await client.query('COMMIT');
+          existing = undefined;
+        }
         let checkpoint: CleanseCheckpoint = existing?.state ?? {
           position: null,
           rows: 0,
@@ -101,7 +111,7 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
         if (!existing) {
           await client.query('BEGIN');
           await createStagingTable(client, staging, checkpoint.columns);
-          await writeCheckpoint(client, runId, CLEANSE_STEP, 'staging', checkpoint);
+          await writeCheckpoint(client, runId, CLEANSE_STEP, 'staging', checkpoint, attempt);
           await client.query('COMMIT');
         } else {
           log.info({ rows: checkpoint.rows, position: checkpoint.position }, 'resuming from checkpoint');
@@ -110,7 +120,10 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
         const counters = RuleCounters.fromJSON(plan.slots, checkpoint.counters);
         const tracker = checkpoint.tracker ? DuplicateTracker.fromJSON(checkpoint.tracker, names) : undefined;
         const state = { counters, tracker };
-        const writer = new StagingWriter(client, staging, checkpoint.columns, 'FORMAT text');
+        writer = new StagingWriter(client, staging, checkpoint.columns, 'FORMAT text');
+        const stagingWriter = writer;
+        // Under latest-wins a kept row can later be superseded: it then no longer counts as kept.
+        const dedupSlot = plan.slots.findIndex((slot) => slot.kind === 'dedup');
         const quarantine = new QuarantineBuffer(runId, CLEANSE_STEP, names);
         const progress = new ProgressReporter(CLEANSE_STEP);
         const keyIndexes = (spec.key ?? []).map((k) => names.indexOf(k));
@@ -122,12 +135,15 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
         let nextRef = checkpoint.nextRef;
 
         const commitBatch = async () => {
-          await writer.commit(async () => {
+          await stagingWriter.commit(async () => {
             let retractedClean = 0;
             let retractedFlagged = 0;
             if (retracted.length) {
               // A later row won under `latest` survivorship: the earlier one leaves the output for quarantine.
-              const gone = await client.query(`DELETE FROM ${qualifiedName(staging)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING *`, [retracted]);
+              const returning = [...names, REF_COLUMN, FLAGS_COLUMN].map((n) => `${quoteIdent(n)}::text AS ${quoteIdent(n)}`).join(', ');
+              const gone = await client.query(`DELETE FROM ${qualifiedName(staging)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING ${returning}`, [
+                retracted,
+              ]);
               for (const row of gone.rows as Record<string, string | null>[]) {
                 const values = names.map((n) => row[n] ?? null);
                 quarantine.add(
@@ -157,7 +173,7 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
               counters: counters.toJSON(),
               tracker: tracker ? tracker.toJSON() : null,
             };
-            await writeCheckpoint(client, runId, CLEANSE_STEP, 'staging', checkpoint);
+            await writeCheckpoint(client, runId, CLEANSE_STEP, 'staging', checkpoint, attempt);
           });
           batch = { rows: 0, clean: 0, flagged: 0, fixes: 0, bytes: 0 };
           retracted = [];
@@ -173,7 +189,10 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
             const ref = ++nextRef;
             const result = plan.evaluateRow(values, state, ref);
             batch.fixes += result.fixes.length;
-            if (result.replaces !== undefined) retracted.push(result.replaces);
+            if (result.replaces !== undefined) {
+              retracted.push(result.replaces);
+              if (dedupSlot >= 0) counters.passed[dedupSlot] = counters.passed[dedupSlot]! - 1;
+            }
             if (result.outcome === 'rejected') {
               const id = sourceRef(values, ref);
               for (const r of result.rejections) quarantine.add(id, r.ruleId, r.column, r.reason, values);
@@ -189,7 +208,7 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
             if (lines && result.fixes.length === 0) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}\n`;
             else out += copyTextRow([...result.values, String(ref), flags]);
           }
-          if (out) await writer.write(Buffer.from(out, 'utf8'));
+          if (out) await stagingWriter.write(Buffer.from(out, 'utf8'));
           batch.rows += chunk.rows.length;
           batch.bytes += chunk.bytes;
           position = chunk.end;
@@ -204,14 +223,16 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
         }
         await commitBatch();
         checkpoint = { ...checkpoint, stagedAttempt: attempt };
-        await writeCheckpoint(client, runId, CLEANSE_STEP, 'staged', checkpoint);
+        await writeCheckpoint(client, runId, CLEANSE_STEP, 'staged', checkpoint, attempt);
         log.info(
           { rows: checkpoint.rows, clean: checkpoint.clean, flagged: checkpoint.flagged, rejected: checkpoint.rejected, resumedFromRow },
           'cleansed into staging',
         );
         return summary(checkpoint, attempt, resumedFromRow);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // Fails an open COPY first: a ROLLBACK queued behind it would wait forever.
+        if (writer) await writer.abort();
+        else await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
         await source.close();

@@ -32,6 +32,10 @@ export async function openSourceReader(config: Config, source: CollectSource, st
     throw new Error(`cannot connect to source connection "${source.connection}" at ${describeUrl(url)}: ${(error as Error).message}`);
   }
   try {
+    // Read-only, with output formats that COPY round-trips exactly whatever the server's defaults.
+    await client.query(
+      "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3",
+    );
     const reader = await openPgReader(client, source, source.connection, start);
     return {
       reader,

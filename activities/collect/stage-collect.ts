@@ -8,11 +8,11 @@ import { chunkPipeline } from './chunk-pipeline.ts';
 import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
 import type { SourcePosition } from '../../connectors/source-chunk.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
-import { readCheckpoint, writeCheckpoint, type StageCheckpoint } from '../checkpoint.ts';
+import { takeOverCheckpoint, writeCheckpoint, type StageCheckpoint } from '../checkpoint.ts';
 import { openSourceReader } from './open-reader.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import { STAGING_SCHEMA, stagingTableName } from './staging.ts';
-import { createStagingTable, StagingWriter } from './staging-writer.ts';
+import { createStagingTable, StagingWriter, WidenToTextError } from './staging-writer.ts';
 
 export interface StageCollectInput {
   runId: string;
@@ -24,9 +24,13 @@ export const COLLECT_STEP = 'collect';
 /** SQLSTATE class 22: a value PostgreSQL refused for its column type. */
 const isDataException = (error: unknown) => typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('22');
 
-function chooseTyping(spec: CollectJobSpec, forceText: boolean): StageCheckpoint['typing'] {
+/** What a restaged run falls back to: all text (PostgreSQL refused a value), or text cast once at publish. */
+type Fallback = 'none' | 'text' | 'cast-on-publish';
+
+function chooseTyping(spec: CollectJobSpec, fallback: Fallback): StageCheckpoint['typing'] {
   if (spec.source.type !== 'file') return 'source';
-  if (forceText || spec.target.typing === 'text') return 'text';
+  if (fallback === 'text' || spec.target.typing === 'text') return 'text';
+  if (fallback === 'cast-on-publish') return 'cast-on-publish';
   return spec.source.format === 'csv' ? 'speculative' : 'cast-on-publish';
 }
 
@@ -39,7 +43,7 @@ function chooseTyping(spec: CollectJobSpec, forceText: boolean): StageCheckpoint
  * so far fits) and widened in place when later values need it, so PostgreSQL casts while it copies
  * and publishing needs no table rewrite.
  */
-export async function stageCollect(input: StageCollectInput, forceText = false): Promise<StageSummary> {
+export async function stageCollect(input: StageCollectInput, fallback: Fallback = 'none'): Promise<StageSummary> {
   return classifyErrors(async () => {
     const { runId, spec } = input;
     const ctx = Context.current();
@@ -49,13 +53,13 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
     const staging = stagingTableName(runId, COLLECT_STEP);
     const client = new pg.Client({ connectionString: config.databaseUrl, application_name: 'dataops-collect' });
     await client.connect();
-    let restartAsText = false;
+    let restartWith: Fallback = 'none';
     try {
       // A batch lost to a database crash is lost together with its checkpoint, so the retry redoes it:
       // staging commits need not wait for the WAL flush. Publishing keeps synchronous commit.
       await client.query('SET synchronous_commit = off');
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${STAGING_SCHEMA}`);
-      const existing = await readCheckpoint(client, runId, COLLECT_STEP);
+      const existing = await takeOverCheckpoint(client, runId, COLLECT_STEP, attempt);
       if (existing && existing.status !== 'staging') {
         const s = existing.state;
         return { rows: s.rows, bytes: s.bytes, batches: s.batches, attempt, resumedFromRow: s.rows, stagingTable: staging };
@@ -67,9 +71,9 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
         await source.close();
         log.warn('source cannot resume from its checkpoint; starting over');
         await client.query('DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, COLLECT_STEP]);
-        return await stageCollect(input, forceText);
+        return await stageCollect(input, fallback);
       }
-      const typing = existing?.state.typing ?? chooseTyping(spec, forceText);
+      const typing = existing?.state.typing ?? chooseTyping(spec, fallback);
       const speculative = typing === 'speculative';
       let checkpoint: StageCheckpoint = existing?.state ?? {
         position: null,
@@ -98,7 +102,7 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
         await client.query('BEGIN');
         await createStagingTable(client, staging, writer.columns);
         checkpoint = { ...checkpoint, columns: writer.columns };
-        await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint);
+        await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint, attempt);
         await client.query('COMMIT');
         stagingReady = true;
       };
@@ -116,7 +120,7 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
             batches: checkpoint.batches + 1,
             profile,
           };
-          await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint);
+          await writeCheckpoint(client, runId, COLLECT_STEP, 'staging', checkpoint, attempt);
         });
         batchRows = 0;
         batchBytes = 0;
@@ -144,13 +148,17 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
         }
         await commitBatch();
         checkpoint = { ...checkpoint, stagedAttempt: attempt };
-        await writeCheckpoint(client, runId, COLLECT_STEP, 'staged', checkpoint);
+        await writeCheckpoint(client, runId, COLLECT_STEP, 'staged', checkpoint, attempt);
       } catch (error) {
         await writer.abort();
-        if (speculative && isDataException(error)) {
+        if (speculative && error instanceof WidenToTextError) {
+          // A column turned out to be text: restage as text and cast the other columns once at publish.
+          log.info({ columns: error.columns }, 'a typed column needs text; restaging with types applied at publish');
+          restartWith = 'cast-on-publish';
+        } else if (speculative && isDataException(error)) {
           // PostgreSQL refused a value the profiler accepted for a speculated type: stage as text instead.
           log.warn({ error: (error as Error).message }, 'speculative column types refused; restaging as text');
-          restartAsText = true;
+          restartWith = 'text';
         } else {
           throw error;
         }
@@ -158,7 +166,7 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
         await pipeline.close();
         await source.close();
       }
-      if (!restartAsText) {
+      if (restartWith === 'none') {
         progress.report({ rows: checkpoint.rows, bytes: checkpoint.bytes, totalBytes: reader.totalBytes, batches: checkpoint.batches }, true);
         log.info({ rows: checkpoint.rows, batches: checkpoint.batches, resumedFromRow, columns: writer.columns }, 'staged');
         return { rows: checkpoint.rows, bytes: checkpoint.bytes, batches: checkpoint.batches, attempt, resumedFromRow, stagingTable: staging };
@@ -167,6 +175,6 @@ export async function stageCollect(input: StageCollectInput, forceText = false):
     } finally {
       await client.end().catch(() => undefined);
     }
-    return stageCollect(input, true);
+    return stageCollect(input, restartWith);
   });
 }

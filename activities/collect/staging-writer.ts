@@ -3,6 +3,13 @@ import { CopyIn } from '../../connectors/postgres/copy-in.ts';
 import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import type { ColumnInfo } from '../../connectors/source-chunk.ts';
 
+export class WidenToTextError extends Error {
+  override readonly name = 'WidenToTextError';
+  constructor(readonly columns: string[]) {
+    super(`columns ${columns.join(', ')} need text after all`);
+  }
+}
+
 export function qualifiedName(table: string): string {
   const [schema, name] = table.split('.') as [string, string];
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;
@@ -54,6 +61,9 @@ export class StagingWriter {
   /** Widens column types inside the current batch's transaction (rewrites rows staged so far). */
   async widen(changes: { name: string; pgType: string }[]): Promise<void> {
     if (!changes.length) return;
+    // A typed value cast back to text comes out in PostgreSQL's canonical form (T -> true, times
+    // reformatted), not as the file wrote it: widening to text means restaging as text.
+    if (changes.some((c) => c.pgType === 'text')) throw new WidenToTextError(changes.filter((c) => c.pgType === 'text').map((c) => c.name));
     await this.finishCopy();
     await this.begin();
     const clauses = changes.map((c) => `ALTER COLUMN ${quoteIdent(c.name)} TYPE ${c.pgType} USING ${quoteIdent(c.name)}::text::${c.pgType}`);

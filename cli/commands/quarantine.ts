@@ -92,9 +92,11 @@ export function quarantineExportCommand(run: string, options: { format: 'csv' | 
     await client.connect();
     try {
       const select = `SELECT source_ref, rule_id, column_name, severity, reason, reason_zh, record, created_at FROM dataops.quarantine WHERE run_id = ${client.escapeLiteral(runId)} ORDER BY id`;
+      // NDJSON: CSV format with quote and delimiter bytes JSON text never contains, so each line is the
+      // JSON exactly (text format would double every backslash).
       const sql =
         options.format === 'ndjson'
-          ? `COPY (SELECT row_to_json(q)::text FROM (${select}) q) TO STDOUT`
+          ? `COPY (SELECT row_to_json(q)::text FROM (${select}) q) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`
           : `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
       const source = client.query(copyTo(sql));
       try {

@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { loadConfig } from '../../config/load-config.ts';
 import { loadJobSpec } from '../load-spec.ts';
 import { connectClient } from '../../temporal/client.ts';
@@ -67,7 +67,17 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   const config = loadConfig();
   const client = await connectClient(config);
   try {
-    const { handle, workflowId } = await startJob(client, config, spec, options.id);
+    let started: Awaited<ReturnType<typeof startJob>>;
+    try {
+      started = await startJob(client, config, spec, options.id);
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        console.error(`a run with id ${error.workflowId} already exists; run ids are never reused (give another --id, or wait a second)`);
+        return 1;
+      }
+      throw error;
+    }
+    const { handle, workflowId } = started;
     const link = uiLink(config.temporal.address, config.temporal.namespace, workflowId);
     console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
     if (!options.wait) return 0;

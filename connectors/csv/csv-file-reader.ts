@@ -17,6 +17,8 @@ export interface CsvReaderOptions extends CsvDialect {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** Longest record accepted; a quoted field can span lines, but not forever. */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 async function readHead(path: string): Promise<Buffer> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
@@ -83,6 +85,10 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
       const end = lastRecordEnd(bytes, quoteByte);
       if (end === 0) {
+        // No record ends in this much data: a quote that never closes, not a real record.
+        if (bytes.length > MAX_RECORD_BYTES) {
+          throw new BadInputError(`${source}: no record ends within ${MAX_RECORD_BYTES >> 20} MiB after byte ${offset}: an unterminated or stray quote?`);
+        }
         carry = bytes;
         continue;
       }

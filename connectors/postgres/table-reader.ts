@@ -40,12 +40,14 @@ async function queryColumns(client: pg.Client, source: QuerySource): Promise<Col
   } catch (error) {
     throw new BadInputError(`source query failed: ${(error as Error).message}`);
   }
-  const oids = [...new Set(result.fields.map((f) => f.dataTypeID))];
-  const types = await client.query<{ oid: number; type: string }>('SELECT oid::int AS oid, format_type(oid, NULL) AS type FROM pg_type WHERE oid = ANY($1)', [
-    oids,
-  ]);
-  const typeOf = new Map(types.rows.map((t) => [t.oid, t.type]));
-  return result.fields.map((f) => ({ name: f.name, pgType: f.dataTypeID >= FIRST_USER_OID ? 'text' : (typeOf.get(f.dataTypeID) ?? 'text') }));
+  // format_type with each field's type modifier: char(n), varchar(n), numeric(p,s) and bit(n) keep their size.
+  const pairs = result.fields.map((f) => [f.dataTypeID, f.dataTypeModifier]);
+  const types = await client.query<{ i: number; type: string }>(
+    'SELECT t.i::int AS i, format_type((t.j->>0)::oid, (t.j->>1)::int) AS type FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(j, i)',
+    [JSON.stringify(pairs)],
+  );
+  const typeAt = new Map(types.rows.map((t) => [t.i, t.type]));
+  return result.fields.map((f, i) => ({ name: f.name, pgType: f.dataTypeID >= FIRST_USER_OID ? 'text' : (typeAt.get(i + 1) ?? 'text') }));
 }
 
 /**
@@ -98,7 +100,15 @@ export async function openPgReader(
       carry = bytes.subarray(end);
       const lines: string[] = [];
       const rows = parseCopyText(decoder.decode(payload), lines);
-      if (keyIndex >= 0 && rows.length) lastKey = rows[rows.length - 1]![keyIndex] ?? lastKey;
+      if (keyIndex >= 0) {
+        // Resuming "after the last key" is exact only for a unique, non-null key: check every row.
+        for (const row of rows) {
+          const value = row[keyIndex] ?? null;
+          if (value === null) throw new BadInputError(`key column "${key}" has a NULL value: a resumable collection needs a unique, non-null key`);
+          if (value === lastKey) throw new BadInputError(`key column "${key}" repeats the value "${value}": a resumable collection needs a unique key`);
+          lastKey = value;
+        }
+      }
       yield { rows, lines, payload, bytes: end, end: { lastKey } };
     }
   }

@@ -126,7 +126,7 @@ describe('invalid specs are refused before anything starts', () => {
     const result = cli(['run', path, '--wait']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('job: must be lower-case letters');
-    expect(result.stderr).toContain('source.delimiter: delimiter must be one character');
+    expect(result.stderr).toContain('source.delimiter: delimiter must be one ASCII character');
     expect(result.stderr).toContain('target.table: must be a safe table name');
     expect(result.stdout).not.toContain('started');
   });

@@ -150,3 +150,40 @@ describe('collect from files', () => {
     expect(same).toBe(truth.files['residents.ndjson']!.rows);
   });
 });
+
+describe('typing CSV columns while staging', () => {
+  it('widens numbers in place and restages a column that turns out to be text, keeping every value as written', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = join(mkdtempSync(join(tmpdir(), 'dataops-typing-')), 'late.csv');
+    let text = 'id,amount,flag\n';
+    // Far beyond the first read chunk: the late values arrive after the types were speculated.
+    for (let i = 1; i <= 30_000; i++) text += `${i},${i === 29_000 ? '12.5' : i},${i === 29_999 ? 'U' : i % 2 ? 'T' : 'F'}\n`;
+    writeFileSync(path, text);
+    const spec = collectSpec({
+      dataset: 'it-late-types',
+      source: { type: 'file', path },
+      target: { table: 'raw.it_late_types' },
+      options: { batchRows: 5_000 },
+    });
+    await runCollect(env.client, env.config, spec);
+    const types = (
+      await env.db.raw(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'it_late_types' ORDER BY ordinal_position`,
+      )
+    ).rows;
+    expect(types).toEqual([
+      { column_name: 'id', data_type: 'integer' },
+      { column_name: 'amount', data_type: 'numeric' },
+      { column_name: 'flag', data_type: 'text' },
+    ]);
+    const flags = (await env.db.raw('SELECT flag, count(*)::int AS n FROM raw.it_late_types GROUP BY flag ORDER BY flag')).rows;
+    expect(flags).toEqual([
+      { flag: 'F', n: 15_000 },
+      { flag: 'T', n: 14_999 },
+      { flag: 'U', n: 1 },
+    ]);
+    const amount = (await env.db.raw('SELECT sum(amount)::text AS s FROM raw.it_late_types')).rows[0].s;
+    expect(amount).toBe(String((30_000 * 30_001) / 2 - 29_000 + 12.5));
+  });
+});

@@ -77,3 +77,10 @@ describe('Temporal CLI locator', () => {
     expect(() => locateTemporalCli({ TEMPORAL_CLI_PATH: join(dir, 'missing') })).toThrow(/not an executable file/);
   });
 });
+
+describe('redaction of less usual URLs', () => {
+  it('hides an empty-user password and password query parameters', () => {
+    expect(redactSecrets('postgres://:pw@db/x')).toBe('postgres://:***@db/x');
+    expect(describeUrl('postgres://db/x?user=hr&password=s3cret')).toBe('postgres://db/x?user=hr&password=***');
+  });
+});
