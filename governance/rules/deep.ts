@@ -10,6 +10,7 @@ export const ID_BIRTH_REASON: Reason = { zh: '出生日期与公民身份号码�
 export const ID_GENDER_REASON: Reason = { zh: '性别与公民身份号码不一致', en: 'gender differs from the one the citizen ID encodes' };
 export const TEMPORAL_ORDER_REASON: Reason = { zh: '开始时间晚于结束时间', en: 'start is after end' };
 export const NOT_FUTURE_REASON: Reason = { zh: '日期晚于当前日期', en: 'date is in the future' };
+export const STALE_REASON: Reason = { zh: '数据未在要求的时间内更新', en: 'not updated within the required period' };
 export const DUPLICATE_REASON: Reason = { zh: '记录重复（与先前保留的记录主键相同）', en: 'duplicate of an earlier kept record with the same key' };
 
 function digits(s: string, from: number, to: number): number {
@@ -119,5 +120,21 @@ export function notFuture(column: number, today: string): DeepFn {
     const key = isoDateKey(v);
     if (key < 0) return undefined;
     return key > todayKey ? NOT_FUTURE_REASON : null;
+  };
+}
+
+/** Timeliness: the column's date is no more than `days` days before `today` (rows without a readable date are not judged). */
+export function withinDays(column: number, today: string, days: number): DeepFn {
+  const todayKey = isoDateKey(today);
+  if (todayKey < 0 || today.length !== 10) throw new RangeError(`today must be an ISO date, got '${today}'`);
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number of days, got ${days}`);
+  const cutoff = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10))) - days * 86_400_000);
+  const cutoffKey = cutoff.getUTCFullYear() * 10_000 + (cutoff.getUTCMonth() + 1) * 100 + cutoff.getUTCDate();
+  return (row) => {
+    const v = row[column];
+    if (v == null) return undefined;
+    const key = isoDateKey(v);
+    if (key < 0) return undefined;
+    return key < cutoffKey ? STALE_REASON : null;
   };
 }

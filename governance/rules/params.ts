@@ -109,6 +109,14 @@ export interface NotFutureParams {
   readonly today?: string;
 }
 
+export interface WithinDaysParams {
+  readonly column: string;
+  /** How many days old the date may be. */
+  readonly days: number;
+  /** ISO date to count back from. Default the compile-time `today`. */
+  readonly today?: string;
+}
+
 /** Parameters by rule id. */
 export interface RuleParamsById {
   'normalise.trim': NoParams;
@@ -142,6 +150,7 @@ export interface RuleParamsById {
   'deep.id_gender_consistency': IdGenderParams;
   'deep.temporal_order': TemporalOrderParams;
   'deep.not_future': NotFutureParams;
+  'deep.within_days': WithinDaysParams;
   'deep.duplicate': NoParams;
 }
 

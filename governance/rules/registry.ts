@@ -4,11 +4,13 @@ import {
   ID_BIRTH_REASON,
   ID_GENDER_REASON,
   NOT_FUTURE_REASON,
+  STALE_REASON,
   TEMPORAL_ORDER_REASON,
   idBirthConsistency,
   idGenderConsistency,
   notFuture,
   temporalOrder,
+  withinDays,
 } from './deep.ts';
 import { SIMPLE_NORMALISERS, nullTokens, valueMap, type SimpleNormaliserName } from './normalisers.ts';
 import { ParamReader, RuleParamError, readMapSource, readSetSource } from './param-reader.ts';
@@ -372,6 +374,21 @@ const DEEP: readonly DeepRule[] = [
     if (today === undefined) throw new RuleParamError('needs params.today or a compile-time today: the rule library reads no clock');
     return notFuture(column!, today);
   }),
+  deep(
+    'deep.within_days',
+    'timeliness',
+    STALE_REASON,
+    '{ column: string; days: number; today?: string }',
+    ['column'],
+    ['days', 'today'],
+    (r, [column], env) => {
+      const today = env.today(r.optIsoDate('today'));
+      if (today === undefined) throw new RuleParamError('needs params.today or a compile-time today: the rule library reads no clock');
+      const days = r.optNumber('days');
+      if (days === undefined || !Number.isInteger(days) || days < 0) throw new RuleParamError('params.days must be a whole number of days (0 or more)');
+      return withinDays(column!, today, days);
+    },
+  ),
   deep('deep.duplicate', 'uniqueness', DUPLICATE_REASON, "{} (configured by the plan's dedup section)", [], [], () => {
     throw new RuleParamError("de-duplication is configured in the plan's dedup section, not as a deep check");
   }),

@@ -3,13 +3,16 @@ import {
   ID_BIRTH_REASON,
   ID_GENDER_REASON,
   NOT_FUTURE_REASON,
+  STALE_REASON,
   TEMPORAL_ORDER_REASON,
   citizenIdBirthKey,
   idBirthConsistency,
   idGenderConsistency,
   notFuture,
   temporalOrder,
+  withinDays,
 } from '../../../governance/rules/deep.ts';
+import { compilePlan } from '../../../governance/rules/engine.ts';
 import { epochDay, instantMs, isoDateKey, parseTimestamp } from '../../../governance/rules/instant.ts';
 
 const MALE_ID = '310112195408172938'; // 17th digit 3: male, born 1954-08-17
@@ -172,5 +175,26 @@ describe('epochDay', () => {
       const t = new Date(day * 86_400_000);
       expect(epochDay(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate())).toBe(day);
     }
+  });
+});
+
+describe('deep.within_days (timeliness)', () => {
+  it('passes dates within the window, fails older ones, and does not judge missing or unreadable dates', () => {
+    const check = withinDays(0, '2026-11-01', 30);
+    expect(check(['2026-10-02'])).toBeNull();
+    expect(check(['2026-11-01T08:00:00+08:00'])).toBeNull();
+    expect(check(['2026-10-01'])).toEqual(STALE_REASON);
+    expect(check([null])).toBeUndefined();
+    expect(check(['yesterday'])).toBeUndefined();
+    expect(withinDays(0, '2024-03-01', 1)(['2024-02-29'])).toBeNull();
+    expect(withinDays(0, '2024-03-01', 0)(['2024-02-29'])).toEqual(STALE_REASON);
+  });
+
+  it('is in the registry under the timeliness dimension and needs whole days', () => {
+    const plan = compilePlan(['updated_at'], { deep: [{ rule: 'deep.within_days', params: { column: 'updated_at', days: 365 } }] }, { today: '2026-11-01' });
+    expect(plan.slots.map((s) => [s.ruleId, s.dimension])).toContainEqual(['deep.within_days', 'timeliness']);
+    expect(() =>
+      compilePlan(['updated_at'], { deep: [{ rule: 'deep.within_days', params: { column: 'updated_at', days: -1 } }] }, { today: '2026-11-01' }),
+    ).toThrow(/whole number of days/);
   });
 });

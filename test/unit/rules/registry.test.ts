@@ -36,6 +36,7 @@ const ALL: Record<RuleId, true> = {
   'deep.id_gender_consistency': true,
   'deep.temporal_order': true,
   'deep.not_future': true,
+  'deep.within_days': true,
   'deep.duplicate': true,
 };
 
