@@ -11,6 +11,7 @@ import { RuleCounters } from '../../governance/rules/counters.ts';
 import { DuplicateTracker } from '../../governance/rules/dedup.ts';
 import type { TableRuleSpec } from '../../governance/rules/spec.ts';
 import type { CompileContext } from '../../governance/rules/types.ts';
+import { withKeepAlive, type Beat } from '../keep-alive.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
 import { takeOverCheckpoint, writeCheckpoint } from '../checkpoint.ts';
 import { openSourceReader } from '../collect/open-reader.ts';
@@ -62,7 +63,11 @@ function outputColumns(spec: CleanseJobSpec, source: ColumnInfo[]): ColumnInfo[]
  * one transaction per batch, so a retry resumes exactly after the last commit.
  */
 export async function stageCleanse(input: StageCleanseInput): Promise<CleanseStageSummary> {
-  return classifyErrors(async () => {
+  return classifyErrors(() => withKeepAlive((beat) => stageCleanseBody(input, beat)));
+}
+
+async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<CleanseStageSummary> {
+  return (async () => {
     const { runId, spec } = input;
     const ctx = Context.current();
     const attempt = ctx.info.attempt;
@@ -177,7 +182,7 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
           });
           batch = { rows: 0, clean: 0, flagged: 0, fixes: 0, bytes: 0 };
           retracted = [];
-          ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
+          beat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
         };
 
         for await (const chunk of reader.chunks()) {
@@ -213,7 +218,7 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
           batch.bytes += chunk.bytes;
           position = chunk.end;
           if (batch.rows >= spec.options.batchRows) await commitBatch();
-          else ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
+          else beat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
           progress.report({
             rows: checkpoint.rows + batch.rows,
             bytes: checkpoint.bytes + batch.bytes,
@@ -240,7 +245,7 @@ export async function stageCleanse(input: StageCleanseInput): Promise<CleanseSta
     } finally {
       await client.end().catch(() => undefined);
     }
-  });
+  })();
 }
 
 function summary(c: CleanseCheckpoint, attempt: number, resumedFromRow: number): CleanseStageSummary {

@@ -7,6 +7,7 @@ import { TableProfiler, type ColumnTypeHint, type TableProfileState } from '../.
 import { chunkPipeline } from './chunk-pipeline.ts';
 import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
 import type { SourcePosition } from '../../connectors/source-chunk.ts';
+import { withKeepAlive, type Beat } from '../keep-alive.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
 import { takeOverCheckpoint, writeCheckpoint, type StageCheckpoint } from '../checkpoint.ts';
 import { openSourceReader } from './open-reader.ts';
@@ -43,8 +44,12 @@ function chooseTyping(spec: CollectJobSpec, fallback: Fallback): StageCheckpoint
  * so far fits) and widened in place when later values need it, so PostgreSQL casts while it copies
  * and publishing needs no table rewrite.
  */
-export async function stageCollect(input: StageCollectInput, fallback: Fallback = 'none'): Promise<StageSummary> {
-  return classifyErrors(async () => {
+export async function stageCollect(input: StageCollectInput): Promise<StageSummary> {
+  return classifyErrors(() => withKeepAlive((beat) => stageCollectBody(input, 'none', beat)));
+}
+
+async function stageCollectBody(input: StageCollectInput, fallback: Fallback, beat: Beat): Promise<StageSummary> {
+  return (async () => {
     const { runId, spec } = input;
     const ctx = Context.current();
     const attempt = ctx.info.attempt;
@@ -71,7 +76,7 @@ export async function stageCollect(input: StageCollectInput, fallback: Fallback 
         await source.close();
         log.warn('source cannot resume from its checkpoint; starting over');
         await client.query('DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, COLLECT_STEP]);
-        return await stageCollect(input, fallback);
+        return await stageCollectBody(input, fallback, beat);
       }
       const typing = existing?.state.typing ?? chooseTyping(spec, fallback);
       const speculative = typing === 'speculative';
@@ -124,7 +129,7 @@ export async function stageCollect(input: StageCollectInput, fallback: Fallback 
         });
         batchRows = 0;
         batchBytes = 0;
-        ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
+        beat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
         log.debug({ rows: checkpoint.rows, batches: checkpoint.batches }, 'batch committed');
       };
 
@@ -138,7 +143,7 @@ export async function stageCollect(input: StageCollectInput, fallback: Fallback 
           batchBytes += chunk.bytes;
           position = chunk.end;
           if (chunk.batchEnd) await commitBatch();
-          else ctx.heartbeat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
+          else beat({ rows: checkpoint.rows, batches: checkpoint.batches, position: checkpoint.position });
           progress.report({
             rows: checkpoint.rows + batchRows,
             bytes: checkpoint.bytes + batchBytes,
@@ -175,6 +180,6 @@ export async function stageCollect(input: StageCollectInput, fallback: Fallback 
     } finally {
       await client.end().catch(() => undefined);
     }
-    return stageCollect(input, restartWith);
-  });
+    return stageCollectBody(input, restartWith, beat);
+  })();
 }
