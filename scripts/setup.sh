@@ -8,3 +8,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/install-temporal.sh
+# Workers load this prebuilt bundle instead of running webpack in their own process.
+node --import tsx workers/workflow-bundle.ts

@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from '../activities/index.ts';
 import type { Config } from '../schemas/config.ts';
-import { PROJECT_ROOT } from '../temporal/cli-locator.ts';
 import { logger } from '../config/logger.ts';
+import { prebuiltBundlePath, WORKFLOWS_PATH } from './workflow-bundle.ts';
 
-export const WORKFLOWS_PATH = resolve(PROJECT_ROOT, 'workflows', 'index.ts');
+export { WORKFLOWS_PATH };
 
 export interface CreateWorkerOptions {
   config: Config;
@@ -23,6 +22,12 @@ export async function connectWorker(config: Config): Promise<NativeConnection> {
   });
 }
 
+function workflowCode(given: WorkerOptions['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (given) return { workflowBundle: given };
+  const prebuilt = prebuiltBundlePath();
+  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: WORKFLOWS_PATH };
+}
+
 /** A worker on the `dataops` task queue running every workflow and activity. */
 export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config } = options;
@@ -31,7 +36,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...workflowCode(options.workflowBundle),
     activities,
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 4,
