@@ -2,6 +2,9 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { once } from 'node:events';
 
+/** Bytes a COPY may have queued in this process before the writer waits. */
+const QUEUE_BYTES = 4 * 1024 * 1024;
+
 /** A `COPY ... FROM STDIN` that takes buffers with backpressure. */
 export class CopyIn {
   private readonly stream: ReturnType<typeof copyFrom>;
@@ -16,7 +19,9 @@ export class CopyIn {
 
   async write(payload: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(payload)) {
+    // Waiting for 'drain' after every chunk made the caller idle until PostgreSQL had read nearly all of
+    // it, and PostgreSQL idle while the caller parsed the next: let a few MiB queue so both keep working.
+    if (!this.stream.write(payload) && this.stream.writableLength > QUEUE_BYTES) {
       await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').then(([e]) => Promise.reject(e))]);
     }
   }
