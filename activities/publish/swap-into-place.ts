@@ -41,8 +41,12 @@ export async function swapIntoPlace(
   if (mode === 'replace') {
     await dropRelation(trx, schema, table);
   } else {
-    physical = `${table}_v${version}`.slice(0, 63);
-    await dropRelation(trx, schema, physical);
+    physical = `${table}_v${version}`;
+    if (physical.length > 63) throw new BadInputError(`target ${schema}.${table}: version table name ${physical} is longer than 63 characters`);
+    // A table of that name that this dataset did not publish belongs to someone else: never drop it.
+    if ((await relationKind(trx, schema, physical)) !== undefined) {
+      throw new BadInputError(`target ${schema}.${physical} already exists and is not this dataset's version ${version}; choose another target table`);
+    }
     if ((await relationKind(trx, schema, table)) === 'r') {
       throw new BadInputError(`target ${schema}.${table} is a table from a replace-mode run; versioned mode needs the name for its view`);
     }

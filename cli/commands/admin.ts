@@ -10,7 +10,7 @@ import { ensureSearchAttributes } from '../../temporal/ensure-search-attributes.
 import { runWorker } from '../../workers/main.ts';
 import { jobSpecSchema } from '../../schemas/job-spec.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
-import { loadJobSpec } from '../load-spec.ts';
+import { loadJobSpec, SpecError } from '../load-spec.ts';
 import { staticSummary, workflowIdFor } from '../../client/start-job.ts';
 
 export async function migrateCommand(): Promise<number> {
@@ -42,12 +42,20 @@ export async function setupTemporalCommand(): Promise<number> {
   }
 }
 
+/** Checks every spec given, reporting each problem; exit code 2 when any is invalid. */
 export function validateCommand(paths: string[]): number {
+  let invalid = 0;
   for (const path of paths) {
-    const spec = loadJobSpec(path);
-    console.log(`${path}: ok (${workflowIdFor(spec).replace(/:\d{8}T\d{6}$/, ':<time>')}: ${staticSummary(spec)})`);
+    try {
+      const spec = loadJobSpec(path);
+      console.log(`${path}: ok (${workflowIdFor(spec).replace(/:\d{8}T\d{6}$/, ':<time>')}: ${staticSummary(spec)})`);
+    } catch (error) {
+      if (!(error instanceof SpecError)) throw error;
+      console.error(error.message);
+      invalid++;
+    }
   }
-  return 0;
+  return invalid ? 2 : 0;
 }
 
 export const JOB_SPEC_JSON_SCHEMA_PATH = join(PROJECT_ROOT, 'schemas', 'job-spec.schema.json');
