@@ -6,6 +6,8 @@ export interface SourcePosition {
   byteOffset?: number;
   /** Next physical line number (files) */
   line?: number;
+  /** Files: size and mtime when the run started, checked when resuming */
+  fingerprint?: string;
   /** Text form of the last key read (tables and queries) */
   lastKey?: string | null;
 }

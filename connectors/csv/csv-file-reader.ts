@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';
 import { basename } from 'node:path';
 import { BadInputError } from '../../config/errors.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
@@ -53,7 +54,8 @@ function headerColumns(fields: (string | null)[], source: string): ColumnInfo[] 
 export async function openCsvFile(path: string, options: CsvReaderOptions): Promise<RecordReader> {
   const source = basename(path);
   const head = await readHead(path);
-  const { size } = await stat(path);
+  const { size, fingerprint } = await fileFingerprint(path);
+  assertSameFile(path, options.start, fingerprint);
   if (head.length === 0) throw new BadInputError(`${source} is empty: a header row is required`);
   const encoding = resolveEncoding(options.encoding, head, source);
   const quoteByte = options.quote.charCodeAt(0);
@@ -109,7 +111,7 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
     for await (const raw of rawChunks()) {
       const chunk = decodeChunk(raw.bytes, raw.offset, line);
       line += chunk.lines;
-      yield { rows: chunk.rows, payload: chunk.payload, bytes: raw.sourceBytes, end: { byteOffset: raw.offset + raw.sourceBytes, line } };
+      yield { rows: chunk.rows, payload: chunk.payload, bytes: raw.sourceBytes, end: { byteOffset: raw.offset + raw.sourceBytes, line, fingerprint } };
     }
   }
 

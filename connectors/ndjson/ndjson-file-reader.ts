@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { BadInputError } from '../../config/errors.ts';
 import { columnNameSchema } from '../../schemas/identifiers.ts';
 import type { Field } from '../csv/parse-records.ts';
 import { copyTextRow } from '../postgres/copy-text.ts';
 import type { RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
+import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';
 
 function toField(value: unknown): Field {
   if (value === null || value === undefined) return null;
@@ -37,10 +37,8 @@ async function firstRecordKeys(path: string, source: string): Promise<string[]> 
 /** Newline-delimited JSON objects; the first record's keys define the columns. */
 export async function openNdjsonFile(path: string, start?: SourcePosition): Promise<RecordReader> {
   const source = basename(path);
-  const { size } = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new BadInputError(`file not found: ${path}`);
-    throw error;
-  });
+  const { size, fingerprint } = await fileFingerprint(path);
+  assertSameFile(path, start, fingerprint);
   const keys = await firstRecordKeys(path, source);
   for (const key of keys) {
     if (!columnNameSchema.safeParse(key).success) throw new BadInputError(`${source}: key "${key}" is not a usable column name`);
@@ -85,7 +83,7 @@ export async function openNdjsonFile(path: string, start?: SourcePosition): Prom
       }
       line--; // split() yields one piece after the final newline
       byteOffset += bytes.length;
-      return { rows, payload: Buffer.from(payload, 'utf8'), bytes: bytes.length, end: { byteOffset, line } };
+      return { rows, payload: Buffer.from(payload, 'utf8'), bytes: bytes.length, end: { byteOffset, line, fingerprint } };
     };
     for await (const piece of stream as AsyncIterable<Buffer>) {
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;

@@ -72,3 +72,26 @@ describe('resolveEncoding', () => {
     expect(resolveEncoding('gbk', bytes('ascii,only\n'), 'f')).toBe('gbk');
   });
 });
+
+describe('resuming a file', () => {
+  it('refuses when the file changed since the checkpoint, and resumes when it did not', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openCsvFile } = await import('../../../connectors/csv/csv-file-reader.ts');
+    const path = join(mkdtempSync(join(tmpdir(), 'dataops-resume-')), 'people.csv');
+    writeFileSync(path, 'id,name\n1,a\n2,b\n3,c\n');
+    const first = await openCsvFile(path, { encoding: 'auto', delimiter: ',', quote: '"', chunkBytes: 9 });
+    const positions = [];
+    for await (const chunk of first.chunks()) positions.push(chunk.end);
+    const afterFirst = positions[0]!;
+    const resumed = await openCsvFile(path, { encoding: 'auto', delimiter: ',', quote: '"', start: afterFirst });
+    const rest: (string | null)[][] = [];
+    for await (const chunk of resumed.chunks()) rest.push(...chunk.rows);
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.at(-1)).toEqual(['3', 'c']);
+    await expect(openCsvFile(path, { encoding: 'auto', delimiter: ',', quote: '"', start: { ...afterFirst, fingerprint: '1:2' } })).rejects.toThrow(
+      /people\.csv changed since this run started/,
+    );
+  });
+});
