@@ -87,6 +87,8 @@ function parseQuotedRecord(
   const delimiter = delimiterChar.charCodeAt(0);
   const length = text.length;
   let pos = start;
+  let newline = -1;
+  let nextQuote = -1;
   for (;;) {
     if (text.charCodeAt(pos) === quoteCode) {
       let segment = pos + 1;
@@ -113,11 +115,19 @@ function parseQuotedRecord(
       if (pos >= length || text.charCodeAt(pos) === LF) return pos + 1;
       throw new BadInputError(`${source} line ${line}: unexpected character after closing quote`);
     }
+    // The next newline and quote are found once and reused while `pos` has not passed them: searching
+    // afresh for every field scanned the rest of the line again and again.
+    if (newline < pos) {
+      newline = text.indexOf('\n', pos);
+      if (newline === -1) newline = length;
+    }
+    if (nextQuote < pos) {
+      nextQuote = text.indexOf(quote, pos);
+      if (nextQuote === -1) nextQuote = length;
+    }
     let end = text.indexOf(delimiterChar, pos);
-    const newline = text.indexOf('\n', pos);
-    if (end === -1 || (newline !== -1 && newline < end)) end = newline === -1 ? length : newline;
-    const strayQuote = text.indexOf(quote, pos);
-    if (strayQuote !== -1 && strayQuote < end) throw new BadInputError(`${source} line ${line}: quote inside an unquoted field`);
+    if (end === -1 || newline < end) end = newline;
+    if (nextQuote < end) throw new BadInputError(`${source} line ${line}: quote inside an unquoted field`);
     const c = end < length ? text.charCodeAt(end) : LF;
     let valueEnd = end;
     if (c !== delimiter && valueEnd > pos && text.charCodeAt(valueEnd - 1) === CR) valueEnd--;
