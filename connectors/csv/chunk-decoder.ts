@@ -16,13 +16,22 @@ export interface DecodedChunk {
   /** The records as UTF-8 CSV for COPY (the input bytes themselves when that is already true). */
   payload: Buffer;
   lines: number;
+  /** Bytes of complete records; the rest of the input belongs to a record the next chunk completes. */
+  consumedBytes: number;
+}
+
+/** Byte index just after the n-th newline (n >= 1); newlines are single bytes in UTF-8 and GBK alike. */
+function afterNthNewline(bytes: Buffer, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n; i++) at = bytes.indexOf(0x0a, at + 1);
+  return at + 1;
 }
 
 /**
  * Turns record-aligned bytes into parsed rows and a COPY payload. Plain data, no I/O: it runs in the
  * activity's thread or in the profiling thread alike.
  */
-export function createCsvChunkDecoder(options: CsvDecoderOptions): (bytes: Buffer, offset: number, line: number) => DecodedChunk {
+export function createCsvChunkDecoder(options: CsvDecoderOptions): (bytes: Buffer, offset: number, line: number, final?: boolean) => DecodedChunk {
   const { encoding, dialect, expectedFields, source } = options;
   const fatalDecoder = new TextDecoder(encoding, { fatal: true });
   // Each chunk ends on a record boundary, so it decodes on its own; for UTF-8 the native validator
@@ -35,14 +44,17 @@ export function createCsvChunkDecoder(options: CsvDecoderOptions): (bytes: Buffe
         }
       : (bytes: Buffer) => fatalDecoder.decode(bytes);
 
-  return (bytes, offset, line) => {
+  return (bytes, offset, line, final = true) => {
     let text: string;
     try {
       text = decode(bytes);
     } catch {
       throw new BadInputError(`${source}: bytes ${offset}..${offset + bytes.length} (from line ${line}) are not valid ${encoding}; check source.encoding`);
     }
-    const parsed = parseRecords(text, dialect, expectedFields, line, source);
+    const parsed = parseRecords(text, dialect, expectedFields, line, source, final);
+    const complete = parsed.consumed === text.length;
+    // Rare: a quoted field runs past the chunk. Its record starts right after the last newline consumed.
+    const consumedBytes = complete ? bytes.length : parsed.lines === 0 ? 0 : afterNthNewline(bytes, parsed.lines);
     let payload: Buffer;
     if (parsed.spans) {
       const parts: string[] = [];
@@ -52,8 +64,8 @@ export function createCsvChunkDecoder(options: CsvDecoderOptions): (bytes: Buffe
       }
       payload = Buffer.from(parts.join(''), 'utf8');
     } else {
-      payload = encoding === 'utf-8' ? bytes : Buffer.from(text, 'utf8');
+      payload = encoding === 'utf-8' ? bytes.subarray(0, consumedBytes) : Buffer.from(complete ? text : text.slice(0, parsed.consumed), 'utf8');
     }
-    return { rows: parsed.rows, payload, lines: parsed.lines };
+    return { rows: parsed.rows, payload, lines: parsed.lines, consumedBytes };
   };
 }

@@ -6,7 +6,6 @@ import { BadInputError } from '../../config/errors.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { createCsvChunkDecoder, type CsvDecoderOptions } from './chunk-decoder.ts';
 import { resolveEncoding, type TextEncodingName } from './detect-encoding.ts';
-import { lastRecordEnd } from './record-boundary.ts';
 import { parseRecords, type CsvDialect } from './parse-records.ts';
 import { columnNameSchema } from '../../schemas/identifiers.ts';
 
@@ -78,40 +77,39 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
     source,
   };
 
-  /** Record-aligned byte runs of the file, in its own encoding; a missing final newline is added. */
-  async function* rawChunks(): AsyncGenerator<{ bytes: Buffer; offset: number; sourceBytes: number }> {
+  /**
+   * Cuts each read at its last newline (a native search) and lets the parser, which tracks quotes
+   * anyway, say how much of it is complete records; the rest waits for the next read.
+   */
+  async function* chunks(): AsyncGenerator<SourceChunk> {
+    const decodeChunk = createCsvChunkDecoder(decoderOptions);
     let offset = start.byteOffset ?? 0;
+    let line = start.line ?? 2;
     let carry: Buffer = Buffer.alloc(0);
     stream = createReadStream(path, { start: offset, highWaterMark: options.chunkBytes ?? 256 * 1024 });
     for await (const piece of stream as AsyncIterable<Buffer>) {
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
-      const end = lastRecordEnd(bytes, quoteByte);
-      if (end === 0) {
-        // No record ends in this much data: a quote that never closes, not a real record.
+      const cut = bytes.lastIndexOf(0x0a) + 1;
+      const chunk = cut ? decodeChunk(bytes.subarray(0, cut), offset, line, false) : undefined;
+      if (!chunk || chunk.consumedBytes === 0) {
+        // No complete record yet: a quoted field spanning lines, or one that never closes.
         if (bytes.length > MAX_RECORD_BYTES) {
           throw new BadInputError(`${source}: no record ends within ${MAX_RECORD_BYTES >> 20} MiB after byte ${offset}: an unterminated or stray quote?`);
         }
         carry = bytes;
         continue;
       }
-      carry = bytes.subarray(end);
-      yield { bytes: bytes.subarray(0, end), offset, sourceBytes: end };
-      offset += end;
+      carry = bytes.subarray(chunk.consumedBytes);
+      offset += chunk.consumedBytes;
+      line += chunk.lines;
+      yield { rows: chunk.rows, payload: chunk.payload, bytes: chunk.consumedBytes, end: { byteOffset: offset, line, fingerprint } };
     }
     if (carry.length) {
-      const withNewline = Buffer.concat([carry, Buffer.from('\n')]);
-      if (lastRecordEnd(withNewline, quoteByte) === 0) throw new BadInputError(`${source}: unterminated quoted field at end of file (from byte ${offset})`);
-      yield { bytes: withNewline, offset, sourceBytes: carry.length };
-    }
-  }
-
-  async function* chunks(): AsyncGenerator<SourceChunk> {
-    const decodeChunk = createCsvChunkDecoder(decoderOptions);
-    let line = start.line ?? 2;
-    for await (const raw of rawChunks()) {
-      const chunk = decodeChunk(raw.bytes, raw.offset, line);
+      const withNewline = carry[carry.length - 1] === 0x0a ? carry : Buffer.concat([carry, Buffer.from('\n')]);
+      const chunk = decodeChunk(withNewline, offset, line, true);
+      offset += carry.length;
       line += chunk.lines;
-      yield { rows: chunk.rows, payload: chunk.payload, bytes: raw.sourceBytes, end: { byteOffset: raw.offset + raw.sourceBytes, line, fingerprint } };
+      yield { rows: chunk.rows, payload: chunk.payload, bytes: carry.length, end: { byteOffset: offset, line, fingerprint } };
     }
   }
 

@@ -10,6 +10,8 @@ export interface ParsedRecords {
   skippedBlank: boolean;
   /** [start, end) of each record in the text, for rebuilding a COPY payload without blank lines. */
   spans?: number[];
+  /** Characters of complete records; less than the text's length when its last record continues beyond it. */
+  consumed: number;
 }
 
 export interface CsvDialect {
@@ -25,7 +27,11 @@ const CR = 13;
  * a quoted empty field is ''. Every record must have `expectedFields` fields; `firstLine` numbers the
  * lines in errors. Hot path: plain lines go through native split, quoted ones through a char-code scan.
  */
-export function parseRecords(text: string, dialect: CsvDialect, expectedFields: number, firstLine: number, source: string): ParsedRecords {
+/**
+ * With `final` false the text may end inside a quoted field that continues in the next chunk: parsing
+ * then stops before that record and reports how far it got in `consumed`.
+ */
+export function parseRecords(text: string, dialect: CsvDialect, expectedFields: number, firstLine: number, source: string, final = true): ParsedRecords {
   const { delimiter, quote } = dialect;
   const rows: Field[][] = [];
   let line = firstLine;
@@ -35,6 +41,7 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
   const length = text.length;
   let nextQuote = text.indexOf(quote);
   if (nextQuote === -1) nextQuote = length;
+  let consumed = 0;
   while (pos < length) {
     let lineEnd = text.indexOf('\n', pos);
     if (lineEnd === -1) lineEnd = length;
@@ -44,6 +51,7 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
       skippedBlank = true;
       line++;
       pos = lineEnd + 1;
+      consumed = Math.min(pos, length);
       continue;
     }
     const start = pos;
@@ -59,7 +67,8 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
       line++;
     } else {
       fields = [];
-      const next = parseQuotedRecord(text, pos, delimiter, quote.charCodeAt(0), quote, fields, line, source);
+      const next = parseQuotedRecord(text, pos, delimiter, quote.charCodeAt(0), quote, fields, line, source, final);
+      if (next === -1) break;
       if (lineEnd < next - 1) for (let i = lineEnd; i < next - 1; i++) if (text.charCodeAt(i) === LF) line++;
       line++;
       pos = next;
@@ -69,8 +78,10 @@ export function parseRecords(text: string, dialect: CsvDialect, expectedFields: 
     }
     rows.push(fields);
     spans.push(start, Math.min(pos, length));
+    consumed = Math.min(pos, length);
   }
-  return { rows, lines: line - firstLine, skippedBlank, spans: skippedBlank ? spans : undefined };
+  if (pos >= length) consumed = length;
+  return { rows, lines: line - firstLine, skippedBlank, spans: skippedBlank ? spans : undefined, consumed };
 }
 
 /** Parses one record that contains quotes, pushing its fields; returns the index after its newline. */
@@ -83,6 +94,7 @@ function parseQuotedRecord(
   fields: Field[],
   line: number,
   source: string,
+  final: boolean,
 ): number {
   const delimiter = delimiterChar.charCodeAt(0);
   const length = text.length;
@@ -95,7 +107,10 @@ function parseQuotedRecord(
       let value = '';
       for (;;) {
         const q = text.indexOf(quote, segment);
-        if (q === -1) throw new BadInputError(`${source} line ${line}: unterminated quoted field`);
+        if (q === -1) {
+          if (!final) return -1;
+          throw new BadInputError(`${source} line ${line}: unterminated quoted field`);
+        }
         if (text.charCodeAt(q + 1) === quoteCode) {
           value += text.slice(segment, q + 1);
           segment = q + 2;

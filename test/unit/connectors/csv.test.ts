@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastRecordEnd } from '../../../connectors/csv/record-boundary.ts';
+import { createCsvChunkDecoder } from '../../../connectors/csv/chunk-decoder.ts';
 import { parseRecords } from '../../../connectors/csv/parse-records.ts';
 import { resolveEncoding } from '../../../connectors/csv/detect-encoding.ts';
 import { BadInputError } from '../../../config/errors.ts';
@@ -8,17 +8,26 @@ import iconv from 'iconv-lite';
 const dialect = { delimiter: ',', quote: '"' };
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
-describe('lastRecordEnd', () => {
-  it('ends after the last newline outside quotes', () => {
-    expect(lastRecordEnd(bytes('a,b\nc,d\ne,'), 0x22)).toBe(8);
-    expect(lastRecordEnd(bytes('a,"x\ny"\nb,"open\n'), 0x22)).toBe(8);
-    expect(lastRecordEnd(bytes('no newline yet'), 0x22)).toBe(0);
+describe('records that continue past a chunk', () => {
+  it('stops before a quoted field that runs past the text, unless the text is final', () => {
+    const text = '1,"a"\n2,"multi\nline"\n3,"open\n';
+    const parsed = parseRecords(text, dialect, 2, 2, 'f.csv', false);
+    expect(parsed.rows).toEqual([
+      ['1', 'a'],
+      ['2', 'multi\nline'],
+    ]);
+    expect(text.slice(parsed.consumed)).toBe('3,"open\n');
+    expect(parsed.lines).toBe(3);
+    expect(() => parseRecords(text, dialect, 2, 2, 'f.csv', true)).toThrow(/line 5: unterminated quoted field/);
   });
 
-  it('works on GBK bytes, whose trail bytes never equal quote or newline', () => {
-    const gbk = iconv.encode('名称,"地址\n换行"\n下一行,x', 'gbk');
-    const end = lastRecordEnd(gbk, 0x22);
-    expect(iconv.decode(gbk.subarray(0, end), 'gbk')).toBe('名称,"地址\n换行"\n');
+  it('hands back the exact bytes of the unfinished record, in GBK too', () => {
+    const decode = createCsvChunkDecoder({ encoding: 'gbk', dialect, expectedFields: 2, source: 'f.csv' });
+    const bytes = iconv.encode('名称,"地址"\n下一行,"跨\n', 'gbk');
+    const chunk = decode(bytes, 0, 2, false);
+    expect(chunk.rows).toEqual([['名称', '地址']]);
+    expect(iconv.decode(bytes.subarray(chunk.consumedBytes), 'gbk')).toBe('下一行,"跨\n');
+    expect(chunk.payload.toString('utf8')).toBe('名称,"地址"\n');
   });
 });
 
