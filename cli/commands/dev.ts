@@ -113,7 +113,10 @@ export async function devDetached(options: DevOptions, quiet = false): Promise<n
   }
   const log = join(stateDir(), 'dev.log');
   const fd = openSync(log, 'a');
+  // This process's own flags (the young-generation size among them), so the child runs as is and not
+  // through bin/dataops.mjs's re-spawn: its pid is then the one it records.
   const args = [
+    ...process.execArgv,
     join(PROJECT_ROOT, 'bin', 'dataops.mjs'),
     'dev',
     '--port',

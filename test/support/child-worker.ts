@@ -4,7 +4,7 @@ import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 
 /** A worker in its own OS process, so a test can kill it for real (SIGKILL, no cleanup). */
 export function spawnWorker(identity: string, env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'workers', 'main.ts')], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(PROJECT_ROOT, 'workers', 'main.ts')], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env, DATAOPS_WORKER_IDENTITY: identity, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
