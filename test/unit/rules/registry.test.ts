@@ -58,7 +58,11 @@ describe('RULES', () => {
     } else {
       expect(['reject', 'flag']).toContain(rule.severity);
       expect(rule.reasons).toContain(rule.reason);
-      for (const r of rule.reasons) expect(r.zh && r.en).toBeTruthy();
+      for (const r of rule.reasons) {
+        // Every reason speaks to centre staff in Chinese and to engineers in English.
+        expect(r.zh).toMatch(/[\u4e00-\u9fff]/);
+        expect(r.en).toMatch(/^[\x20-\x7e]+$/);
+      }
     }
     if (rule.kind === 'deep') expect(rule.id.startsWith('deep.')).toBe(true);
   });
