@@ -38,11 +38,13 @@ export function parseCopyText(text: string, lines?: string[]): Field[][] {
     const line = text.slice(pos, end);
     lines?.push(line);
     const fields = line.split('\t') as Field[];
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]!;
-      if (f === '\\N') fields[i] = null;
-      else if (f.indexOf('\\') !== -1) fields[i] = unescapeCopyText(f);
-    }
+    // Nulls (\N) and escapes both need a backslash: a line without one is final as split.
+    if (line.indexOf('\\') !== -1)
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        if (f === '\\N') fields[i] = null;
+        else if (f.indexOf('\\') !== -1) fields[i] = unescapeCopyText(f);
+      }
     rows.push(fields);
     pos = end + 1;
   }
