@@ -4,6 +4,7 @@ import { loadJobSpec } from '../load-spec.ts';
 import { connectClient } from '../../temporal/client.ts';
 import { startJob } from '../../client/start-job.ts';
 import { watchJob } from '../../client/watch-job.ts';
+import { rootCause } from '../../client/root-cause.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import { ProgressPrinter } from '../progress-line.ts';
@@ -94,9 +95,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     } catch (error) {
       printer.end();
       if (error instanceof WorkflowFailedError) {
-        let cause: Error | undefined = error.cause;
-        while (cause?.cause instanceof Error) cause = cause.cause;
-        console.error(`${workflowId} failed: ${cause?.message ?? error.message}`);
+        console.error(`${workflowId} failed: ${rootCause(error)?.message ?? error.message}`);
         return 1;
       }
       throw error;

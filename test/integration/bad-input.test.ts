@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import iconv from 'iconv-lite';
-import { WorkflowFailedError } from '@temporalio/client';
+import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { collectSpec, startCollect } from '../support/run-job.ts';
 import { closeAllDbs } from '../../db/knex.ts';
@@ -31,14 +31,7 @@ function csvRows(n: number, from = 1): string {
 /** Runs the job, expects a failure naming the problem, and checks that nothing was published. */
 async function expectCleanFailure(spec: CollectJobSpec, message: RegExp) {
   const { handle, runId } = await startCollect(env.client, env.config, spec);
-  const error = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  let cause = (error as Error).cause as Error | undefined;
-  while (cause?.cause instanceof Error) cause = cause.cause;
-  expect(cause?.message).toMatch(message);
+  await expectWorkflowFailure(handle, message);
 
   const run = await env.db('dataops.runs').where({ run_id: runId }).first();
   expect(run.status).toBe('failed');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError } from '@temporalio/client';
+import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { startJob } from '../../client/start-job.ts';
 import { cleanseJobSpecSchema, type CleanseJobSpec } from '../../schemas/job-spec.ts';
@@ -39,14 +39,7 @@ function spec(rules: object, references: object = {}): CleanseJobSpec {
 
 async function expectRefusedBeforeAnyRow(s: CleanseJobSpec, message: RegExp) {
   const { handle, runId } = await startJob(env.client, env.config, s, `cleanse:${s.dataset}:${Date.now()}`);
-  const error = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  let cause = (error as Error).cause as Error | undefined;
-  while (cause?.cause instanceof Error) cause = cause.cause;
-  expect(cause?.message).toMatch(message);
+  await expectWorkflowFailure(handle, message);
   expect(await env.db('dataops.quarantine').where({ run_id: runId })).toHaveLength(0);
   expect(await env.db('dataops.checkpoints').where({ run_id: runId })).toHaveLength(0);
   expect((await env.db.raw('SELECT to_regclass(?) AS oid', [s.target.table])).rows[0].oid).toBeNull();
