@@ -34,6 +34,8 @@ export interface RecordReader {
   /** The COPY options that read `payload` (e.g. `FORMAT csv, DELIMITER ','`). */
   copyOptions: string;
   totalBytes?: number;
+  /** The unique column rows arrive ordered by (tables and queries that can resume after a key). */
+  key?: string;
   chunks(): AsyncGenerator<SourceChunk>;
   close(): Promise<void>;
 }

@@ -4,7 +4,6 @@ import { CancelledFailure } from '@temporalio/common';
 import type { CleanseJobSpec } from '../../schemas/job-spec.ts';
 import type { CleanseStageSummary } from '../../schemas/cleanse-run.ts';
 import { BadInputError } from '../../config/errors.ts';
-import { copyTextRow, escapeCopyText } from '../../connectors/postgres/copy-text.ts';
 import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
 import { compilePlan, RulePlanError, type RulePlan } from '../../governance/rules/engine.ts';
 import { RuleCounters } from '../../governance/rules/counters.ts';
@@ -21,6 +20,7 @@ import { createStagingTable, qualifiedName, StagingWriter } from '../collect/sta
 import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { QuarantineBuffer } from './quarantine-buffer.ts';
+import { cleanseRows, sourceRefFor, type CleansedChunk } from './cleanse-rows.ts';
 import { loadReferences } from './references.ts';
 
 export const CLEANSE_STEP = 'cleanse';
@@ -127,17 +127,14 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
         const state = { counters, tracker };
         writer = new StagingWriter(client, staging, checkpoint.columns, 'FORMAT text');
         const stagingWriter = writer;
-        // Under latest-wins a kept row can later be superseded: it then no longer counts as kept.
         const dedupSlot = plan.slots.findIndex((slot) => slot.kind === 'dedup');
         const quarantine = new QuarantineBuffer(runId, CLEANSE_STEP, names);
         const progress = new ProgressReporter(CLEANSE_STEP);
-        const keyIndexes = (spec.key ?? []).map((k) => names.indexOf(k));
-        const sourceRef = (values: readonly (string | null)[], ref: number) =>
-          keyIndexes.length ? keyIndexes.map((i) => `${names[i]}=${values[i] ?? ''}`).join(',') : `row ${ref}`;
+        const sourceRef = sourceRefFor(names, spec.key?.length ? spec.key : reader.key ? [reader.key] : []);
         let batch = { rows: 0, clean: 0, flagged: 0, fixes: 0, bytes: 0 };
         let retracted: number[] = [];
         let position: SourcePosition | null = checkpoint.position;
-        let nextRef = checkpoint.nextRef;
+        const refs = { next: checkpoint.nextRef };
 
         const commitBatch = async () => {
           await stagingWriter.commit(async () => {
@@ -167,7 +164,7 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
             checkpoint = {
               ...checkpoint,
               position,
-              nextRef,
+              nextRef: refs.next,
               rows: checkpoint.rows + batch.rows,
               clean: checkpoint.clean + batch.clean - retractedClean,
               flagged: checkpoint.flagged + batch.flagged - retractedFlagged,
@@ -185,36 +182,22 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
           beat({ rows: checkpoint.rows, batches: checkpoint.batches, position });
         };
 
-        for await (const chunk of reader.chunks()) {
-          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('cleansing cancelled');
-          let out = '';
-          const lines = chunk.lines;
-          for (let i = 0; i < chunk.rows.length; i++) {
-            const values = chunk.rows[i]!;
-            const ref = ++nextRef;
-            const result = plan.evaluateRow(values, state, ref);
-            batch.fixes += result.fixes.length;
-            if (result.replaces !== undefined) {
-              retracted.push(result.replaces);
-              if (dedupSlot >= 0) counters.passed[dedupSlot] = counters.passed[dedupSlot]! - 1;
-            }
-            if (result.outcome === 'rejected') {
-              const id = sourceRef(values, ref);
-              for (const r of result.rejections) quarantine.add(id, r.ruleId, r.column, r.reason, values);
-              quarantine.countRecord();
-              continue;
-            }
-            const flags = result.flags.length
-              ? JSON.stringify(result.flags.map((f) => ({ rule: f.ruleId, column: f.column, reason: f.reason.en, reason_zh: f.reason.zh })))
-              : null;
-            if (flags) batch.flagged++;
-            else batch.clean++;
-            // A row no normaliser touched is written back as the source's own COPY line: no re-escaping.
-            if (lines && result.fixes.length === 0) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}\n`;
-            else out += copyTextRow([...result.values, String(ref), flags]);
+        /** Takes one cleansed chunk into the open batch, committing the batch when it is full. */
+        const absorb = async (chunk: CleansedChunk) => {
+          for (const record of chunk.rejected) {
+            for (const f of record.findings) quarantine.add(record.sourceRef, f.ruleId, f.column, f.reason, record.values);
+            quarantine.countRecord();
           }
-          if (out) await stagingWriter.write(Buffer.from(out, 'utf8'));
-          batch.rows += chunk.rows.length;
+          for (const ref of chunk.replaces) {
+            retracted.push(ref);
+            // Under latest-wins a kept row can later be superseded: it then no longer counts as kept.
+            if (dedupSlot >= 0) counters.passed[dedupSlot] = counters.passed[dedupSlot]! - 1;
+          }
+          if (chunk.out.length) await stagingWriter.write(chunk.out);
+          batch.rows += chunk.rows;
+          batch.clean += chunk.clean;
+          batch.flagged += chunk.flagged;
+          batch.fixes += chunk.fixes;
           batch.bytes += chunk.bytes;
           position = chunk.end;
           if (batch.rows >= spec.options.batchRows) await commitBatch();
@@ -225,6 +208,15 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
             totalBytes: reader.totalBytes,
             batches: checkpoint.batches,
           });
+        };
+        const cancelled = () => {
+          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('cleansing cancelled');
+        };
+
+        for await (const chunk of reader.chunks()) {
+          cancelled();
+          const result = cleanseRows(plan, state, chunk.rows, chunk.lines, refs, sourceRef);
+          await absorb({ ...result, out: Buffer.from(result.out, 'utf8'), rows: chunk.rows.length, bytes: chunk.bytes, end: chunk.end });
         }
         await commitBatch();
         checkpoint = { ...checkpoint, stagedAttempt: attempt };

@@ -5,6 +5,7 @@ import type { QuerySource, TableSource } from '../../schemas/sources.ts';
 import { splitTableRef } from '../../schemas/identifiers.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { parseCopyText } from './copy-text.ts';
+import { checkKeyOrder } from './key-order.ts';
 import { quoteIdent, quoteTable } from './quote.ts';
 
 const FIRST_USER_OID = 16384;
@@ -100,15 +101,7 @@ export async function openPgReader(
       carry = bytes.subarray(end);
       const lines: string[] = [];
       const rows = parseCopyText(decoder.decode(payload), lines);
-      if (keyIndex >= 0) {
-        // Resuming "after the last key" is exact only for a unique, non-null key: check every row.
-        for (const row of rows) {
-          const value = row[keyIndex] ?? null;
-          if (value === null) throw new BadInputError(`key column "${key}" has a NULL value: a resumable collection needs a unique, non-null key`);
-          if (value === lastKey) throw new BadInputError(`key column "${key}" repeats the value "${value}": a resumable collection needs a unique key`);
-          lastKey = value;
-        }
-      }
+      if (keyIndex >= 0) lastKey = checkKeyOrder(rows, keyIndex, key!, lastKey);
       yield { rows, lines, payload, bytes: end, end: { lastKey } };
     }
   }

@@ -1,0 +1,79 @@
+import { copyTextRow, escapeCopyText } from '../../connectors/postgres/copy-text.ts';
+import type { Field } from '../../connectors/csv/parse-records.ts';
+import type { SourcePosition } from '../../connectors/source-chunk.ts';
+import type { EvaluationState, Finding, RulePlan } from '../../governance/rules/engine.ts';
+
+/** A record that failed a rejecting rule: what the quarantine stores for it. */
+export interface RejectedRecord {
+  sourceRef: string;
+  findings: Pick<Finding, 'ruleId' | 'column' | 'reason'>[];
+  values: Field[];
+}
+
+/** One chunk's outcome: staging rows as COPY text, rejected records, and tallies. */
+export interface CleansedRows {
+  /** Clean and flagged rows in COPY text: the source columns, the row ref, the flags as JSON. */
+  out: string;
+  clean: number;
+  flagged: number;
+  /** Values changed by normalisers. */
+  fixes: number;
+  rejected: RejectedRecord[];
+  /** Refs of earlier kept rows that a later one beat under `latest` survivorship. */
+  replaces: number[];
+}
+
+/** A cleansed chunk as the staging loop takes it: rows encoded for COPY, plus where the source stands. */
+export interface CleansedChunk extends Omit<CleansedRows, 'out'> {
+  out: Buffer;
+  rows: number;
+  bytes: number;
+  end: SourcePosition;
+}
+
+/** How a quarantined record points back at its source: its key values, else its row number. */
+export function sourceRefFor(names: readonly string[], keyColumns: readonly string[]): (values: readonly Field[], ref: number) => string {
+  const keyIndexes = keyColumns.map((k) => names.indexOf(k));
+  return (values, ref) => (keyIndexes.length ? keyIndexes.map((i) => `${names[i]}=${values[i] ?? ''}`).join(',') : `row ${ref}`);
+}
+
+/**
+ * Runs a chunk's rows through the plan. Every row gets the next row ref (what retracts a superseded
+ * duplicate later, and names a keyless source's rows).
+ * `lines` are the rows' COPY text as read: a row no normaliser touched is written back verbatim.
+ */
+export function cleanseRows(
+  plan: RulePlan,
+  state: EvaluationState,
+  rows: readonly Field[][],
+  lines: readonly string[] | undefined,
+  refs: { next: number },
+  sourceRef: (values: readonly Field[], ref: number) => string,
+): CleansedRows {
+  const result: CleansedRows = { out: '', clean: 0, flagged: 0, fixes: 0, rejected: [], replaces: [] };
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const values = rows[i]!;
+    const ref = ++refs.next;
+    const row = plan.evaluateRow(values, state, ref);
+    result.fixes += row.fixes.length;
+    if (row.replaces !== undefined) result.replaces.push(row.replaces);
+    if (row.outcome === 'rejected') {
+      result.rejected.push({
+        sourceRef: sourceRef(values, ref),
+        findings: row.rejections.map((r) => ({ ruleId: r.ruleId, column: r.column, reason: r.reason })),
+        values,
+      });
+      continue;
+    }
+    const flags = row.flags.length
+      ? JSON.stringify(row.flags.map((f) => ({ rule: f.ruleId, column: f.column, reason: f.reason.en, reason_zh: f.reason.zh })))
+      : null;
+    if (flags) result.flagged++;
+    else result.clean++;
+    if (lines && row.fixes.length === 0) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}\n`;
+    else out += copyTextRow([...row.values, String(ref), flags]);
+  }
+  result.out = out;
+  return result;
+}
