@@ -18,7 +18,7 @@ import { closeAllDbs } from '../db/knex.ts';
 import { startJob } from '../client/start-job.ts';
 import { cleanseJobSpecSchema } from '../schemas/job-spec.ts';
 import type { CleanseResult } from '../schemas/cleanse-run.ts';
-import { median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
+import { cpuSeconds, cpuSpent, median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 
 const { rows: ROWS, runs: RUNS } = parseBenchArgs({ rows: 1_000_000, runs: 3 });
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench';
@@ -115,14 +115,17 @@ async function main() {
   const baseline: number[] = [];
   let last: CleanseResult | undefined;
   for (let run = 1; run <= RUNS; run++) {
+    const c0 = cpuSeconds();
     const t0 = performance.now();
     const { handle } = await startJob(client, config, spec, `bench-cleanse-${Date.now()}`);
     last = (await handle.result()) as CleanseResult;
     const ms = performance.now() - t0;
+    const c1 = cpuSeconds();
     ours.push(ROWS / (ms / 1000));
     baseline.push(await passThrough());
+    const c2 = cpuSeconds();
     console.log(
-      `run ${run}: cleanse ${Math.round(ours.at(-1)!).toLocaleString()} rows/s (${(ms / 1000).toFixed(2)} s) · pass-through ${Math.round(baseline.at(-1)!).toLocaleString()} rows/s`,
+      `run ${run}: cleanse ${Math.round(ours.at(-1)!).toLocaleString()} rows/s (${(ms / 1000).toFixed(2)} s; ${cpuSpent(c0, c1)}) · pass-through ${Math.round(baseline.at(-1)!).toLocaleString()} rows/s (${cpuSpent(c1, c2)})`,
     );
   }
   console.log(`last run: ${last!.stage.clean} clean, ${last!.stage.flagged} flagged, ${last!.stage.rejected} quarantined, ${last!.stage.fixes} fixes`);
