@@ -3,6 +3,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { jobSpecSchema, type JobSpec } from '../schemas/job-spec.ts';
 import { formatZodError } from '../schemas/format-error.ts';
+import { offlineRuleProblems } from '../governance/rules/offline-check.ts';
+import type { LooseTableRuleSpec } from '../governance/rules/spec.ts';
 
 export class SpecError extends Error {
   override readonly name = 'SpecError';
@@ -30,6 +32,10 @@ export function loadJobSpec(path: string): JobSpec {
   if (spec.source.type === 'file' && !spec.source.connection && !isAbsolute(spec.source.path)) spec.source.path = resolve(here, spec.source.path);
   if (spec.kind === 'cleanse') {
     for (const ref of Object.values(spec.references)) if (ref.type === 'file' && !ref.connection && !isAbsolute(ref.path)) ref.path = resolve(here, ref.path);
+    const problems = offlineRuleProblems(spec.rules as LooseTableRuleSpec, spec.references, spec.today);
+    if (problems.length) {
+      throw new SpecError(`${path}: the rules do not compile:\n${problems.map((p) => `  rules.${p}`).join('\n')}`);
+    }
   }
   return spec;
 }

@@ -136,4 +136,33 @@ describe('invalid specs are refused before anything starts', () => {
     expect(r2.status).toBe(2);
     expect(r2.stderr).toContain('is not valid YAML');
   });
+
+  it('checks cleanse rules before starting anything: misspelt rules and parameters, undeclared references', () => {
+    const path = join(dir, 'cleanse-typos.yaml');
+    writeFileSync(
+      path,
+      [
+        'kind: cleanse',
+        'job: typos',
+        'dataset: typos',
+        'department: civil',
+        'source: { type: table, connection: centre, table: raw.residents }',
+        'target: { table: clean.typos }',
+        'rules:',
+        '  columns:',
+        '    citizen_id: { validate: [citizen_id.vaild] }',
+        '    name: { validate: [{ rule: value.length, params: { min: 2, maks: 20 } }] }',
+        '    street: { validate: [{ rule: value.code_table, params: { table: streets } }] }',
+      ].join('\n'),
+    );
+    const checked = cli(['validate', path]);
+    expect(checked.status).toBe(2);
+    expect(checked.stderr).toContain("rules.columns.citizen_id.validate[0]: unknown validator 'citizen_id.vaild'; did you mean citizen_id.valid?");
+    expect(checked.stderr).toContain("rules.columns.name.validate[0] (value.length): unknown parameter 'maks'; did you mean max?");
+    expect(checked.stderr).toContain("reference table 'streets' was not supplied");
+    const run = cli(['run', path, '--wait']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('the rules do not compile');
+    expect(run.stdout).not.toContain('started');
+  });
 });
