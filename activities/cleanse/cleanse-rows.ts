@@ -39,7 +39,8 @@ export function sourceRefFor(names: readonly string[], keyColumns: readonly stri
 
 /**
  * Runs a chunk's rows through the plan. Every row gets the next row ref (what retracts a superseded
- * duplicate later, and names a keyless source's rows).
+ * duplicate later, and names a keyless source's rows). With `keepOriginals`, a row a normaliser changed
+ * also carries its source values as JSON, for the quarantine should it be superseded.
  * `lines` are the rows' COPY text as read: a row no normaliser touched is written back verbatim.
  */
 export function cleanseRows(
@@ -49,6 +50,7 @@ export function cleanseRows(
   lines: readonly string[] | undefined,
   refs: { next: number },
   sourceRef: (values: readonly Field[], ref: number) => string,
+  keepOriginals = false,
 ): CleansedRows {
   const result: CleansedRows = { out: '', clean: 0, flagged: 0, fixes: 0, rejected: [], replaces: [] };
   let out = '';
@@ -71,8 +73,13 @@ export function cleanseRows(
       : null;
     if (flags) result.flagged++;
     else result.clean++;
-    if (lines && row.fixes.length === 0) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}\n`;
-    else out += copyTextRow([...row.values, String(ref), flags]);
+    if (row.fixes.length === 0) {
+      const original = keepOriginals ? '\t\\N' : '';
+      if (lines) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}${original}\n`;
+      else out += copyTextRow(keepOriginals ? [...values, String(ref), flags, null] : [...values, String(ref), flags]);
+    } else {
+      out += copyTextRow(keepOriginals ? [...row.values, String(ref), flags, JSON.stringify(values)] : [...row.values, String(ref), flags]);
+    }
   }
   result.out = out;
   return result;

@@ -9,7 +9,7 @@ import type { CheckpointRow } from '../checkpoint.ts';
 import { swapIntoPlace, qualified } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
-import { CLEANSE_STEP, compileCleansePlan, REF_COLUMN } from './stage-cleanse.ts';
+import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './stage-cleanse.ts';
 import { loadReferences } from './references.ts';
 
 export const CLEAN_SCHEMA = 'clean';
@@ -37,12 +37,13 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       if (row.status === 'published') return row.state.publish as CleansePublishSummary;
       if (row.status !== 'staged') throw new Error(`run ${runId} is not fully staged (status ${row.status})`);
       const state = row.state;
-      const names = state.columns.map((c) => c.name).filter((n) => n !== REF_COLUMN && n !== 'dataops_flags');
+      const names = state.columns.map((c) => c.name).filter((n) => !BOOKKEEPING_COLUMNS.includes(n));
       const plan = compileCleansePlan(spec, names, await loadReferences(activityConfig(), spec.references));
       const entries = RuleCounters.fromJSON(plan.slots, state.counters).entries();
 
       const [stagingSchema, stagingName] = state.stagingTable.split('.') as [string, string];
-      await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} DROP COLUMN ${quoteIdent(REF_COLUMN)}`);
+      const dropped = state.columns.filter((c) => c.name === REF_COLUMN || c.name === ORIGINAL_COLUMN).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
+      await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} ${dropped.join(', ')}`);
       const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
       const version = (resource?.current_version ?? 0) + 1;
       const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, CLEAN_SCHEMA, spec.target.mode, version);

@@ -26,6 +26,10 @@ import { loadReferences } from './references.ts';
 export const CLEANSE_STEP = 'cleanse';
 export const REF_COLUMN = 'dataops_ref';
 export const FLAGS_COLUMN = 'dataops_flags';
+/** Under latest-wins a kept row may be superseded later; a row a normaliser changed keeps its source values here for the quarantine. */
+export const ORIGINAL_COLUMN = 'dataops_original';
+/** Staging's own columns, dropped or kept at publish but never source data. */
+export const BOOKKEEPING_COLUMNS: readonly string[] = [REF_COLUMN, FLAGS_COLUMN, ORIGINAL_COLUMN];
 
 export interface StageCleanseInput {
   runId: string;
@@ -42,6 +46,11 @@ export function compileCleansePlan(spec: CleanseJobSpec, columns: readonly strin
   }
 }
 
+/** Only latest-wins de-duplication takes rows back out of staging after they were written. */
+function keepsOriginals(spec: CleanseJobSpec): boolean {
+  return spec.rules.dedup?.survivorship === 'latest';
+}
+
 /** Columns a normaliser may rewrite stay text in the output; the rest keep the source type. */
 function outputColumns(spec: CleanseJobSpec, source: ColumnInfo[]): ColumnInfo[] {
   const normalised = new Set(
@@ -53,6 +62,7 @@ function outputColumns(spec: CleanseJobSpec, source: ColumnInfo[]): ColumnInfo[]
     ...source.map((c) => ({ name: c.name, pgType: normalised.has(c.name) ? 'text' : c.pgType })),
     { name: REF_COLUMN, pgType: 'bigint' },
     { name: FLAGS_COLUMN, pgType: 'jsonb' },
+    ...(keepsOriginals(spec) ? [{ name: ORIGINAL_COLUMN, pgType: 'jsonb' }] : []),
   ];
 }
 
@@ -135,6 +145,7 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
         let retracted: number[] = [];
         let position: SourcePosition | null = checkpoint.position;
         const refs = { next: checkpoint.nextRef };
+        const keepOriginals = checkpoint.columns.some((c) => c.name === ORIGINAL_COLUMN);
 
         const commitBatch = async () => {
           await stagingWriter.commit(async () => {
@@ -142,12 +153,15 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
             let retractedFlagged = 0;
             if (retracted.length) {
               // A later row won under `latest` survivorship: the earlier one leaves the output for quarantine.
-              const returning = [...names, REF_COLUMN, FLAGS_COLUMN].map((n) => `${quoteIdent(n)}::text AS ${quoteIdent(n)}`).join(', ');
+              const own = checkpoint.columns.some((c) => c.name === ORIGINAL_COLUMN) ? [ORIGINAL_COLUMN] : [];
+              const returning = [...names, REF_COLUMN, FLAGS_COLUMN, ...own].map((n) => `${quoteIdent(n)}::text AS ${quoteIdent(n)}`).join(', ');
               const gone = await client.query(`DELETE FROM ${qualifiedName(staging)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING ${returning}`, [
                 retracted,
               ]);
               for (const row of gone.rows as Record<string, string | null>[]) {
-                const values = names.map((n) => row[n] ?? null);
+                // The quarantine holds the record as the source had it, before any normaliser.
+                const original = row[ORIGINAL_COLUMN];
+                const values = original ? (JSON.parse(original) as (string | null)[]) : names.map((n) => row[n] ?? null);
                 quarantine.add(
                   sourceRef(values, Number(row[REF_COLUMN])),
                   'deep.duplicate',
@@ -215,7 +229,7 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
 
         for await (const chunk of reader.chunks()) {
           cancelled();
-          const result = cleanseRows(plan, state, chunk.rows, chunk.lines, refs, sourceRef);
+          const result = cleanseRows(plan, state, chunk.rows, chunk.lines, refs, sourceRef, keepOriginals);
           await absorb({ ...result, out: Buffer.from(result.out, 'utf8'), rows: chunk.rows.length, bytes: chunk.bytes, end: chunk.end });
         }
         await commitBatch();

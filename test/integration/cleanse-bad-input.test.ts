@@ -69,25 +69,3 @@ describe('cleanse specs that cannot work fail before any row is written', () => 
     await expectRefusedBeforeAnyRow(spec({ dedup: { key: ['credit_code'], survivorship: 'first' } }), /dedup.*credit_code|credit_code.*dedup/);
   });
 });
-
-describe('quarantine references need not be unique', () => {
-  it('quarantines every duplicate even when they share one source reference', async () => {
-    const s = cleanseJobSpecSchema.parse({
-      kind: 'cleanse',
-      job: 'dup-refs',
-      dataset: 'dup-refs',
-      department: 'test',
-      today: '2026-11-01',
-      source: { type: 'table', connection: 'dept_source', table: 'public.citizens' },
-      key: ['citizen_id'],
-      target: { table: 'clean.dup_refs' },
-      rules: { dedup: { key: ['citizen_id'], survivorship: 'first' } },
-    });
-    const { handle, runId } = await startJob(env.client, env.config, s, `cleanse:dup-refs:${Date.now()}`);
-    const result = (await handle.result()) as { stage: { rejected: number; clean: number } };
-    expect(result.stage).toMatchObject({ clean: 1, rejected: 499 });
-    const refs = await env.db('dataops.quarantine').where({ run_id: runId }).countDistinct<{ n: string }[]>('source_ref as n');
-    expect(Number(refs[0]!.n)).toBe(1);
-    expect(await env.db('dataops.quarantine').where({ run_id: runId, rule_id: 'deep.duplicate' })).toHaveLength(499);
-  });
-});

@@ -85,6 +85,12 @@ describe('cleansing the bundled samples against the generator ground truth', () 
     expect(sample.reason).toMatch(/citizen ID/);
     expect(sample.reason_zh).toMatch(/身份/);
     expect(Object.keys(sample.record)).toContain('citizen_id');
+    // Every quarantined record is the source row as it was, before any normaliser: superseded duplicates too.
+    const columns = Object.keys(sample.record);
+    const raw = await env.db.raw(`SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM raw.residents`);
+    const original = new Map((raw.rows as Record<string, string | null>[]).map((r) => [`resident_id=${r.resident_id}`, r]));
+    const quarantined = await env.db('dataops.quarantine').where({ run_id: result.runId }).select('source_ref', 'rule_id', 'record');
+    for (const q of quarantined) expect(q.record, `${q.rule_id} ${q.source_ref}`).toEqual(original.get(q.source_ref));
 
     // Every fixable defect arrives fixed; flagged rows carry their flags.
     const published = await env.db('clean.residents').select('*');
