@@ -6,12 +6,12 @@ import type { Field } from '../csv/parse-records.ts';
 import { copyTextRow } from '../postgres/copy-text.ts';
 import type { RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';
+import { topLevelValueTexts } from './raw-values.ts';
 
 function toField(value: unknown): Field {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
+  return String(value);
 }
 
 async function firstRecordKeys(path: string, source: string): Promise<string[]> {
@@ -71,10 +71,17 @@ export async function openNdjsonFile(path: string, start?: SourcePosition): Prom
             throw new BadInputError(`${source} line ${line}: not valid JSON (${(error as Error).message})`);
           }
           const row: Field[] = new Array(keys.length).fill(null);
+          let texts: Map<string, string> | undefined;
           for (const [k, v] of Object.entries(record)) {
             const i = index.get(k);
             if (i === undefined) throw new BadInputError(`${source} line ${line}: unexpected key "${k}" (columns come from line 1)`);
-            row[i] = toField(v);
+            // Numbers and nested values keep their source text: parsed, long numbers would lose digits.
+            if (typeof v === 'number' || (v !== null && typeof v === 'object')) {
+              texts ??= topLevelValueTexts(trimmed);
+              row[i] = texts.get(k)!;
+            } else {
+              row[i] = toField(v);
+            }
           }
           rows.push(row);
           payload += copyTextRow(row);
