@@ -8,6 +8,9 @@ import { activityConfig, activityDb, activityLogger, classifyErrors } from '../c
 import type { CheckpointRow } from '../checkpoint.ts';
 import { swapIntoPlace, qualified } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
+import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
+import { guessSensitivity, type SensitivityGuess, type SensitivityLevel } from '../../governance/sensitivity.ts';
+import { profileStagedTable } from './profile-sample.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './stage-cleanse.ts';
 import { loadReferences } from './references.ts';
@@ -44,28 +47,34 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       const [stagingSchema, stagingName] = state.stagingTable.split('.') as [string, string];
       const dropped = state.columns.filter((c) => c.name === REF_COLUMN || c.name === ORIGINAL_COLUMN).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
       await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} ${dropped.join(', ')}`);
+      const published = state.clean + state.flagged;
+      const profiles = await profileStagedTable(trx, qualified(stagingSchema, stagingName), names, published);
       const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
       const version = (resource?.current_version ?? 0) + 1;
       const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, CLEAN_SCHEMA, spec.target.mode, version);
-      const published = state.clean + state.flagged;
       const figures = cleanseIndicators(entries, { read: state.rows, published });
       const accuracy = figures.find((f) => f.indicator === 'accuracy.overall')?.value ?? null;
 
-      // The cleansed data is as sensitive as what it came from (the same columns, cleaner).
       const origin =
         spec.source.type === 'table' && spec.source.connection === 'centre'
           ? await trx('dataops.catalogue_resources').where({ table_ref: spec.source.table }).first('sensitivity', 'sensitivity_reasons')
           : undefined;
+      const sensitivity = cleansedSensitivity(
+        guessSensitivity(profiles.map((p) => p.semanticType)),
+        origin && {
+          level: origin.sensitivity as SensitivityLevel,
+          reasons: origin.sensitivity_reasons as string[],
+          from: spec.source.type === 'table' ? spec.source.table : '',
+        },
+      );
       const resourceRow = {
         dataset: spec.dataset,
         table_ref: `${target.schema}.${target.table}`,
         department: spec.department,
         source_system: spec.sourceSystem ?? null,
         update_frequency: spec.updateFrequency,
-        sensitivity: origin?.sensitivity ?? resource?.sensitivity ?? 'L1',
-        sensitivity_reasons: JSON.stringify(
-          origin ? [...(origin.sensitivity_reasons as string[]), `inherited from ${spec.source.type === 'table' ? spec.source.table : ''}`] : [],
-        ),
+        sensitivity: sensitivity.level,
+        sensitivity_reasons: JSON.stringify(sensitivity.reasons),
         description: spec.description ?? null,
         current_version: version,
         row_count: published,
@@ -83,6 +92,7 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
         row_count: published,
         schema_hash: createHash('sha256').update(JSON.stringify(state.columns)).digest('hex').slice(0, 16),
       });
+      await recordColumnProfiles(trx, resourceId, version, profiles, new Map(state.columns.map((c) => [c.name, c.pgType])));
       await trx('dataops.step_metrics').insert({
         run_id: runId,
         step: CLEANSE_STEP,
@@ -105,4 +115,14 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       return summary;
     });
   });
+}
+
+/**
+ * The cleansed data is as sensitive as what it came from (the same columns, cleaner) and as what its own
+ * columns show: the higher of the two levels, with the reasons for it.
+ */
+function cleansedSensitivity(detected: SensitivityGuess, origin: { level: SensitivityLevel; reasons: string[]; from: string } | undefined): SensitivityGuess {
+  if (!origin || detected.level > origin.level) return detected;
+  const inherited = [...origin.reasons, `inherited from ${origin.from}`];
+  return { level: origin.level, reasons: detected.level === origin.level ? [...new Set([...detected.reasons, ...inherited])] : inherited };
 }

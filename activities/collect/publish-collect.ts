@@ -10,6 +10,7 @@ import { collectIndicators, ratio } from '../../governance/collect-indicators.ts
 import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import { qualified, swapIntoPlace } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
+import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
 import type { CheckpointRow } from '../checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';
@@ -96,28 +97,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         row_count: state.rows,
         schema_hash: schemaHash,
       });
-      await trx('dataops.catalogue_columns').insert(
-        profiles.map((p, ordinal) => ({
-          resource_id: resourceId,
-          version,
-          ordinal: ordinal + 1,
-          name: p.name,
-          data_type: types.get(p.name) ?? 'text',
-          semantic_type: p.semanticType,
-          sensitivity: guessSensitivity([p.semanticType]).level,
-          rows: p.rows,
-          nulls: p.nulls,
-          null_rate: p.nullRate,
-          distinct_estimate: p.distinctEstimate,
-          min_value: p.min,
-          max_value: p.max,
-          min_length: p.minLength,
-          max_length: p.maxLength,
-          semantic_checked: p.semanticChecked,
-          semantic_valid: p.semanticValid,
-          top_patterns: JSON.stringify(p.topPatterns),
-        })),
-      );
+      await recordColumnProfiles(trx, resourceId, version, profiles, types);
 
       const figures = collectIndicators(profiles);
       await trx('dataops.step_metrics').insert({

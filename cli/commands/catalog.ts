@@ -89,6 +89,10 @@ export async function catalogShowCommand(dataset: string, options: { version?: n
         }),
       ),
     );
+    const profiled = columns.length ? Number(columns[0].rows) : 0;
+    if (profiled && profiled < Number(versionRow.row_count)) {
+      console.log(`\ncolumn profiles from a sample of ${formatCount(profiled)} of ${formatCount(Number(versionRow.row_count))} rows`);
+    }
     console.log(`\nversions: ${versions.map((v) => `v${v.version} ${formatCount(Number(v.row_count))} rows`).join(', ')}`);
     return 0;
   } finally {

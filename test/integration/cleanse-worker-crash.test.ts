@@ -3,6 +3,7 @@ import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { startJob } from '../../client/start-job.ts';
 import { cleanseJobSpecSchema, type CleanseJobSpec } from '../../schemas/job-spec.ts';
+import { PROFILE_SAMPLE_ROWS } from '../../activities/cleanse/profile-sample.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 
@@ -101,5 +102,15 @@ describe('a worker killed mid-cleanse', () => {
     expect(resumed.stage.rejected).toBe(uninterrupted.stage.rejected);
     expect(a.quarantined.n).toBeGreaterThanOrEqual(duplicates);
     expect(a.published.n + resumed.stage.rejected).toBe(ROWS);
+
+    // A large cleansed table is profiled for the catalogue from a bounded sample, not read whole.
+    const version = await env.db('dataops.catalogue_versions').where({ run_id: crashed.runId }).first();
+    const profiles = await env.db('dataops.catalogue_columns').where({ resource_id: version.resource_id, version: version.version }).orderBy('ordinal');
+    expect(profiles.map((p) => p.name)).toEqual(['id', 'person', 'mobile', 'updated_at']);
+    for (const p of profiles) expect(Number(p.rows)).toBe(PROFILE_SAMPLE_ROWS);
+    const mobile = profiles.find((p) => p.name === 'mobile');
+    // Invalid mobiles were quarantined and the rest normalised: every served mobile is valid.
+    expect(mobile.semantic_type).toBe('mobile');
+    expect(Number(mobile.semantic_valid)).toBe(Number(mobile.semantic_checked));
   });
 });

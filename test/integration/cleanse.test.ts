@@ -118,6 +118,15 @@ describe('cleansing the bundled samples against the generator ground truth', () 
     }
     const runRow = await env.db('dataops.runs').where({ run_id: result.runId }).first();
     expect(runRow).toMatchObject({ status: 'succeeded', kind: 'cleanse' });
+    // The served table is catalogued with column profiles of what it now holds: every citizen ID valid.
+    const version = await env.db('dataops.catalogue_versions').where({ run_id: result.runId }).first();
+    const profiles = await env.db('dataops.catalogue_columns').where({ resource_id: version.resource_id, version: version.version });
+    const citizenId = profiles.find((p) => p.name === 'citizen_id');
+    expect(Number(citizenId.rows)).toBe(result.publish.published);
+    expect(citizenId.semantic_type).toBe('citizen_id');
+    expect(Number(citizenId.semantic_valid)).toBe(result.publish.published);
+    const resource = await env.db('dataops.catalogue_resources').where({ id: version.resource_id }).first();
+    expect(resource.sensitivity).toBe('L4');
     const metrics = await env.db('dataops.step_metrics').where({ run_id: result.runId });
     expect(metrics).toHaveLength(1);
     expect(Number(metrics[0].records_flagged)).toBe(flagged.length);

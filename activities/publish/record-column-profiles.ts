@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import type { ColumnProfile } from '../../governance/profile/column-profiler.ts';
+import { guessSensitivity } from '../../governance/sensitivity.ts';
+
+/** Writes a published version's column profiles into the catalogue, in column order. */
+export async function recordColumnProfiles(
+  trx: Knex.Transaction,
+  resourceId: number,
+  version: number,
+  profiles: readonly ColumnProfile[],
+  types: ReadonlyMap<string, string>,
+): Promise<void> {
+  if (!profiles.length) return;
+  await trx('dataops.catalogue_columns').insert(
+    profiles.map((p, ordinal) => ({
+      resource_id: resourceId,
+      version,
+      ordinal: ordinal + 1,
+      name: p.name,
+      data_type: types.get(p.name) ?? 'text',
+      semantic_type: p.semanticType,
+      sensitivity: guessSensitivity([p.semanticType]).level,
+      rows: p.rows,
+      nulls: p.nulls,
+      null_rate: p.nullRate,
+      distinct_estimate: p.distinctEstimate,
+      min_value: p.min,
+      max_value: p.max,
+      min_length: p.minLength,
+      max_length: p.maxLength,
+      semantic_checked: p.semanticChecked,
+      semantic_valid: p.semanticValid,
+      top_patterns: JSON.stringify(p.topPatterns),
+    })),
+  );
+}
