@@ -50,8 +50,23 @@ export function offlineRuleProblems(spec: TableRuleSpec | LooseTableRuleSpec, re
     asCodes[name] = known ?? new Set<string>();
     asMaps[name] = known ?? new Map<string, string>();
   }
+  // Without a spec date the run supplies its own, so any valid date stands in for it here.
+  const day = today ?? STAND_IN_TODAY;
   // A file reference may turn out either way: report only what is wrong whichever it is.
-  const withCodes = compileProblems(columns, rules, asCodes, today);
-  const withMaps = new Set(compileProblems(columns, rules, asMaps, today));
-  return withCodes.filter((p) => withMaps.has(p));
+  const withCodes = compileProblems(columns, rules, asCodes, day);
+  const withMaps = compileProblems(columns, rules, asMaps, day);
+  const problems = withCodes.filter((p) => withMaps.includes(p));
+  // ...and a file that one rule reads as codes and another as a map is wrong either way.
+  for (const [name, ref] of Object.entries(references)) {
+    if (
+      ref.type === 'file' &&
+      withCodes.some((p) => p.includes(`'${name}' is a set of codes`)) &&
+      withMaps.some((p) => p.includes(`'${name}' is a value map`))
+    ) {
+      problems.push(`references.${name}: used both as a set of codes and as a value map; a reference file is one or the other`);
+    }
+  }
+  return problems;
 }
+
+const STAND_IN_TODAY = '2000-01-01';

@@ -43,6 +43,28 @@ describe('offlineRuleProblems', () => {
     ]);
   });
 
+  it('accepts date-dependent rules without a spec date: the run supplies its own', () => {
+    const rules: LooseTableRuleSpec = {
+      deep: [
+        { rule: 'deep.not_future', params: { column: 'registered_on' } },
+        { rule: 'deep.within_days', params: { column: 'updated_on', days: 30 } },
+      ],
+    };
+    expect(offlineRuleProblems(rules, {})).toEqual([]);
+    expect(offlineRuleProblems(rules, {}, '2026-13-01')).toContain("today must be an ISO date (yyyy-mm-dd), got '2026-13-01'");
+  });
+
+  it('refuses a reference file read as codes by one rule and as a map by another', () => {
+    const rules: LooseTableRuleSpec = {
+      columns: {
+        street: { normalise: [{ rule: 'value_map', params: { table: 'streets' } }], validate: [{ rule: 'value.code_table', params: { table: 'streets' } }] },
+      },
+    };
+    expect(offlineRuleProblems(rules, { streets: { type: 'file' } })).toEqual([
+      'references.streets: used both as a set of codes and as a value map; a reference file is one or the other',
+    ]);
+  });
+
   it('passes the bundled sample plans', () => {
     for (const plan of [RESIDENTS_PLAN, ENTERPRISES_PLAN]) {
       expect(offlineRuleProblems(plan, { [CREDIT_CODE_PILOTS_TABLE]: { type: 'file' } }, SAMPLE_REFERENCE_DATE)).toEqual([]);
