@@ -70,6 +70,7 @@ export async function openNdjsonFile(path: string, start?: SourcePosition): Prom
           } catch (error) {
             throw new BadInputError(`${source} line ${line}: not valid JSON (${(error as Error).message})`);
           }
+          if (!record || typeof record !== 'object' || Array.isArray(record)) throw new BadInputError(`${source} line ${line}: expected a JSON object`);
           const row: Field[] = new Array(keys.length).fill(null);
           let texts: Map<string, string> | undefined;
           for (const [k, v] of Object.entries(record)) {

@@ -61,4 +61,21 @@ describe('NDJSON reader', () => {
       ['2', null, null, 'false', 'x'],
     ]);
   });
+
+  it('refuses a line that is JSON but not an object, naming the line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dataops-ndjson-'));
+    for (const [name, second] of [
+      ['number', '5'],
+      ['null', 'null'],
+      ['array', '[1]'],
+    ]) {
+      const path = join(dir, `${name}.ndjson`);
+      writeFileSync(path, `{"id":1}\n${second}\n`);
+      const reader = await openNdjsonFile(path);
+      await expect(async () => {
+        for await (const _ of reader.chunks());
+      }).rejects.toThrow(`${name}.ndjson line 2: expected a JSON object`);
+      await reader.close();
+    }
+  });
 });
