@@ -4,6 +4,7 @@ import { quoteIdent } from '../../connectors/postgres/quote.ts';
 
 /** Rows profiled at most: enough for stable shares and patterns, cheap next to the run itself. */
 export const PROFILE_SAMPLE_ROWS = 50_000;
+const PAGE_ROWS = 5_000;
 
 /**
  * Profiles a staged table's columns for the catalogue. Small tables are read whole; larger ones through
@@ -16,12 +17,18 @@ export async function profileStagedTable(trx: Knex.Transaction, table: string, c
   const percent = rows > PROFILE_SAMPLE_ROWS ? Math.min(100, (125 * PROFILE_SAMPLE_ROWS) / rows) : 100;
   const sampling = percent < 100 ? ` TABLESAMPLE SYSTEM (${percent.toFixed(6)}) REPEATABLE (1523)` : '';
   const select = columns.map((c, i) => `${quoteIdent(c)}::text AS c${i}`).join(', ');
-  const result = await trx.raw<{ rows: Record<string, string | null>[] }>(`SELECT ${select} FROM ${table}${sampling} LIMIT ${PROFILE_SAMPLE_ROWS}`);
+  // Page through a cursor (the caller's transaction holds it): the sample never sits in memory whole.
+  await trx.raw(`DECLARE dataops_profile NO SCROLL CURSOR FOR SELECT ${select} FROM ${table}${sampling} LIMIT ${PROFILE_SAMPLE_ROWS}`);
   const profiler = new TableProfiler(columns);
   const values: (string | null)[] = new Array(columns.length);
-  for (const row of result.rows) {
-    for (let i = 0; i < columns.length; i++) values[i] = row[`c${i}`] ?? null;
-    profiler.addRow(values);
+  for (;;) {
+    const page = await trx.raw<{ rows: Record<string, string | null>[] }>(`FETCH ${PAGE_ROWS} FROM dataops_profile`);
+    for (const row of page.rows) {
+      for (let i = 0; i < columns.length; i++) values[i] = row[`c${i}`] ?? null;
+      profiler.addRow(values);
+    }
+    if (page.rows.length < PAGE_ROWS) break;
   }
+  await trx.raw('CLOSE dataops_profile');
   return profiler.results();
 }

@@ -90,7 +90,10 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
         table_ref: `${target.schema}.${target.physical}`,
         mode: spec.target.mode,
         row_count: published,
-        schema_hash: createHash('sha256').update(JSON.stringify(state.columns)).digest('hex').slice(0, 16),
+        schema_hash: createHash('sha256')
+          .update(JSON.stringify(state.columns.filter((c) => c.name !== REF_COLUMN && c.name !== ORIGINAL_COLUMN)))
+          .digest('hex')
+          .slice(0, 16),
       });
       await recordColumnProfiles(trx, resourceId, version, profiles, new Map(state.columns.map((c) => [c.name, c.pgType])));
       await trx('dataops.step_metrics').insert({

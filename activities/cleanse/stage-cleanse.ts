@@ -13,7 +13,7 @@ import type { CompileContext } from '../../governance/rules/types.ts';
 import { withKeepAlive, type Beat } from '../keep-alive.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
 import { takeOverCheckpoint, writeCheckpoint } from '../checkpoint.ts';
-import { openSourceReader } from '../collect/open-reader.ts';
+import { openSourceReader, VALUE_TEXT_SETTINGS } from '../collect/open-reader.ts';
 import { ProgressReporter } from '../collect/progress-reporter.ts';
 import { STAGING_SCHEMA, stagingTableName } from '../collect/staging.ts';
 import { createStagingTable, qualifiedName, StagingWriter } from '../collect/staging-writer.ts';
@@ -94,9 +94,17 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
       if (existing && existing.status !== 'staging') return summary(existing.state, attempt, existing.state.rows);
       const source = await openSourceReader(config, spec.source, existing?.state.position ?? undefined);
       const { reader } = source;
+      // A superseded row is read back from staging as text for the quarantine: make it print as the source did.
+      await client.query(VALUE_TEXT_SETTINGS);
+      if (source.timeZone) await client.query("SELECT set_config('TimeZone', $1, false)", [source.timeZone]);
       let writer: StagingWriter | undefined;
       try {
         const names = reader.columns.map((c) => c.name);
+        const reserved = names.filter((n) => BOOKKEEPING_COLUMNS.includes(n));
+        if (reserved.length)
+          throw new BadInputError(
+            `source column(s) ${reserved.join(', ')} use a name cleansing reserves for its own bookkeeping; alias them in a query source`,
+          );
         const plan = compileCleansePlan(spec, names, tables);
         for (const key of spec.key ?? []) if (!names.includes(key)) throw new BadInputError(`key column "${key}" is not in the source (${names.join(', ')})`);
         if (existing && !source.resumable) {

@@ -8,10 +8,15 @@ import { openPgReader } from '../../connectors/postgres/table-reader.ts';
 import type { RecordReader, SourcePosition } from '../../connectors/source-chunk.ts';
 import { describeUrl } from '../../config/redact.ts';
 
+/** Session settings under which typed values come out of PostgreSQL as the same text on any server. */
+export const VALUE_TEXT_SETTINGS = "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3";
+
 export interface OpenedSource {
   reader: RecordReader;
   /** False when a retry cannot continue from a position and must start over (keyless queries). */
   resumable: boolean;
+  /** A database source's session time zone: timestamptz values read back elsewhere need it to print the same. */
+  timeZone?: string;
   close(): Promise<void>;
 }
 
@@ -33,13 +38,13 @@ export async function openSourceReader(config: Config, source: CollectSource, st
   }
   try {
     // Read-only, with output formats that COPY round-trips exactly whatever the server's defaults.
-    await client.query(
-      "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3",
-    );
+    await client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ${VALUE_TEXT_SETTINGS}`);
+    const timeZone = (await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows[0]!.TimeZone;
     const reader = await openPgReader(client, source, source.connection, start);
     return {
       reader,
       resumable: Boolean(reader.key),
+      timeZone,
       async close() {
         await reader.close();
         await client.end().catch(() => undefined);

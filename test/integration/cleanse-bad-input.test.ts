@@ -65,6 +65,14 @@ describe('cleanse specs that cannot work fail before any row is written', () => 
     );
   });
 
+  it('a source column named like one of the staging bookkeeping columns', async () => {
+    const s = {
+      ...spec({ columns: { mobile: { validate: ['mobile.valid'] } } }),
+      source: { type: 'query' as const, connection: 'dept_source', sql: 'SELECT id, mobile, citizen_id AS dataops_flags FROM public.citizens', key: 'id' },
+    };
+    await expectRefusedBeforeAnyRow(s, /source column\(s\) dataops_flags use a name cleansing reserves/);
+  });
+
   it('a dedup key that is not in the data', async () => {
     await expectRefusedBeforeAnyRow(spec({ dedup: { key: ['credit_code'], survivorship: 'first' } }), /dedup.*credit_code|credit_code.*dedup/);
   });
