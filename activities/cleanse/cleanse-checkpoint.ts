@@ -20,5 +20,7 @@ export interface CleanseCheckpoint {
   counters: RuleCountersState;
   tracker: DuplicateTrackerState | null;
   stagingTable: string;
+  /** The source session's time zone: typed staged values print in it (quarantine, publish profile). */
+  timeZone?: string;
   stagedAttempt?: number;
 }

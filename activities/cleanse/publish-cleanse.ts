@@ -48,6 +48,11 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       const dropped = state.columns.filter((c) => c.name === REF_COLUMN || c.name === ORIGINAL_COLUMN).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
       await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} ${dropped.join(', ')}`);
       const published = state.clean + state.flagged;
+      // Profile values as the source printed them (dates ISO, timestamps in the source's time zone).
+      await trx.raw(
+        "SELECT set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '3', true)",
+      );
+      if (state.timeZone) await trx.raw("SELECT set_config('TimeZone', ?, true)", [state.timeZone]);
       const profiles = await profileStagedTable(trx, qualified(stagingSchema, stagingName), names, published);
       const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
       const version = (resource?.current_version ?? 0) + 1;

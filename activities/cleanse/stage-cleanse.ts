@@ -130,6 +130,7 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
           counters: plan.newCounters().toJSON(),
           tracker: plan.dedup ? plan.newTracker().toJSON() : null,
           stagingTable: staging,
+          timeZone: source.timeZone,
         };
         if (!existing) {
           await client.query('BEGIN');

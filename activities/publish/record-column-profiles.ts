@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ColumnProfile } from '../../governance/profile/column-profiler.ts';
 import { guessSensitivity } from '../../governance/sensitivity.ts';
+import { shortTypeName } from '../../governance/storage-type.ts';
 
 /** Writes a published version's column profiles into the catalogue, in column order. */
 export async function recordColumnProfiles(
@@ -17,7 +18,7 @@ export async function recordColumnProfiles(
       version,
       ordinal: ordinal + 1,
       name: p.name,
-      data_type: types.get(p.name) ?? 'text',
+      data_type: shortTypeName(types.get(p.name) ?? 'text'),
       semantic_type: p.semanticType,
       sensitivity: guessSensitivity([p.semanticType]).level,
       rows: p.rows,

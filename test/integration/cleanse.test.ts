@@ -125,6 +125,8 @@ describe('cleansing the bundled samples against the generator ground truth', () 
     expect(Number(citizenId.rows)).toBe(result.publish.published);
     expect(citizenId.semantic_type).toBe('citizen_id');
     expect(Number(citizenId.semantic_valid)).toBe(result.publish.published);
+    // Types are named as for collected tables, whatever spelling PostgreSQL's format_type used.
+    expect(profiles.find((p) => p.name === 'registered_at').data_type).toBe('timestamptz');
     const resource = await env.db('dataops.catalogue_resources').where({ id: version.resource_id }).first();
     expect(resource.sensitivity).toBe('L4');
     const metrics = await env.db('dataops.step_metrics').where({ run_id: result.runId });
