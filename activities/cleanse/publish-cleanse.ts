@@ -9,6 +9,7 @@ import type { CheckpointRow } from '../checkpoint.ts';
 import { swapIntoPlace, qualified } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
 import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
+import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
 import { guessSensitivity, type SensitivityGuess, type SensitivityLevel } from '../../governance/sensitivity.ts';
 import { profileStagedTable } from './profile-sample.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
@@ -72,34 +73,11 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
           from: spec.source.type === 'table' ? spec.source.table : '',
         },
       );
-      const resourceRow = {
-        dataset: spec.dataset,
-        table_ref: `${target.schema}.${target.table}`,
-        department: spec.department,
-        source_system: spec.sourceSystem ?? null,
-        update_frequency: spec.updateFrequency,
-        sensitivity: sensitivity.level,
-        sensitivity_reasons: JSON.stringify(sensitivity.reasons),
-        description: spec.description ?? null,
-        current_version: version,
-        row_count: published,
-        updated_at: trx.fn.now(),
-      };
-      const [{ id: resourceId }] = resource
-        ? await trx('dataops.catalogue_resources').where({ id: resource.id }).update(resourceRow).returning('id')
-        : await trx('dataops.catalogue_resources').insert(resourceRow).returning('id');
-      await trx('dataops.catalogue_versions').insert({
-        resource_id: resourceId,
-        version,
-        run_id: runId,
-        table_ref: `${target.schema}.${target.physical}`,
-        mode: spec.target.mode,
-        row_count: published,
-        schema_hash: createHash('sha256')
-          .update(JSON.stringify(state.columns.filter((c) => c.name !== REF_COLUMN && c.name !== ORIGINAL_COLUMN)))
-          .digest('hex')
-          .slice(0, 16),
-      });
+      const schemaHash = createHash('sha256')
+        .update(JSON.stringify(state.columns.filter((c) => c.name !== REF_COLUMN && c.name !== ORIGINAL_COLUMN)))
+        .digest('hex')
+        .slice(0, 16);
+      const resourceId = await recordCatalogueVersion(trx, { spec, resource, version, runId, target, rows: published, sensitivity, schemaHash });
       await recordColumnProfiles(trx, resourceId, version, profiles, new Map(state.columns.map((c) => [c.name, c.pgType])));
       await trx('dataops.step_metrics').insert({
         run_id: runId,

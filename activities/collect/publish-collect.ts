@@ -11,6 +11,7 @@ import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import { qualified, swapIntoPlace } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
 import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
+import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
 import type { CheckpointRow } from '../checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';
@@ -63,40 +64,13 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
       const version = (resource?.current_version ?? 0) + 1;
       const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, RAW_SCHEMA, spec.target.mode, version);
-      const physicalTable = target.physical;
 
-      const semanticTypes = profiles.map((p) => p.semanticType);
-      const sensitivity = guessSensitivity(semanticTypes);
-      const tableRef = `${target.schema}.${physicalTable}`;
-      const resourceRow = {
-        dataset: spec.dataset,
-        table_ref: `${target.schema}.${target.table}`,
-        department: spec.department,
-        source_system: spec.sourceSystem ?? null,
-        update_frequency: spec.updateFrequency,
-        sensitivity: sensitivity.level,
-        sensitivity_reasons: JSON.stringify(sensitivity.reasons),
-        description: spec.description ?? null,
-        current_version: version,
-        row_count: state.rows,
-        updated_at: trx.fn.now(),
-      };
-      const [{ id: resourceId }] = resource
-        ? await trx('dataops.catalogue_resources').where({ id: resource.id }).update(resourceRow).returning('id')
-        : await trx('dataops.catalogue_resources').insert(resourceRow).returning('id');
+      const sensitivity = guessSensitivity(profiles.map((p) => p.semanticType));
       const schemaHash = createHash('sha256')
         .update(JSON.stringify(profiles.map((p) => [p.name, types.get(p.name)])))
         .digest('hex')
         .slice(0, 16);
-      await trx('dataops.catalogue_versions').insert({
-        resource_id: resourceId,
-        version,
-        run_id: runId,
-        table_ref: tableRef,
-        mode: spec.target.mode,
-        row_count: state.rows,
-        schema_hash: schemaHash,
-      });
+      const resourceId = await recordCatalogueVersion(trx, { spec, resource, version, runId, target, rows: state.rows, sensitivity, schemaHash });
       await recordColumnProfiles(trx, resourceId, version, profiles, types);
 
       const figures = collectIndicators(profiles);
@@ -114,7 +88,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const accuracyFigure = figures.find((f) => f.indicator === 'accuracy' && f.column === '');
       const completenessFigure = figures.find((f) => f.indicator === 'completeness' && f.column === '');
       const summary: PublishSummary = {
-        table: tableRef,
+        table: `${target.schema}.${target.physical}`,
         version,
         rows: state.rows,
         columns: profiles.length,
