@@ -73,12 +73,12 @@ export function cleanseRows(
       : null;
     if (flags) result.flagged++;
     else result.clean++;
-    if (row.fixes.length === 0) {
-      const original = keepOriginals ? '\t\\N' : '';
-      if (lines) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}${original}\n`;
-      else out += copyTextRow(keepOriginals ? [...values, String(ref), flags, null] : [...values, String(ref), flags]);
-    } else {
-      out += copyTextRow(keepOriginals ? [...row.values, String(ref), flags, JSON.stringify(values)] : [...row.values, String(ref), flags]);
+    const unchanged = row.fixes.length === 0;
+    // A row no normaliser touched is written back as the source's own COPY line: no re-escaping.
+    if (unchanged && lines) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}${keepOriginals ? '\t\\N' : ''}\n`;
+    else {
+      const original = unchanged ? null : JSON.stringify(values);
+      out += copyTextRow(keepOriginals ? [...row.values, String(ref), flags, original] : [...row.values, String(ref), flags]);
     }
   }
   result.out = out;
