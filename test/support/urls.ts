@@ -1,6 +1,8 @@
 const base = process.env.DATAOPS_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
+// Two checkouts can run their integration tests side by side when each sets its own prefix.
+const prefix = process.env.DATAOPS_TEST_DB_PREFIX ?? 'dataops_test';
 
 /** The centre database the integration tests run against: recreated for every test run. */
-export const TEST_DATABASE_URL = `${base}/dataops_test`;
+export const TEST_DATABASE_URL = `${base}/${prefix}`;
 /** A separate database playing a department's source system. */
-export const TEST_SOURCE_DATABASE_URL = `${base}/dataops_test_source`;
+export const TEST_SOURCE_DATABASE_URL = `${base}/${prefix}_source`;
