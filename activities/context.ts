@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Context } from '@temporalio/activity';
 import { loadConfig } from '../config/load-config.ts';
 import { logger } from '../config/logger.ts';
-import { BadInputError } from '../config/errors.ts';
+import { BadInputError } from '../errors/bad-input.ts';
 import { redactSecrets } from '../config/redact.ts';
 import type { Config } from '../schemas/config.ts';
 import { centreDb } from '../db/knex.ts';

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Config } from '../schemas/config.ts';
-import { BadInputError } from './errors.ts';
+import { BadInputError } from '../errors/bad-input.ts';
 
 /** The centre's own database (DATABASE_URL) is always available under this name. */
 export const CENTRE_CONNECTION = 'centre';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BadInputError } from '../config/errors.ts';
+import { BadInputError } from '../errors/bad-input.ts';
 import type { SourcePosition } from './source-chunk.ts';
 
 /** Size and modification time: enough to notice a file replaced or appended to between attempts. */

@@ -1,4 +1,5 @@
-import type { Field } from './csv/parse-records.ts';
+/** One value as a source gives it: text, or null. Every reader, rule and writer speaks in these. */
+export type Field = string | null;
 
 /** Where a source stands after a chunk: enough to resume right after it. */
 export interface SourcePosition {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describeUrl } from '../config/redact.ts';
+import { quoteIdent } from '../connectors/postgres/quote.ts';
 
 const START_HINT =
   'Start PostgreSQL (on this machine kind: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) ' +
@@ -33,7 +34,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
     throw unreachable(maintenance.toString(), error);
   }
   try {
-    await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
     return { created: true };
   } catch (error) {
     if ((error as { code?: string }).code === '42P04') return { created: false };

@@ -1,5 +1,5 @@
 import { copyTextRow, escapeCopyText } from '../../connectors/postgres/copy-text.ts';
-import type { Field } from '../../connectors/csv/parse-records.ts';
+import type { Field } from '../../connectors/source-chunk.ts';
 import type { SourcePosition } from '../../connectors/source-chunk.ts';
 import type { EvaluationState, Finding, RulePlan } from '../../governance/rules/engine.ts';
 

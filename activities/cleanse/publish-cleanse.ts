@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { CleanseJobSpec } from '../../schemas/job-spec.ts';
 import type { CleansePublishSummary } from '../../schemas/cleanse-run.ts';
-import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { RuleCounters } from '../../governance/rules/counters.ts';
 import { cleanseIndicators } from '../../governance/cleanse-indicators.ts';
 import { activityConfig, activityDb, activityLogger, classifyErrors } from '../context.ts';
-import type { CheckpointRow } from '../checkpoint.ts';
-import { swapIntoPlace, qualified } from '../publish/swap-into-place.ts';
+import type { CheckpointRow } from '../staging/checkpoint.ts';
+import { swapIntoPlace } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
 import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
 import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
@@ -45,16 +45,15 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       const plan = compileCleansePlan(spec, names, await loadReferences(activityConfig(), spec.references));
       const entries = RuleCounters.fromJSON(plan.slots, state.counters).entries();
 
-      const [stagingSchema, stagingName] = state.stagingTable.split('.') as [string, string];
       const dropped = state.columns.filter((c) => c.name === REF_COLUMN || c.name === ORIGINAL_COLUMN).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
-      await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} ${dropped.join(', ')}`);
+      await trx.raw(`ALTER TABLE ${quoteTable(state.stagingTable)} ${dropped.join(', ')}`);
       const published = state.clean + state.flagged;
       // Profile values as the source printed them (dates ISO, timestamps in the source's time zone).
       await trx.raw(
         "SELECT set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '3', true)",
       );
       if (state.timeZone) await trx.raw("SELECT set_config('TimeZone', ?, true)", [state.timeZone]);
-      const profiles = await profileStagedTable(trx, qualified(stagingSchema, stagingName), names, published);
+      const profiles = await profileStagedTable(trx, quoteTable(state.stagingTable), names, published);
       const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
       const version = (resource?.current_version ?? 0) + 1;
       const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, CLEAN_SCHEMA, spec.target.mode, version);

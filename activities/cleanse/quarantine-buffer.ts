@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { CopyIn } from '../../connectors/postgres/copy-in.ts';
 import { copyTextRow } from '../../connectors/postgres/copy-text.ts';
-import type { Field } from '../../connectors/csv/parse-records.ts';
+import type { Field } from '../../connectors/source-chunk.ts';
 import type { Reason } from '../../governance/rules/types.ts';
 
 const COLUMNS = ['run_id', 'step', 'source_ref', 'rule_id', 'column_name', 'severity', 'reason', 'reason_zh', 'record'];

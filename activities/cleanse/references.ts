@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import { resolveFilePath, resolvePostgresUrl } from '../../config/connections.ts';
 import type { Config } from '../../schemas/config.ts';
 import type { Reference } from '../../schemas/cleanse-spec.ts';

@@ -3,21 +3,21 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { CleanseJobSpec } from '../../schemas/job-spec.ts';
 import type { CleanseStageSummary } from '../../schemas/cleanse-run.ts';
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
 import { compilePlan, RulePlanError, type RulePlan } from '../../governance/rules/engine.ts';
 import { RuleCounters } from '../../governance/rules/counters.ts';
 import { DuplicateTracker } from '../../governance/rules/dedup.ts';
 import type { TableRuleSpec } from '../../governance/rules/spec.ts';
 import type { CompileContext } from '../../governance/rules/types.ts';
-import { withKeepAlive, type Beat } from '../keep-alive.ts';
+import { withKeepAlive, type Beat } from '../staging/keep-alive.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
-import { takeOverCheckpoint, writeCheckpoint } from '../checkpoint.ts';
-import { openSourceReader, VALUE_TEXT_SETTINGS } from '../collect/open-reader.ts';
-import { ProgressReporter } from '../collect/progress-reporter.ts';
-import { STAGING_SCHEMA, stagingTableName } from '../collect/staging.ts';
-import { createStagingTable, qualifiedName, StagingWriter } from '../collect/staging-writer.ts';
-import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { takeOverCheckpoint, writeCheckpoint } from '../staging/checkpoint.ts';
+import { openSourceReader, VALUE_TEXT_SETTINGS } from '../staging/open-source.ts';
+import { ProgressReporter } from '../staging/progress-reporter.ts';
+import { STAGING_SCHEMA, stagingTableName } from '../staging/staging-table.ts';
+import { createStagingTable, StagingWriter } from '../staging/staging-writer.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { QuarantineBuffer } from './quarantine-buffer.ts';
 import { cleanseRows, sourceRefFor, type CleansedChunk } from './cleanse-rows.ts';
@@ -164,9 +164,7 @@ async function stageCleanseBody(input: StageCleanseInput, beat: Beat): Promise<C
               // A later row won under `latest` survivorship: the earlier one leaves the output for quarantine.
               const own = checkpoint.columns.some((c) => c.name === ORIGINAL_COLUMN) ? [ORIGINAL_COLUMN] : [];
               const returning = [...names, REF_COLUMN, FLAGS_COLUMN, ...own].map((n) => `${quoteIdent(n)}::text AS ${quoteIdent(n)}`).join(', ');
-              const gone = await client.query(`DELETE FROM ${qualifiedName(staging)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING ${returning}`, [
-                retracted,
-              ]);
+              const gone = await client.query(`DELETE FROM ${quoteTable(staging)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING ${returning}`, [retracted]);
               for (const row of gone.rows as Record<string, string | null>[]) {
                 // The quarantine holds the record as the source had it, before any normaliser.
                 const original = row[ORIGINAL_COLUMN];

@@ -7,13 +7,13 @@ import { TableProfiler, type ColumnProfile } from '../../governance/profile/colu
 import { storageType } from '../../governance/storage-type.ts';
 import { guessSensitivity } from '../../governance/sensitivity.ts';
 import { collectIndicators, ratio } from '../../governance/collect-indicators.ts';
-import { quoteIdent } from '../../connectors/postgres/quote.ts';
-import { qualified, swapIntoPlace } from '../publish/swap-into-place.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
+import { swapIntoPlace } from '../publish/swap-into-place.ts';
 import { recordIndicators } from '../publish/record-indicators.ts';
 import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
 import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
-import type { CheckpointRow } from '../checkpoint.ts';
+import type { CheckpointRow } from '../staging/checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';
 
 export interface PublishCollectInput {
@@ -54,8 +54,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       if (checkpoint.status !== 'staged') throw new Error(`run ${runId} is not fully staged (status ${checkpoint.status})`);
       const state = checkpoint.state;
       const profiles = TableProfiler.fromState(state.profile as Parameters<typeof TableProfiler.fromState>[0]).results();
-      const [stagingSchema, stagingTable] = state.stagingTable.split('.') as [string, string];
-      const stagingQualified = qualified(stagingSchema, stagingTable);
+      const stagingQualified = quoteTable(state.stagingTable);
 
       // CSV columns were typed while staging; NDJSON (text format) is cast here, in one rewrite.
       const types =

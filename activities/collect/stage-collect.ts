@@ -7,13 +7,13 @@ import { TableProfiler, type ColumnTypeHint, type TableProfileState } from '../.
 import { chunkPipeline } from './chunk-pipeline.ts';
 import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
 import type { SourcePosition } from '../../connectors/source-chunk.ts';
-import { withKeepAlive, type Beat } from '../keep-alive.ts';
+import { withKeepAlive, type Beat } from '../staging/keep-alive.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
-import { takeOverCheckpoint, writeCheckpoint, type StageCheckpoint } from '../checkpoint.ts';
-import { openSourceReader } from './open-reader.ts';
-import { ProgressReporter } from './progress-reporter.ts';
-import { STAGING_SCHEMA, stagingTableName } from './staging.ts';
-import { createStagingTable, StagingWriter, WidenToTextError } from './staging-writer.ts';
+import { takeOverCheckpoint, writeCheckpoint, type StageCheckpoint } from '../staging/checkpoint.ts';
+import { openSourceReader } from '../staging/open-source.ts';
+import { ProgressReporter } from '../staging/progress-reporter.ts';
+import { STAGING_SCHEMA, stagingTableName } from '../staging/staging-table.ts';
+import { createStagingTable, StagingWriter, WidenToTextError } from '../staging/staging-writer.ts';
 
 export interface StageCollectInput {
   runId: string;

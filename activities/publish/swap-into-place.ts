@@ -1,11 +1,7 @@
 import type { Knex } from 'knex';
-import { BadInputError } from '../../config/errors.ts';
-import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { splitTableRef, type TableRef } from '../../schemas/identifiers.ts';
-
-export function qualified(schema: string, table: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
-}
 
 async function relationKind(trx: Knex.Transaction, schema: string, table: string): Promise<string | undefined> {
   const result = await trx.raw<{ rows: { relkind: string }[] }>(
@@ -17,8 +13,8 @@ async function relationKind(trx: Knex.Transaction, schema: string, table: string
 
 async function dropRelation(trx: Knex.Transaction, schema: string, table: string): Promise<void> {
   const kind = await relationKind(trx, schema, table);
-  if (kind === 'v') await trx.raw(`DROP VIEW ${qualified(schema, table)}`);
-  else if (kind === 'r' || kind === 'p') await trx.raw(`DROP TABLE ${qualified(schema, table)}`);
+  if (kind === 'v') await trx.raw(`DROP VIEW ${quoteTable({ schema: schema, table: table })}`);
+  else if (kind === 'r' || kind === 'p') await trx.raw(`DROP TABLE ${quoteTable({ schema: schema, table: table })}`);
   else if (kind) throw new BadInputError(`target ${schema}.${table} exists and is neither a table nor a view; refusing to replace it`);
 }
 
@@ -34,7 +30,7 @@ export async function swapIntoPlace(
   mode: 'replace' | 'version',
   version: number,
 ): Promise<{ schema: string; table: string; physical: string }> {
-  const [stagingSchema, stagingName] = stagingTable.split('.') as [string, string];
+  const stagingName = splitTableRef(stagingTable).table;
   const { schema, table } = splitTableRef(target, defaultSchema);
   await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
   let physical = table;
@@ -51,11 +47,11 @@ export async function swapIntoPlace(
       throw new BadInputError(`target ${schema}.${table} is a table from a replace-mode run; versioned mode needs the name for its view`);
     }
   }
-  await trx.raw(`ALTER TABLE ${qualified(stagingSchema, stagingName)} SET SCHEMA ${quoteIdent(schema)}`);
-  await trx.raw(`ALTER TABLE ${qualified(schema, stagingName)} RENAME TO ${quoteIdent(physical)}`);
+  await trx.raw(`ALTER TABLE ${quoteTable(stagingTable)} SET SCHEMA ${quoteIdent(schema)}`);
+  await trx.raw(`ALTER TABLE ${quoteTable({ schema, table: stagingName })} RENAME TO ${quoteIdent(physical)}`);
   if (mode === 'version') {
     await dropRelation(trx, schema, table);
-    await trx.raw(`CREATE VIEW ${qualified(schema, table)} AS SELECT * FROM ${qualified(schema, physical)}`);
+    await trx.raw(`CREATE VIEW ${quoteTable({ schema: schema, table: table })} AS SELECT * FROM ${quoteTable({ schema: schema, table: physical })}`);
   }
   return { schema, table, physical };
 }

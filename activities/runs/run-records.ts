@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { JobSpec } from '../../schemas/job-spec.ts';
 import type { RunStatus } from '../../schemas/metrics.ts';
-import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { quoteTable } from '../../connectors/postgres/quote.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
 
 export interface StartRunInput {
@@ -54,8 +54,7 @@ export async function abandonStaging({ runId }: { runId: string }): Promise<void
     for (const row of rows as { step: string; state: { stagingTable?: string } }[]) {
       const table = row.state.stagingTable;
       if (table && /^dataops_staging\.[a-z0-9_]+$/.test(table)) {
-        const [schema, name] = table.split('.') as [string, string];
-        await db.raw(`DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(name)}`);
+        await db.raw(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
       }
       await db('dataops.checkpoints').where({ run_id: runId, step: row.step }).delete();
     }

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import type { TextEncodingName } from './detect-encoding.ts';
-import { parseRecords, type CsvDialect, type Field } from './parse-records.ts';
+import type { Field } from '../source-chunk.ts';
+import { parseRecords, type CsvDialect } from './parse-records.ts';
 
 export interface CsvDecoderOptions {
   encoding: TextEncodingName;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';
 import { basename } from 'node:path';
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { createCsvChunkDecoder, type CsvDecoderOptions } from './chunk-decoder.ts';
 import { resolveEncoding, type TextEncodingName } from './detect-encoding.ts';

@@ -1,4 +1,4 @@
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 
 export type TextEncodingName = 'utf-8' | 'gbk' | 'gb18030';
 

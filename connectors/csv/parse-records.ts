@@ -1,6 +1,6 @@
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 
-export type Field = string | null;
+import type { Field } from '../source-chunk.ts';
 
 export interface ParsedRecords {
   rows: Field[][];

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import { columnNameSchema } from '../../schemas/identifiers.ts';
-import type { Field } from '../csv/parse-records.ts';
+import type { Field } from '../source-chunk.ts';
 import { copyTextRow } from '../postgres/copy-text.ts';
 import type { RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';

@@ -1,4 +1,4 @@
-import type { Field } from '../csv/parse-records.ts';
+import type { Field } from '../source-chunk.ts';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 

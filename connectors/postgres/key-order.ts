@@ -1,5 +1,5 @@
-import { BadInputError } from '../../config/errors.ts';
-import type { Field } from '../csv/parse-records.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
+import type { Field } from '../source-chunk.ts';
 
 /**
  * Resuming "after the last key" is exact only for a unique, non-null key, so every row read in key

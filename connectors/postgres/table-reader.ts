@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { BadInputError } from '../../config/errors.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import type { QuerySource, TableSource } from '../../schemas/sources.ts';
 import { splitTableRef } from '../../schemas/identifiers.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
@@ -12,17 +12,17 @@ const FIRST_USER_OID = 16384;
 
 async function tableColumns(client: pg.Client, source: TableSource, connectionName: string): Promise<{ columns: ColumnInfo[]; primaryKey: string[] }> {
   const { schema, table } = splitTableRef(source.table);
-  const exists = await client.query('SELECT to_regclass($1) AS oid', [`${quoteIdent(schema)}.${quoteIdent(table)}`]);
+  const exists = await client.query('SELECT to_regclass($1) AS oid', [quoteTable({ schema, table })]);
   if (!exists.rows[0]?.oid) throw new BadInputError(`table ${source.table} does not exist on connection "${connectionName}"`);
   const columns = await client.query<{ name: string; type: string; type_oid: number }>(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.atttypid::int AS type_oid
        FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-    [`${quoteIdent(schema)}.${quoteIdent(table)}`],
+    [quoteTable({ schema, table })],
   );
   const pk = await client.query<{ name: string }>(
     `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
       WHERE i.indrelid = $1::regclass AND i.indisprimary`,
-    [`${quoteIdent(schema)}.${quoteIdent(table)}`],
+    [quoteTable({ schema, table })],
   );
   let infos = columns.rows.map((c) => ({ name: c.name, pgType: c.type_oid >= FIRST_USER_OID ? 'text' : c.type }));
   if (source.columns) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCsvChunkDecoder } from '../../../connectors/csv/chunk-decoder.ts';
 import { parseRecords } from '../../../connectors/csv/parse-records.ts';
 import { resolveEncoding } from '../../../connectors/csv/detect-encoding.ts';
-import { BadInputError } from '../../../config/errors.ts';
+import { BadInputError } from '../../../errors/bad-input.ts';
 import iconv from 'iconv-lite';
 
 const dialect = { delimiter: ',', quote: '"' };

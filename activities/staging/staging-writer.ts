@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { CopyIn } from '../../connectors/postgres/copy-in.ts';
-import { quoteIdent } from '../../connectors/postgres/quote.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import type { ColumnInfo } from '../../connectors/source-chunk.ts';
 
 export class WidenToTextError extends Error {
@@ -10,14 +10,9 @@ export class WidenToTextError extends Error {
   }
 }
 
-export function qualifiedName(table: string): string {
-  const [schema, name] = table.split('.') as [string, string];
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
-
 export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[]): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS ${qualifiedName(table)}`);
-  await client.query(`CREATE TABLE ${qualifiedName(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
+  await client.query(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
+  await client.query(`CREATE TABLE ${quoteTable(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
 }
 
 /**
@@ -40,7 +35,7 @@ export class StagingWriter {
     // In CSV a quoted "" is an empty string: for typed columns it must mean NULL, as it does for the profiler.
     const typed = this.columns.filter((c) => c.pgType !== 'text').map((c) => quoteIdent(c.name));
     const forceNull = this.copyOptions.includes('FORMAT csv') && typed.length ? `, FORCE_NULL (${typed.join(', ')})` : '';
-    return `COPY ${qualifiedName(this.table)} (${names}) FROM STDIN WITH (${this.copyOptions}${forceNull})`;
+    return `COPY ${quoteTable(this.table)} (${names}) FROM STDIN WITH (${this.copyOptions}${forceNull})`;
   }
 
   private async begin(): Promise<void> {
@@ -67,7 +62,7 @@ export class StagingWriter {
     await this.finishCopy();
     await this.begin();
     const clauses = changes.map((c) => `ALTER COLUMN ${quoteIdent(c.name)} TYPE ${c.pgType} USING ${quoteIdent(c.name)}::text::${c.pgType}`);
-    await this.client.query(`ALTER TABLE ${qualifiedName(this.table)} ${clauses.join(', ')}`);
+    await this.client.query(`ALTER TABLE ${quoteTable(this.table)} ${clauses.join(', ')}`);
     const byName = new Map(changes.map((c) => [c.name, c.pgType]));
     this.columns = this.columns.map((c) => ({ ...c, pgType: byName.get(c.name) ?? c.pgType }));
   }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ColumnInfo, SourcePosition } from '../connectors/source-chunk.ts';
+import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
 
 export interface StageCheckpoint {
   position: SourcePosition | null;
