@@ -13,7 +13,7 @@ import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
 import { guessSensitivity, type SensitivityGuess, type SensitivityLevel } from '../../governance/sensitivity.ts';
 import { profileStagedTable } from './profile-sample.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
-import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './stage-cleanse.ts';
+import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './cleanse-plan.ts';
 import { loadReferences } from './references.ts';
 
 export const CLEAN_SCHEMA = 'clean';

@@ -14,6 +14,7 @@ import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
 import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
 import type { CheckpointRow } from '../staging/checkpoint.ts';
+import type { CollectCheckpoint } from './collect-checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';
 
 export interface PublishCollectInput {
@@ -48,7 +49,9 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
     const db = activityDb();
     const attempt = Context.current().info.attempt;
     return db.transaction(async (trx) => {
-      const checkpoint = (await trx('dataops.checkpoints').where({ run_id: runId, step: COLLECT_STEP }).forUpdate().first()) as CheckpointRow | undefined;
+      const checkpoint = (await trx('dataops.checkpoints').where({ run_id: runId, step: COLLECT_STEP }).forUpdate().first()) as
+        | CheckpointRow<CollectCheckpoint>
+        | undefined;
       if (!checkpoint) throw new Error(`no staged data for run ${runId}`);
       if (checkpoint.status === 'published') return checkpoint.state.publish as PublishSummary;
       if (checkpoint.status !== 'staged') throw new Error(`run ${runId} is not fully staged (status ${checkpoint.status})`);

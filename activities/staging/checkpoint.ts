@@ -1,23 +1,6 @@
 import type pg from 'pg';
-import type { ColumnInfo, SourcePosition } from '../../connectors/source-chunk.ts';
 
-export interface StageCheckpoint {
-  position: SourcePosition | null;
-  rows: number;
-  bytes: number;
-  batches: number;
-  /** Staging column types: from the source table, speculated from CSV values, or all text. */
-  columns: ColumnInfo[];
-  /** source: types from the source table; speculative: typed while staging; cast-on-publish; text: kept as text. */
-  typing: 'source' | 'speculative' | 'cast-on-publish' | 'text';
-  profile: unknown;
-  stagingTable: string;
-  startedAttempt: number;
-  /** The attempt that finished staging (>1 when it resumed after a crash). */
-  stagedAttempt?: number;
-}
-
-export interface CheckpointRow<S = StageCheckpoint> {
+export interface CheckpointRow<S> {
   status: 'staging' | 'staged' | 'published';
   state: S & { publish?: unknown };
 }
@@ -32,12 +15,7 @@ export class SupersededAttemptError extends Error {
  * on only this attempt's batch commits succeed (see writeCheckpoint): a presumed-dead worker that is in
  * fact still running cannot interleave its batches with the retry's.
  */
-export async function takeOverCheckpoint<S = StageCheckpoint>(
-  client: pg.ClientBase,
-  runId: string,
-  step: string,
-  attempt: number,
-): Promise<CheckpointRow<S> | undefined> {
+export async function takeOverCheckpoint<S>(client: pg.ClientBase, runId: string, step: string, attempt: number): Promise<CheckpointRow<S> | undefined> {
   const result = await client.query<CheckpointRow<S>>(
     `UPDATE dataops.checkpoints SET state = jsonb_set(state, '{owner}', to_jsonb($3::int)), updated_at = now()
       WHERE run_id = $1 AND step = $2 AND coalesce((state->>'owner')::int, 0) <= $3
@@ -54,11 +32,11 @@ export async function takeOverCheckpoint<S = StageCheckpoint>(
  * Written inside the same transaction as the rows it describes, so the two can never disagree; refused
  * (and the transaction with it) unless this attempt still owns the checkpoint.
  */
-export async function writeCheckpoint<S = StageCheckpoint>(
+export async function writeCheckpoint<S>(
   client: pg.ClientBase,
   runId: string,
   step: string,
-  status: CheckpointRow['status'],
+  status: CheckpointRow<S>['status'],
   state: S,
   attempt: number,
 ): Promise<void> {
@@ -69,4 +47,17 @@ export async function writeCheckpoint<S = StageCheckpoint>(
     [runId, step, status, JSON.stringify({ ...state, owner: attempt }), attempt],
   );
   if (result.rowCount === 0) throw new SupersededAttemptError(`attempt ${attempt} of ${runId} is superseded by a newer attempt`);
+}
+
+/** Starts a run's step over: its checkpoint, and whatever `discard` removes with it, go in one transaction. */
+export async function forgetCheckpoint(client: pg.ClientBase, runId: string, step: string, discard?: (client: pg.Client) => Promise<void>): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await discard?.(client as pg.Client);
+    await client.query('DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step = $2', [runId, step]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { Config } from '../../schemas/config.ts';
 import type { CollectSource } from '../../schemas/sources.ts';
 import { resolveFilePath, resolvePostgresUrl } from '../../config/connections.ts';
@@ -6,7 +5,7 @@ import { openCsvFile } from '../../connectors/csv/csv-file-reader.ts';
 import { openNdjsonFile } from '../../connectors/ndjson/ndjson-file-reader.ts';
 import { openPgReader } from '../../connectors/postgres/table-reader.ts';
 import type { RecordReader, SourcePosition } from '../../connectors/source-chunk.ts';
-import { describeUrl } from '../../config/redact.ts';
+import { connectPostgres } from '../../connectors/postgres/connect.ts';
 
 /** Session settings under which typed values come out of PostgreSQL as the same text on any server. */
 export const VALUE_TEXT_SETTINGS = "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3";
@@ -30,12 +29,7 @@ export async function openSourceReader(config: Config, source: CollectSource, st
     return { reader, resumable: true, close: () => reader.close() };
   }
   const url = resolvePostgresUrl(config, source.connection);
-  const client = new pg.Client({ connectionString: url, application_name: 'dataops-collect-source' });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(`cannot connect to source connection "${source.connection}" at ${describeUrl(url)}: ${(error as Error).message}`);
-  }
+  const client = await connectPostgres(url, { application: 'dataops-source', label: `source connection "${source.connection}"` });
   try {
     // Read-only, with output formats that COPY round-trips exactly whatever the server's defaults.
     await client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ${VALUE_TEXT_SETTINGS}`);

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
+import type { ColumnInfo } from '../../connectors/source-chunk.ts';
 
 export const STAGING_SCHEMA = 'dataops_staging';
 
@@ -6,4 +9,10 @@ export const STAGING_SCHEMA = 'dataops_staging';
 export function stagingTableName(runId: string, step: string): string {
   const digest = createHash('sha256').update(`${runId}\u0000${step}`).digest('hex').slice(0, 20);
   return `${STAGING_SCHEMA}.${step.replace(/[^a-z0-9_]/g, '_')}_${digest}`;
+}
+
+/** Drops any leftover of an earlier attempt and creates the staging table afresh. */
+export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[]): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
+  await client.query(`CREATE TABLE ${quoteTable(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { CopyIn } from '../../connectors/postgres/copy-in.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import type { ColumnInfo } from '../../connectors/source-chunk.ts';
+import { createStagingTable } from './staging-table.ts';
 
 export class WidenToTextError extends Error {
   override readonly name = 'WidenToTextError';
@@ -10,25 +11,40 @@ export class WidenToTextError extends Error {
   }
 }
 
-export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[]): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
-  await client.query(`CREATE TABLE ${quoteTable(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
-}
-
 /**
- * Writes batches into the staging table: one transaction per batch holding a streaming COPY, the
- * checkpoint that describes it and, when a column's values outgrow its type, the ALTER that widens it.
+ * Where a service writes its batch: one transaction per batch holding a streaming COPY into the
+ * run's staging table, whatever else the service commits with it, and, when a column's values
+ * outgrow its type, the ALTER that widens it. The table is created with the first rows, so a service
+ * may settle its column types on the first chunk.
  */
-export class StagingWriter {
+export class StagingSink {
   private copy: CopyIn | undefined;
   private inTransaction = false;
 
   constructor(
     private readonly client: pg.Client,
-    private readonly table: string,
+    readonly table: string,
+    /** The staging columns; before the table exists a service may still set their types. */
     public columns: ColumnInfo[],
     private readonly copyOptions: string,
+    private ready: boolean,
+    /** Records the new table's columns (in the creating transaction). */
+    private readonly onCreate: (columns: ColumnInfo[]) => Promise<void>,
   ) {}
+
+  /** Creates the staging table, with its checkpoint, unless it exists. */
+  async ensure(): Promise<void> {
+    if (this.ready) return;
+    await this.client.query('BEGIN');
+    await createStagingTable(this.client, this.table, this.columns);
+    await this.onCreate(this.columns);
+    await this.client.query('COMMIT');
+    this.ready = true;
+  }
+
+  get created(): boolean {
+    return this.ready;
+  }
 
   private copySql(): string {
     const names = this.columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -46,6 +62,8 @@ export class StagingWriter {
   }
 
   async write(payload: Buffer): Promise<void> {
+    if (!payload.length) return;
+    await this.ensure();
     if (!this.copy) {
       await this.begin();
       this.copy = new CopyIn(this.client, this.copySql());
@@ -75,19 +93,20 @@ export class StagingWriter {
     }
   }
 
-  /** Ends the batch: the rows, then whatever `recordCheckpoint` writes, commit together. */
-  async commit(recordCheckpoint: () => Promise<void>): Promise<void> {
+  /** Ends the batch: the rows, then whatever `work` writes (one COPY at a time per connection), commit together. */
+  async commit(work: () => Promise<void>): Promise<void> {
     await this.finishCopy();
     await this.begin();
-    await recordCheckpoint();
+    await work();
     await this.client.query('COMMIT');
     this.inTransaction = false;
   }
 
+  /** Fails an open COPY first: a ROLLBACK queued behind it would wait forever. */
   async abort(): Promise<void> {
-    this.copy?.abort('collection failed');
+    this.copy?.abort('staging failed');
     this.copy = undefined;
-    if (this.inTransaction) await this.client.query('ROLLBACK').catch(() => undefined);
+    await this.client.query('ROLLBACK').catch(() => undefined);
     this.inTransaction = false;
   }
 }

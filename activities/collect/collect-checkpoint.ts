@@ -1,0 +1,10 @@
+import type { StagedState } from '../staging/batch-stager.ts';
+import type { CollectTyping } from './collect-typing.ts';
+
+/** A collection's checkpoint: the shared staging state plus column typing and the profile so far. */
+export interface CollectCheckpoint extends StagedState {
+  typing: CollectTyping;
+  /** The column profiler's serialised state: it covers exactly the committed rows. */
+  profile: unknown;
+  startedAttempt: number;
+}
