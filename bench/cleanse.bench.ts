@@ -18,11 +18,12 @@ import { closeAllDbs } from '../db/knex.ts';
 import { startJob } from '../client/start-job.ts';
 import { cleanseJobSpecSchema } from '../schemas/job-spec.ts';
 import type { CleanseResult } from '../schemas/cleanse-run.ts';
+import { MINHANG_STREET_NAMES } from '../samples/generator/minhang.ts';
 import { cpuSeconds, cpuSpent, median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 
 const { rows: ROWS, runs: RUNS } = parseBenchArgs({ rows: 1_000_000, runs: 3 });
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench';
-const STREETS = ['江川路街道', '古美路街道', '新虹街道', '浦锦街道', '莘庄镇', '七宝镇', '颛桥镇', '华漕镇', '虹桥镇', '梅陇镇', '吴泾镇', '马桥镇', '浦江镇'];
+const STREETS = MINHANG_STREET_NAMES;
 
 async function createSource(db: pg.Client): Promise<void> {
   const exists = await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'bench_people_${ROWS}'`);

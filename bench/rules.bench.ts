@@ -2,7 +2,7 @@
 // 5 validators, 2 record-level checks), with and without latest-wins de-duplication.
 // Run with: npx tsx bench/rules.bench.ts
 import { compilePlan, type EvaluationState } from '../governance/rules/engine.ts';
-import { MINHANG_STREET_ALIASES, MINHANG_STREETS } from '../governance/rules/minhang.ts';
+import { MINHANG_STREET_ALIAS_MAP, MINHANG_STREET_NAMES } from '../samples/generator/minhang.ts';
 import type { TableRuleSpec } from '../governance/rules/spec.ts';
 import { citizenIdCheckChar } from '../governance/semantic/citizen-id.ts';
 import { median, peakRssMb } from './bench-utils.ts';
@@ -19,8 +19,8 @@ const RULES: TableRuleSpec = {
     birth_date: { normalise: ['date'], validate: ['date.valid'] },
     mobile: { normalise: ['mobile'], validate: ['mobile.valid'] },
     street: {
-      normalise: [{ rule: 'value_map', params: { map: MINHANG_STREET_ALIASES } }],
-      validate: [{ rule: 'value.code_table', params: { values: MINHANG_STREETS } }],
+      normalise: [{ rule: 'value_map', params: { map: MINHANG_STREET_ALIAS_MAP } }],
+      validate: [{ rule: 'value.code_table', params: { values: MINHANG_STREET_NAMES } }],
     },
   },
   deep: [
@@ -66,7 +66,7 @@ function makeRows(size: number): (string | null)[][] {
     const seq = i % 1000;
     const male = seq % 2 === 1;
     const first17 = `310112${y}${pad(m, 2)}${pad(d, 2)}${pad(seq, 3)}`;
-    const street = pick(MINHANG_STREETS);
+    const street = pick(MINHANG_STREET_NAMES);
     const r = rand();
     rows.push(
       [

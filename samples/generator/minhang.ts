@@ -35,6 +35,12 @@ export const MINHANG_STREETS: readonly Street[] = [
 /** alias -> canonical street or town name. */
 export const STREET_ALIASES: ReadonlyMap<string, string> = new Map(MINHANG_STREETS.map((s) => [s.alias, s.name]));
 
+/** The official street and town names, in list order: the code table rules check against. */
+export const MINHANG_STREET_NAMES: readonly string[] = MINHANG_STREETS.map((s) => s.name);
+
+/** alias -> official name as a plain object: the value_map normaliser's `map` parameter. */
+export const MINHANG_STREET_ALIAS_MAP: Readonly<Record<string, string>> = Object.fromEntries(STREET_ALIASES);
+
 export const SURNAMES = [
   '王',
   '李',

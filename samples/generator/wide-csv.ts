@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { MINHANG_STREET_NAMES } from './minhang.ts';
 
 export const WIDE_CSV_COLUMNS = ['id', 'name', 'citizen_id', 'mobile', 'street', 'address', 'birth_date', 'income', 'registered_at', 'note'];
-const STREETS = ['江川路街道', '古美路街道', '新虹街道', '浦锦街道', '莘庄镇', '七宝镇', '颛桥镇', '华漕镇', '虹桥镇', '梅陇镇', '吴泾镇', '马桥镇', '浦江镇'];
+const STREETS = MINHANG_STREET_NAMES;
 
 /** A deterministic 10-column CSV of `rows` rows (ids 1..rows); every 50th note is null. */
 export async function writeWideCsv(path: string, rows: number): Promise<void> {

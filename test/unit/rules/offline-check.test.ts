@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { offlineRuleProblems } from '../../../governance/rules/offline-check.ts';
 import type { LooseTableRuleSpec } from '../../../governance/rules/spec.ts';
-import { CREDIT_CODE_PILOTS_TABLE, ENTERPRISES_PLAN, RESIDENTS_PLAN, SAMPLE_REFERENCE_DATE } from '../../../governance/rules/sample-plans.ts';
+import { CREDIT_CODE_PILOTS_TABLE, ENTERPRISES_PLAN, RESIDENTS_PLAN, SAMPLE_REFERENCE_DATE } from '../../../samples/rule-plans.ts';
 
 describe('offlineRuleProblems', () => {
   it('finds misspelt rules and parameters, with suggestions', () => {

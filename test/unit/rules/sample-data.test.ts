@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compilePlan, type RowResult } from '../../../governance/rules/engine.ts';
-import { CREDIT_CODE_PILOTS_TABLE, ENTERPRISES_PLAN, RESIDENTS_PLAN } from '../../../governance/rules/sample-plans.ts';
+import { CREDIT_CODE_PILOTS_TABLE, ENTERPRISES_PLAN, RESIDENTS_PLAN } from '../../../samples/rule-plans.ts';
 import type { TableRuleSpec } from '../../../governance/rules/spec.ts';
 import type { SampleTruth, TruthEntry } from '../../../samples/generator/manifest.ts';
 import { splitCsvLine } from '../samples/read-samples.ts';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { isIsoDate, parseFlexibleDate } from '../../../governance/semantic/dates
 import { isValidMobile, normaliseMobile } from '../../../governance/semantic/mobile.ts';
 import { ENTERPRISE_DEFECTS, RESIDENT_DEFECTS } from '../../../samples/generator/defects.ts';
 import type { SampleTruth, TruthEntry } from '../../../samples/generator/manifest.ts';
-import { MINHANG_STREETS, STREET_ALIASES } from '../../../samples/generator/minhang.ts';
+import { MINHANG_STREET_ALIAS_MAP, MINHANG_STREET_NAMES, MINHANG_STREETS, STREET_ALIASES } from '../../../samples/generator/minhang.ts';
 import { Prng } from '../../../samples/generator/prng.ts';
 import { generateSamples } from '../../../samples/generator/write.ts';
 import { readEnterprisesCsv, readResidentsCsv, readTruth, splitCsvLine, type CsvTable } from './read-samples.ts';
@@ -399,5 +400,17 @@ describe('ground truth of a 10,000-row set', () => {
     expect(splitCsvLine('1," a ",b')).toEqual(['1', ' a ', 'b']);
     const padded = truth.defectiveRows['residents.csv'].filter((e) => e.defect === 'whitespace' && e.value !== e.value.trim());
     expect(padded.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the bundled Minhang reference files', () => {
+  const lines = (file: string) =>
+    readFileSync(fileURLToPath(new URL(`../../../samples/reference/${file}`, import.meta.url)), 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l && !l.startsWith('#'));
+
+  it('list exactly the streets and aliases the generator uses', () => {
+    expect(lines('minhang-streets.txt')).toEqual(MINHANG_STREET_NAMES);
+    expect(Object.fromEntries(lines('minhang-street-aliases.csv').map((l) => l.split(',')))).toEqual(MINHANG_STREET_ALIAS_MAP);
   });
 });

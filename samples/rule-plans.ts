@@ -1,7 +1,7 @@
-// Rule plans for the bundled sample tables (samples/data): residents.csv and enterprises.csv. Each injected
+// Test and benchmark rule plans for the bundled sample tables (samples/data): residents.csv and enterprises.csv. Each injected
 // defect kind ends in exactly one outcome under exactly one rule (see test/unit/rules/sample-data.test.ts).
-import { MINHANG_STREET_ALIASES, MINHANG_STREETS } from './minhang.ts';
-import type { ColumnRules, TableRuleSpec } from './spec.ts';
+import type { ColumnRules, TableRuleSpec } from '../governance/rules/spec.ts';
+import { MINHANG_STREET_ALIAS_MAP, MINHANG_STREET_NAMES } from './generator/minhang.ts';
 
 /** The generator's fixed "today" (truth.json referenceDate): no sample timestamp lies after it. */
 export const SAMPLE_REFERENCE_DATE = '2026-11-01';
@@ -10,11 +10,11 @@ export const SAMPLE_REFERENCE_DATE = '2026-11-01';
 export const CREDIT_CODE_PILOTS_TABLE = 'credit_code_pilots';
 
 const street: ColumnRules = {
-  normalise: ['null_tokens', 'trim', { rule: 'value_map', params: { map: MINHANG_STREET_ALIASES } }],
+  normalise: ['null_tokens', 'trim', { rule: 'value_map', params: { map: MINHANG_STREET_ALIAS_MAP } }],
   // A missing street is kept and reported (completeness); a street outside Minhang is wrong.
   validate: [
     { rule: 'value.required', severity: 'flag' },
-    { rule: 'value.code_table', params: { values: MINHANG_STREETS } },
+    { rule: 'value.code_table', params: { values: MINHANG_STREET_NAMES } },
   ],
 };
 
