@@ -11,6 +11,7 @@ import { runWorker } from '../../workers/main.ts';
 import { jobSpecSchema } from '../../schemas/job-spec.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import { loadJobSpec, SpecError } from '../load-spec.ts';
+import { withCentreDb } from '../centre-db.ts';
 import { staticSummary, workflowIdFor } from '../../client/start-job.ts';
 
 export async function migrateCommand(): Promise<number> {
@@ -24,8 +25,9 @@ export async function migrateCommand(): Promise<number> {
   }
 }
 
+/** Refuses to start when the centre database cannot be reached: every activity would fail against it. */
 export async function workerCommand(options: { concurrency: number; identity?: string }): Promise<number> {
-  await runWorker({ maxConcurrentActivities: options.concurrency, identity: options.identity });
+  await withCentreDb(() => runWorker({ maxConcurrentActivities: options.concurrency, identity: options.identity }));
   return 0;
 }
 

@@ -1,10 +1,8 @@
-import { loadConfig } from '../../config/load-config.ts';
-import { centreDb, closeAllDbs } from '../../db/knex.ts';
+import { withCentreDb } from '../centre-db.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
-export async function catalogListCommand(options: { department?: string; json?: boolean }): Promise<number> {
-  const db = centreDb(loadConfig().databaseUrl);
-  try {
+export function catalogListCommand(options: { department?: string; json?: boolean }): Promise<number> {
+  return withCentreDb(async (db) => {
     const query = db('dataops.catalogue_resources').orderBy('dataset');
     if (options.department) query.where('department', options.department);
     const rows = await query;
@@ -33,14 +31,11 @@ export async function catalogListCommand(options: { department?: string; json?: 
       ),
     );
     return 0;
-  } finally {
-    await closeAllDbs();
-  }
+  });
 }
 
-export async function catalogShowCommand(dataset: string, options: { version?: number; json?: boolean }): Promise<number> {
-  const db = centreDb(loadConfig().databaseUrl);
-  try {
+export function catalogShowCommand(dataset: string, options: { version?: number; json?: boolean }): Promise<number> {
+  return withCentreDb(async (db) => {
     const resource = await db('dataops.catalogue_resources').where({ dataset }).first();
     if (!resource) {
       console.error(`no dataset "${dataset}" in the catalogue (see: dataops catalog list)`);
@@ -95,9 +90,7 @@ export async function catalogShowCommand(dataset: string, options: { version?: n
     }
     console.log(`\nversions: ${versions.map((v) => `v${v.version} ${formatCount(Number(v.row_count))} rows`).join(', ')}`);
     return 0;
-  } finally {
-    await closeAllDbs();
-  }
+  });
 }
 
 function truncate(value: string | null, max = 24): string {
