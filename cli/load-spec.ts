@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { jobSpecSchema, type JobSpec } from '../schemas/job-spec.ts';
-import { formatZodError } from '../schemas/format-error.ts';
+import { formatZodError, suggestKnownKeys } from '../schemas/format-error.ts';
 import { offlineRuleProblems } from '../governance/rules/offline-check.ts';
 import type { LooseTableRuleSpec } from '../governance/rules/spec.ts';
 
@@ -19,13 +19,16 @@ export function loadJobSpec(path: string): JobSpec {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new SpecError(`cannot read job spec ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SpecError(`no such job spec: ${path}`);
+    if (code === 'EISDIR') throw new SpecError(`${path} is a directory, not a job spec`);
+    throw new SpecError(`cannot read job spec ${path}: ${(error as Error).message}`);
   }
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length) {
     throw new SpecError(`${path} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join('\n')}`);
   }
-  const parsed = jobSpecSchema.safeParse(document.toJS());
+  const parsed = jobSpecSchema.safeParse(document.toJS(), { error: suggestKnownKeys });
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
   const here = dirname(resolve(path));
