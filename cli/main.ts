@@ -8,6 +8,14 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** Exit code 2: the spec itself is wrong, or too large to start as a workflow (checked in startJob). */
+async function isInvalidSpec(error: unknown): Promise<boolean> {
+  if (error instanceof SpecError) return true;
+  // Loaded only on this path: start-job pulls in the Temporal SDK, and `--help` stays instant.
+  const { WorkflowInputTooLargeError } = await import('../client/start-job.ts');
+  return error instanceof WorkflowInputTooLargeError;
+}
+
 /** Each action returns its exit code; modules load lazily so `--help` stays instant. */
 function action<A extends unknown[]>(body: (...args: A) => Promise<number> | number) {
   return async (...args: A) => {
@@ -15,9 +23,10 @@ function action<A extends unknown[]>(body: (...args: A) => Promise<number> | num
       process.exitCode = await body(...args);
     } catch (error) {
       const message = redactSecrets(error instanceof Error ? error.message : String(error));
-      console.error(error instanceof SpecError ? message : `error: ${message}`);
+      const invalidSpec = await isInvalidSpec(error);
+      console.error(invalidSpec ? message : `error: ${message}`);
       if (process.env.DATAOPS_DEBUG && error instanceof Error && error.stack) console.error(redactSecrets(error.stack));
-      process.exitCode = error instanceof SpecError ? 2 : 1;
+      process.exitCode = invalidSpec ? 2 : 1;
     }
   };
 }
