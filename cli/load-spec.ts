@@ -46,6 +46,23 @@ function readSpecText(path: string): string {
   }
 }
 
+/** The yaml package's own default, made explicit: a spec needs few aliases if any. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; alias expansion past MAX_ALIAS_COUNT is refused ("billion laughs"). */
+function toData(path: string, document: ReturnType<typeof parseDocument>): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (/excessive alias count/i.test((error as Error).message)) {
+      throw new SpecError(
+        `${path} is not a valid job spec: the document uses too many YAML aliases (refused as a possible "billion laughs" document; a spec needs few if any)`,
+      );
+    }
+    throw new SpecError(`${path} is not valid YAML:\n  ${(error as Error).message}`);
+  }
+}
+
 /**
  * Reads and validates a YAML job spec. Errors name the file and the path inside it; file paths
  * without a connection are made absolute relative to the spec, so workers anywhere can find them.
@@ -56,7 +73,7 @@ export function loadJobSpec(path: string): JobSpec {
   if (document.errors.length) {
     throw new SpecError(`${path} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join('\n')}`);
   }
-  const parsed = jobSpecSchema.safeParse(document.toJS(), { error: suggestKnownKeys });
+  const parsed = jobSpecSchema.safeParse(toData(path, document), { error: suggestKnownKeys });
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
   const here = dirname(resolve(path));

@@ -52,4 +52,30 @@ describe('validate explains what is wrong with a spec, in one place per problem'
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`${dir} is a directory, not a job spec\n`);
   });
+
+  it('an alias bomb ("billion laughs") is an invalid spec that names the file', { timeout: 30_000 }, () => {
+    const lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    const names = 'bcdefghi';
+    for (let i = 0; i < names.length; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array(9)
+          .fill(`*${i ? names[i - 1] : 'a'}`)
+          .join(', ')}]`,
+      );
+    const bomb = spec('bomb.yaml', `${lines.join('\n')}\n`);
+    for (const command of ['validate', 'run']) {
+      const result = runCli([command, bomb], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        `${bomb} is not a valid job spec: the document uses too many YAML aliases (refused as a possible "billion laughs" document; a spec needs few if any)\n`,
+      );
+    }
+  });
+
+  it('an alias without its anchor is invalid YAML, naming the file', { timeout: 30_000 }, () => {
+    const path = spec('unresolved.yaml', `${HEAD}description: *nowhere\n`);
+    const result = runCli(['validate', path]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${path} is not valid YAML:\n  Unresolved alias (the anchor must be set before the alias): nowhere`);
+  });
 });
