@@ -1,6 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { redactSecrets } from '../config/redact.ts';
 import { SpecError } from './load-spec.ts';
+import { runStatusSchema } from '../schemas/metrics.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -106,10 +107,10 @@ Start here:
   program
     .command('runs')
     .description('run history from the metrics schema, newest first')
-    .option('--job <job>')
-    .option('--dataset <dataset>')
-    .option('--department <department>')
-    .option('--status <status>', 'running | succeeded | failed | cancelled')
+    .option('--job <job>', "only runs of this job (the spec's job)")
+    .option('--dataset <dataset>', 'only runs of this dataset')
+    .option('--department <department>', 'only runs of this owner department, e.g. civil-affairs')
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(runStatusSchema.options))
     .option('--limit <n>', 'rows to show', positiveInt, 20)
     .option('--json', 'print JSON')
     .action(
@@ -122,7 +123,7 @@ Start here:
   catalog
     .command('list')
     .description('every catalogued dataset')
-    .option('--department <department>')
+    .option('--department <department>', 'only datasets of this owner department, e.g. civil-affairs')
     .option('--json', 'print JSON')
     .action(action(async (options: { department?: string; json?: boolean }) => (await import('./commands/catalog.ts')).catalogListCommand(options)));
   catalog
