@@ -4,6 +4,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Knex } from 'knex';
 import { withCentreDb } from '../centre-db.ts';
+import { COUNT_COLUMNS, withNumbers } from '../numeric-columns.ts';
 import { formatCount, formatTable } from '../format-table.ts';
 import { resolveRunId } from './resolve-run.ts';
 
@@ -21,14 +22,16 @@ function withRun(runOrDataset: string, body: (runId: string, db: Knex, databaseU
 /** Rejected records of a run: counts per rule, then the first entries. */
 export function quarantineListCommand(run: string, options: { rule?: string; limit: number; json?: boolean }): Promise<number> {
   return withRun(run, async (runId, db) => {
-    const perRule = await db('dataops.quarantine')
-      .where({ run_id: runId })
-      .groupBy('rule_id', 'column_name')
-      .select('rule_id', 'column_name')
-      .count<{ rule_id: string; column_name: string; count: string }[]>('* as count')
-      .min('reason as reason')
-      .min('reason_zh as reason_zh')
-      .orderBy('rule_id');
+    const perRule = (
+      await db('dataops.quarantine')
+        .where({ run_id: runId })
+        .groupBy('rule_id', 'column_name')
+        .select('rule_id', 'column_name')
+        .count<{ rule_id: string; column_name: string; count: string | number }[]>('* as count')
+        .min('reason as reason')
+        .min('reason_zh as reason_zh')
+        .orderBy('rule_id')
+    ).map((r) => withNumbers(r, COUNT_COLUMNS.quarantinePerRule));
     const query = db('dataops.quarantine').where({ run_id: runId }).orderBy('id').limit(options.limit);
     if (options.rule) query.where({ rule_id: options.rule });
     const entries = await query.select('source_ref', 'rule_id', 'column_name', 'reason', 'reason_zh', 'record');
