@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { redactSecrets } from '../config/redact.ts';
 import { SpecError } from './load-spec.ts';
@@ -36,7 +37,9 @@ function action<A extends unknown[]>(body: (...args: A) => Promise<number> | num
 export function buildProgram(): Command {
   const program = new Command('dataops')
     .description('Data operations and governance jobs for a district big-data centre, run on Temporal.')
-    .showHelpAfterError()
+    .version(packageVersion(), '-V, --version', 'print the dataops version')
+    // Program options only before the command: `catalog show x --version 2` is that command's --version.
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `
@@ -101,7 +104,7 @@ Start here:
   program
     .command('validate')
     .description('check job specs without running them; errors name the path inside the spec')
-    .argument('<job.yaml...>')
+    .argument('<job.yaml...>', 'one or more job specs')
     .action(action(async (paths: string[]) => (await import('./commands/admin.ts')).validateCommand(paths)));
 
   program
@@ -129,7 +132,7 @@ Start here:
   catalog
     .command('show')
     .description('one dataset: metadata, sensitivity, column profiles, versions')
-    .argument('<dataset>')
+    .argument('<dataset>', 'dataset name, as in: dataops catalog list')
     .option('--version <n>', 'a past version', positiveInt)
     .option('--json', 'print JSON')
     .action(
@@ -163,19 +166,18 @@ Start here:
     .command('export')
     .description('all entries as CSV (with header) or NDJSON')
     .argument('<run>', 'run id or dataset')
-    .option('--format <format>', 'csv | ndjson', 'csv')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
     .option('--out <file>', 'write to a file instead of stdout')
     .action(
-      action(async (run: string, options: { format: 'csv' | 'ndjson'; out?: string }) => {
-        if (options.format !== 'csv' && options.format !== 'ndjson') throw new InvalidArgumentError('--format must be csv or ndjson');
-        return (await import('./commands/quarantine.ts')).quarantineExportCommand(run, options);
-      }),
+      action(async (run: string, options: { format: 'csv' | 'ndjson'; out?: string }) =>
+        (await import('./commands/quarantine.ts')).quarantineExportCommand(run, options),
+      ),
     );
 
   program
     .command('quality')
     .description("a dataset's quality indicators (DB31/T 1523) for its newest run, and their trend")
-    .argument('<dataset>')
+    .argument('<dataset>', 'dataset name, as in: dataops catalog list')
     .option('--runs <n>', 'runs in the trend', positiveInt, 10)
     .option('--columns', 'also per-column indicators')
     .option('--json', 'print JSON')
@@ -209,5 +211,30 @@ Start here:
     .description('start a background dev server if needed, collect and catalogue the bundled samples, print the summary')
     .action(action(async () => (await import('./commands/demo.ts')).demoCommand()));
 
+  for (const command of everyCommand(program)) {
+    const hint = `see ${commandPath(command)} --help`;
+    // One line and where to look, not the whole help: `error: unknown command 'foo'; see dataops --help`.
+    command.configureOutput({
+      outputError: (message, write) =>
+        write(
+          `${message
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')
+            .replace(/\.$/, '')}; ${hint}\n`,
+        ),
+    });
+  }
   return program;
+}
+
+function everyCommand(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(everyCommand)];
+}
+
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

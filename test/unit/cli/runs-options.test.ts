@@ -38,7 +38,7 @@ describe('runs --status', () => {
   it('refuses an unknown status with the valid ones, before asking the database', { timeout: 30_000 }, () => {
     const result = runCli(['runs', '--status', 'done'], CLOSED_DB);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`argument 'done' is invalid. Allowed choices are ${runStatusSchema.options.join(', ')}.`);
+    expect(result.stderr).toContain(`argument 'done' is invalid. Allowed choices are ${runStatusSchema.options.join(', ')};`);
     expect(result.stderr).not.toContain('PostgreSQL');
   });
 
