@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { jobSpecSchema, type JobSpec } from '../schemas/job-spec.ts';
-import { formatZodError } from '../schemas/format-error.ts';
+import { formatZodError, suggestKnownKeys } from '../schemas/format-error.ts';
 import { offlineRuleProblems } from '../governance/rules/offline-check.ts';
 import type { LooseTableRuleSpec } from '../governance/rules/spec.ts';
 
@@ -11,21 +11,69 @@ export class SpecError extends Error {
 }
 
 /**
+ * A job spec is a page of YAML; long value lists belong in reference files. Parsing a 50 MB document
+ * took 2 GB of memory, and what the workflow gets must stay well under Temporal's payload limit anyway.
+ */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The file's text, its size checked before anything is read. */
+function readSpecText(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SpecError(`no such job spec: ${path}`);
+    throw new SpecError(`cannot read job spec ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new SpecError(`${path} is a directory, not a job spec`);
+    if (stat.size > MAX_SPEC_BYTES) {
+      throw new SpecError(
+        `${path} is ${formatBytes(stat.size)}, over the ${MAX_SPEC_BYTES / (1024 * 1024)} MiB limit for job specs (long value lists belong in reference files)`,
+      );
+    }
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    if (error instanceof SpecError) throw error;
+    throw new SpecError(`cannot read job spec ${path}: ${(error as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The yaml package's own default, made explicit: a spec needs few aliases if any. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; alias expansion past MAX_ALIAS_COUNT is refused ("billion laughs"). */
+function toData(path: string, document: ReturnType<typeof parseDocument>): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (/excessive alias count/i.test((error as Error).message)) {
+      throw new SpecError(
+        `${path} is not a valid job spec: the document uses too many YAML aliases (refused as a possible "billion laughs" document; a spec needs few if any)`,
+      );
+    }
+    throw new SpecError(`${path} is not valid YAML:\n  ${(error as Error).message}`);
+  }
+}
+
+/**
  * Reads and validates a YAML job spec. Errors name the file and the path inside it; file paths
  * without a connection are made absolute relative to the spec, so workers anywhere can find them.
  */
 export function loadJobSpec(path: string): JobSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SpecError(`cannot read job spec ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const text = readSpecText(path);
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length) {
     throw new SpecError(`${path} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join('\n')}`);
   }
-  const parsed = jobSpecSchema.safeParse(document.toJS());
+  const parsed = jobSpecSchema.safeParse(toData(path, document), { error: suggestKnownKeys });
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
   const here = dirname(resolve(path));

@@ -45,12 +45,43 @@ function shanghaiToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 }
 
-export async function startJob(client: Client, config: Config, spec: JobSpec, workflowId = workflowIdFor(spec)): Promise<StartedJob> {
+/**
+ * Temporal refuses payloads over 2 MB (and requests over 4 MB); the input is kept to half of that, so the
+ * static details and headers sent with it fit too.
+ */
+export const MAX_WORKFLOW_INPUT_BYTES = 1024 * 1024;
+
+/** The spec would make a workflow input Temporal refuses, or nearly: an invalid job, not a failure (exit 2). */
+export class WorkflowInputTooLargeError extends Error {
+  override readonly name = 'WorkflowInputTooLargeError';
+  constructor(
+    readonly workflowId: string,
+    readonly bytes: number,
+  ) {
+    super(
+      `the workflow input would be ${(bytes / (1024 * 1024)).toFixed(1)} MiB of JSON, ` +
+        `over the ${MAX_WORKFLOW_INPUT_BYTES / (1024 * 1024)} MiB dataops allows (Temporal refuses payloads over 2 MB); ` +
+        'long value lists belong in reference files, not in the spec',
+    );
+  }
+}
+
+/** What the workflow gets, `{ runId, spec }`; refused with WorkflowInputTooLargeError when too large to send. */
+export function workflowInput(spec: JobSpec, workflowId: string): { runId: string; spec: JobSpec } {
   if (spec.kind === 'cleanse' && !spec.today) spec = { ...spec, today: shanghaiToday() };
+  const input = { runId: workflowId, spec };
+  const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
+  if (bytes > MAX_WORKFLOW_INPUT_BYTES) throw new WorkflowInputTooLargeError(workflowId, bytes);
+  return input;
+}
+
+export async function startJob(client: Client, config: Config, spec: JobSpec, workflowId = workflowIdFor(spec)): Promise<StartedJob> {
+  const input = workflowInput(spec, workflowId);
+  spec = input.spec;
   const handle = await client.workflow.start(spec.kind, {
     taskQueue: config.temporal.taskQueue,
     workflowId,
-    args: [{ runId: workflowId, spec }],
+    args: [input],
     typedSearchAttributes: [
       { key: DataOpsJob, value: spec.job },
       { key: DataOpsKind, value: spec.kind },

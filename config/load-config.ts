@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configFileSchema, configSchema, DEFAULT_DATABASE_URL, type Config } from '../schemas/config.ts';
 import { PROJECT_ROOT } from '../temporal/cli-locator.ts';
-import { formatZodError } from '../schemas/format-error.ts';
+import { formatZodError, suggestKnownKeys } from '../schemas/format-error.ts';
 
 export const DEFAULT_CONNECTIONS: Config['connections'] = {
   samples: { type: 'files', root: resolve(PROJECT_ROOT, 'samples', 'data'), description: 'bundled sample data' },
@@ -20,7 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let file = {} as ReturnType<typeof configFileSchema.parse>;
   if (explicit && !existsSync(path)) throw new Error(`DATAOPS_CONFIG=${explicit}: no such file`);
   if (existsSync(path)) {
-    const parsed = configFileSchema.safeParse(parseYaml(interpolateEnv(readFileSync(path, 'utf8'), env)) ?? {});
+    const parsed = configFileSchema.safeParse(parseYaml(interpolateEnv(readFileSync(path, 'utf8'), env)) ?? {}, { error: suggestKnownKeys });
     if (!parsed.success) throw new Error(`invalid config file ${path}:\n${formatZodError(parsed.error)}`);
     file = parsed.data;
   }

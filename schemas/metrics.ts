@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const runStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+/** `terminated` and `timed_out`: runs Temporal ended without the workflow recording it (set by reconciliation). */
+export const runStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'terminated', 'timed_out']);
 
 /** One row of `dataops.runs`. */
 export const runRowSchema = z.object({

@@ -11,7 +11,8 @@ import { runWorker } from '../../workers/main.ts';
 import { jobSpecSchema } from '../../schemas/job-spec.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import { loadJobSpec, SpecError } from '../load-spec.ts';
-import { staticSummary, workflowIdFor } from '../../client/start-job.ts';
+import { withCentreDb } from '../centre-db.ts';
+import { staticSummary, workflowIdFor, workflowInput, WorkflowInputTooLargeError } from '../../client/start-job.ts';
 
 export async function migrateCommand(): Promise<number> {
   try {
@@ -24,8 +25,9 @@ export async function migrateCommand(): Promise<number> {
   }
 }
 
+/** Refuses to start when the centre database cannot be reached: every activity would fail against it. */
 export async function workerCommand(options: { concurrency: number; identity?: string }): Promise<number> {
-  await runWorker({ maxConcurrentActivities: options.concurrency, identity: options.identity });
+  await withCentreDb(() => runWorker({ maxConcurrentActivities: options.concurrency, identity: options.identity }));
   return 0;
 }
 
@@ -48,7 +50,14 @@ export function validateCommand(paths: string[]): number {
   for (const path of paths) {
     try {
       const spec = loadJobSpec(path);
-      console.log(`${path}: ok (${workflowIdFor(spec).replace(/:\d{8}T\d{6}$/, ':<time>')}: ${staticSummary(spec)})`);
+      const workflowId = workflowIdFor(spec);
+      try {
+        workflowInput(spec, workflowId);
+      } catch (error) {
+        if (error instanceof WorkflowInputTooLargeError) throw new SpecError(`${path}: ${error.message}`);
+        throw error;
+      }
+      console.log(`${path}: ok (${workflowId.replace(/:\d{8}T\d{6}$/, ':<time>')}: ${staticSummary(spec)})`);
     } catch (error) {
       if (!(error instanceof SpecError)) throw error;
       console.error(error.message);

@@ -1,13 +1,12 @@
-import { loadConfig } from '../../config/load-config.ts';
-import { centreDb, closeAllDbs } from '../../db/knex.ts';
+import { withCentreDb } from '../centre-db.ts';
+import { COUNT_COLUMNS, withNumbers } from '../numeric-columns.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
-export async function catalogListCommand(options: { department?: string; json?: boolean }): Promise<number> {
-  const db = centreDb(loadConfig().databaseUrl);
-  try {
+export function catalogListCommand(options: { department?: string; json?: boolean }): Promise<number> {
+  return withCentreDb(async (db) => {
     const query = db('dataops.catalogue_resources').orderBy('dataset');
     if (options.department) query.where('department', options.department);
-    const rows = await query;
+    const rows = (await query).map((r) => withNumbers(r, COUNT_COLUMNS.catalogueResources));
     if (options.json) {
       console.log(JSON.stringify(rows, null, 2));
       return 0;
@@ -33,27 +32,30 @@ export async function catalogListCommand(options: { department?: string; json?: 
       ),
     );
     return 0;
-  } finally {
-    await closeAllDbs();
-  }
+  });
 }
 
-export async function catalogShowCommand(dataset: string, options: { version?: number; json?: boolean }): Promise<number> {
-  const db = centreDb(loadConfig().databaseUrl);
-  try {
-    const resource = await db('dataops.catalogue_resources').where({ dataset }).first();
-    if (!resource) {
+export function catalogShowCommand(dataset: string, options: { version?: number; json?: boolean }): Promise<number> {
+  return withCentreDb(async (db) => {
+    const found = await db('dataops.catalogue_resources').where({ dataset }).first();
+    if (!found) {
       console.error(`no dataset "${dataset}" in the catalogue (see: dataops catalog list)`);
       return 1;
     }
+    const resource = withNumbers(found, COUNT_COLUMNS.catalogueResources);
     const version = options.version ?? resource.current_version;
-    const versionRow = await db('dataops.catalogue_versions').where({ resource_id: resource.id, version }).first();
-    if (!versionRow) {
+    const foundVersion = await db('dataops.catalogue_versions').where({ resource_id: resource.id, version }).first();
+    if (!foundVersion) {
       console.error(`dataset "${dataset}" has no version ${version} (current: ${resource.current_version})`);
       return 1;
     }
-    const columns = await db('dataops.catalogue_columns').where({ resource_id: resource.id, version }).orderBy('ordinal');
-    const versions = await db('dataops.catalogue_versions').where({ resource_id: resource.id }).orderBy('version', 'desc').limit(10);
+    const versionRow = withNumbers(foundVersion, COUNT_COLUMNS.catalogueVersions);
+    const columns = (await db('dataops.catalogue_columns').where({ resource_id: resource.id, version }).orderBy('ordinal')).map((c) =>
+      withNumbers(c, COUNT_COLUMNS.catalogueColumns),
+    );
+    const versions = (await db('dataops.catalogue_versions').where({ resource_id: resource.id }).orderBy('version', 'desc').limit(10)).map((v) =>
+      withNumbers(v, COUNT_COLUMNS.catalogueVersions),
+    );
     if (options.json) {
       console.log(JSON.stringify({ resource, version: versionRow, columns, versions }, null, 2));
       return 0;
@@ -95,9 +97,7 @@ export async function catalogShowCommand(dataset: string, options: { version?: n
     }
     console.log(`\nversions: ${versions.map((v) => `v${v.version} ${formatCount(Number(v.row_count))} rows`).join(', ')}`);
     return 0;
-  } finally {
-    await closeAllDbs();
-  }
+  });
 }
 
 function truncate(value: string | null, max = 24): string {

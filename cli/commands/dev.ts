@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/load-config.ts';
 import { migrateLatest } from '../../db/migrate.ts';
+import { ensureDatabase } from '../../db/ensure-database.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import { startDevServer } from '../../temporal/dev-server.ts';
 import { createWorker } from '../../workers/create-worker.ts';
@@ -71,6 +72,8 @@ export async function devCommand(options: DevOptions): Promise<number> {
     console.error(`a Temporal server already answers at ${address}; stop it first (dataops dev stop) or pick --port`);
     return 1;
   }
+  // Before anything starts: an unreachable database is reported as `migrate` reports it.
+  await ensureDatabase(loadConfig().databaseUrl);
   const dir = stateDir();
   const server = await startDevServer({ port: options.port, uiPort: options.uiPort, dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log') });
   process.env.TEMPORAL_ADDRESS = server.address;
@@ -111,6 +114,8 @@ export async function devDetached(options: DevOptions, quiet = false): Promise<n
     if (!quiet) console.log(`already running (pid ${running.pid})\n${banner(running, true)}`);
     return 0;
   }
+  // Checked here, not only in the child: its failure would otherwise just say "see dev.log".
+  await ensureDatabase(loadConfig().databaseUrl);
   const log = join(stateDir(), 'dev.log');
   const fd = openSync(log, 'a');
   // This process's own flags (the young-generation size among them), so the child runs as is and not

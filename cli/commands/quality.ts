@@ -1,13 +1,11 @@
-import { loadConfig } from '../../config/load-config.ts';
-import { centreDb, closeAllDbs } from '../../db/knex.ts';
+import { withCentreDb } from '../centre-db.ts';
 import { formatPercent, formatTable } from '../format-table.ts';
 
 const TARGET_ACCURACY = 0.9;
 
 /** Indicators of a dataset's newest successful run, then the trend of the table-level figures. */
-export async function qualityCommand(dataset: string, options: { runs: number; columns?: boolean; json?: boolean }): Promise<number> {
-  const db = centreDb(loadConfig().databaseUrl);
-  try {
+export function qualityCommand(dataset: string, options: { runs: number; columns?: boolean; json?: boolean }): Promise<number> {
+  return withCentreDb(async (db) => {
     const runs = await db('dataops.runs')
       .where({ dataset, status: 'succeeded' })
       .orderBy('started_at', 'desc')
@@ -66,7 +64,5 @@ export async function qualityCommand(dataset: string, options: { runs: number; c
       );
     }
     return 0;
-  } finally {
-    await closeAllDbs();
-  }
+  });
 }

@@ -2,36 +2,36 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { loadConfig } from '../../config/load-config.ts';
-import { centreDb, closeAllDbs } from '../../db/knex.ts';
+import type { Knex } from 'knex';
+import { withCentreDb } from '../centre-db.ts';
+import { COUNT_COLUMNS, withNumbers } from '../numeric-columns.ts';
 import { formatCount, formatTable } from '../format-table.ts';
 import { resolveRunId } from './resolve-run.ts';
 
-async function withRun(runOrDataset: string, body: (runId: string, db: ReturnType<typeof centreDb>) => Promise<number>): Promise<number> {
-  const db = centreDb(loadConfig().databaseUrl);
-  try {
+function withRun(runOrDataset: string, body: (runId: string, db: Knex, databaseUrl: string) => Promise<number>): Promise<number> {
+  return withCentreDb(async (db, databaseUrl) => {
     const runId = await resolveRunId(db, runOrDataset);
     if (!runId) {
       console.error(`no run or dataset "${runOrDataset}" (see: dataops runs)`);
       return 1;
     }
-    return await body(runId, db);
-  } finally {
-    await closeAllDbs();
-  }
+    return await body(runId, db, databaseUrl);
+  });
 }
 
 /** Rejected records of a run: counts per rule, then the first entries. */
 export function quarantineListCommand(run: string, options: { rule?: string; limit: number; json?: boolean }): Promise<number> {
   return withRun(run, async (runId, db) => {
-    const perRule = await db('dataops.quarantine')
-      .where({ run_id: runId })
-      .groupBy('rule_id', 'column_name')
-      .select('rule_id', 'column_name')
-      .count<{ rule_id: string; column_name: string; count: string }[]>('* as count')
-      .min('reason as reason')
-      .min('reason_zh as reason_zh')
-      .orderBy('rule_id');
+    const perRule = (
+      await db('dataops.quarantine')
+        .where({ run_id: runId })
+        .groupBy('rule_id', 'column_name')
+        .select('rule_id', 'column_name')
+        .count<{ rule_id: string; column_name: string; count: string | number }[]>('* as count')
+        .min('reason as reason')
+        .min('reason_zh as reason_zh')
+        .orderBy('rule_id')
+    ).map((r) => withNumbers(r, COUNT_COLUMNS.quarantinePerRule));
     const query = db('dataops.quarantine').where({ run_id: runId }).orderBy('id').limit(options.limit);
     if (options.rule) query.where({ rule_id: options.rule });
     const entries = await query.select('source_ref', 'rule_id', 'column_name', 'reason', 'reason_zh', 'record');
@@ -87,8 +87,8 @@ export function quarantineShowCommand(run: string, sourceRef: string): Promise<n
 
 /** Streams a run's quarantine as CSV (default) or NDJSON, to a file or stdout. */
 export function quarantineExportCommand(run: string, options: { format: 'csv' | 'ndjson'; out?: string }): Promise<number> {
-  return withRun(run, async (runId) => {
-    const client = new pg.Client({ connectionString: loadConfig().databaseUrl });
+  return withRun(run, async (runId, _db, databaseUrl) => {
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const select = `SELECT source_ref, rule_id, column_name, severity, reason, reason_zh, record, created_at FROM dataops.quarantine WHERE run_id = ${client.escapeLiteral(runId)} ORDER BY id`;

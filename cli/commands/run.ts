@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temp
 import { loadConfig } from '../../config/load-config.ts';
 import { loadJobSpec } from '../load-spec.ts';
 import { connectClient } from '../../temporal/client.ts';
-import { startJob } from '../../client/start-job.ts';
+import { startJob, workflowIdFor, workflowInput } from '../../client/start-job.ts';
 import { watchJob } from '../../client/watch-job.ts';
 import { rootCause } from '../../client/root-cause.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
@@ -65,12 +65,15 @@ export function summaryTable(result: CollectResult): string {
 
 export async function runCommand(specPath: string, options: RunOptions): Promise<number> {
   const spec = loadJobSpec(specPath);
+  const id = options.id ?? workflowIdFor(spec);
+  // startJob checks this too; checked first so an oversized spec is refused without a server.
+  workflowInput(spec, id);
   const config = loadConfig();
   const client = await connectClient(config);
   try {
     let started: Awaited<ReturnType<typeof startJob>>;
     try {
-      started = await startJob(client, config, spec, options.id);
+      started = await startJob(client, config, spec, id);
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
         console.error(`a run with id ${error.workflowId} already exists; run ids are never reused (give another --id, or wait a second)`);

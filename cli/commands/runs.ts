@@ -1,5 +1,4 @@
-import { loadConfig } from '../../config/load-config.ts';
-import { centreDb, closeAllDbs } from '../../db/knex.ts';
+import { withCentreDb } from '../centre-db.ts';
 import { runRowSchema } from '../../schemas/metrics.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
@@ -19,9 +18,8 @@ function duration(start: Date, end: Date | null): string {
 }
 
 /** Run history from the metrics schema, newest first. */
-export async function runsCommand(options: RunsOptions): Promise<number> {
-  const db = centreDb(loadConfig().databaseUrl);
-  try {
+export function runsCommand(options: RunsOptions): Promise<number> {
+  return withCentreDb(async (db) => {
     const query = db('dataops.runs').orderBy('started_at', 'desc').limit(options.limit);
     for (const key of ['job', 'dataset', 'department', 'status'] as const) {
       if (options[key]) query.where(key, options[key]);
@@ -60,7 +58,5 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
     const failed = rows.filter((r) => r.status === 'failed' && r.error);
     for (const r of failed.slice(0, 5)) console.log(`\n${r.run_id}: ${r.error}`);
     return 0;
-  } finally {
-    await closeAllDbs();
-  }
+  });
 }

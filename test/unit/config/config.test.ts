@@ -44,6 +44,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATAOPS_CONFIG: path } as NodeJS.ProcessEnv)).toThrow(/connections\.hr\.type/);
   });
 
+  it('suggests the key meant for a misspelt one', () => {
+    const path = join(dir, 'typo.yaml');
+    writeFileSync(path, 'temporal:\n  adress: 127.0.0.1:7233\n');
+    expect(() => loadConfig({ DATAOPS_CONFIG: path } as NodeJS.ProcessEnv)).toThrow(/temporal: Unrecognized key: "adress" \(did you mean address\?\)/);
+  });
+
   it('keeps file paths inside their connection root', () => {
     const config = loadConfig({} as NodeJS.ProcessEnv);
     expect(resolveFilePath(config, 'samples', 'residents.csv')).toMatch(/samples\/data\/residents\.csv$/);

@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { redactSecrets } from '../config/redact.ts';
+import { SpecError } from './load-spec.ts';
+import { runStatusSchema } from '../schemas/metrics.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+/** Exit code 2: the spec itself is wrong, or too large to start as a workflow (checked in startJob). */
+async function isInvalidSpec(error: unknown): Promise<boolean> {
+  if (error instanceof SpecError) return true;
+  // Loaded only on this path: start-job pulls in the Temporal SDK, and `--help` stays instant.
+  const { WorkflowInputTooLargeError } = await import('../client/start-job.ts');
+  return error instanceof WorkflowInputTooLargeError;
+}
+
+/** Each action returns its exit code; modules load lazily so `--help` stays instant. */
+function action<A extends unknown[]>(body: (...args: A) => Promise<number> | number) {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await body(...args);
+    } catch (error) {
+      const message = redactSecrets(error instanceof Error ? error.message : String(error));
+      const invalidSpec = await isInvalidSpec(error);
+      console.error(invalidSpec ? message : `error: ${message}`);
+      if (process.env.DATAOPS_DEBUG && error instanceof Error && error.stack) console.error(redactSecrets(error.stack));
+      process.exitCode = invalidSpec ? 2 : 1;
+    }
+  };
+}
+
+/** The whole command tree; built on demand so tests can walk it without running anything. */
+export function buildProgram(): Command {
+  const program = new Command('dataops')
+    .description('Data operations and governance jobs for a district big-data centre, run on Temporal.')
+    .version(packageVersion(), '-V, --version', 'print the dataops version')
+    // Program options only before the command: `catalog show x --version 2` is that command's --version.
+    .enablePositionalOptions()
+    .addHelpText(
+      'after',
+      `
+Environment:
+  DATABASE_URL        centre PostgreSQL (default postgres://postgres@127.0.0.1:5432/dataops; created if missing)
+  TEMPORAL_ADDRESS    Temporal frontend (default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default")
+  DATAOPS_CONFIG      YAML config file with named connections (default ./dataops.config.yaml if present)
+  LOG_LEVEL           pino log level for workers (default info)
+
+Start here:
+  dataops demo                                   collect and catalogue the bundled samples end to end
+  dataops run samples/jobs/collect-residents.yaml --wait`,
+    );
+
+  const dev = program
+    .command('dev')
+    .description('start a local Temporal dev server with Web UI, run migrations and a worker (history kept in .state/)')
+    .option('--port <port>', 'Temporal gRPC port', positiveInt, 7233)
+    .option('--ui-port <port>', 'Web UI port', positiveInt, 8233)
+    .option('--no-worker', 'do not run a worker in this process')
+    .option('--detach', 'run in the background and return once ready')
+    .action(
+      action(async (options: { port: number; uiPort: number; worker: boolean; detach?: boolean }) => (await import('./commands/dev.ts')).devCommand(options)),
+    );
+  dev
+    .command('stop')
+    .description('stop the background dev server started with --detach')
+    .action(action(async () => (await import('./commands/dev.ts')).devStopCommand()));
+  dev
+    .command('status')
+    .description('show whether a background dev server runs, and where')
+    .action(action(async () => (await import('./commands/dev.ts')).devStatusCommand()));
+
+  program
+    .command('worker')
+    .description('run a worker on the dataops task queue until SIGINT/SIGTERM')
+    .option('--concurrency <n>', 'activities run at once', positiveInt, 4)
+    .option('--identity <name>', 'worker identity shown in Temporal')
+    .action(action(async (options: { concurrency: number; identity?: string }) => (await import('./commands/admin.ts')).workerCommand(options)));
+
+  program
+    .command('migrate')
+    .description('create the database if missing and apply the metrics-schema migrations')
+    .action(action(async () => (await import('./commands/admin.ts')).migrateCommand()));
+
+  program
+    .command('setup-temporal')
+    .description('register the DataOps* search attributes on a Temporal namespace (real clusters; dev does it itself)')
+    .action(action(async () => (await import('./commands/admin.ts')).setupTemporalCommand()));
+
+  program
+    .command('run')
+    .description('validate a YAML job spec and start its workflow')
+    .argument('<job.yaml>', 'job spec (see README: job-spec reference)')
+    .option('--wait', 'follow progress until the run ends, then print a summary table')
+    .option('--id <workflowId>', 'workflow id (default <kind>:<dataset>:<UTC timestamp>)')
+    .option('--json', 'print the result as JSON (with --wait)')
+    .action(
+      action(async (path: string, options: { wait?: boolean; id?: string; json?: boolean }) => (await import('./commands/run.ts')).runCommand(path, options)),
+    );
+
+  program
+    .command('validate')
+    .description('check job specs without running them; errors name the path inside the spec')
+    .argument('<job.yaml...>', 'one or more job specs')
+    .action(action(async (paths: string[]) => (await import('./commands/admin.ts')).validateCommand(paths)));
+
+  program
+    .command('runs')
+    .description('run history from the metrics schema, newest first')
+    .option('--job <job>', "only runs of this job (the spec's job)")
+    .option('--dataset <dataset>', 'only runs of this dataset')
+    .option('--department <department>', 'only runs of this owner department, e.g. civil-affairs')
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(runStatusSchema.options))
+    .option('--limit <n>', 'rows to show', positiveInt, 20)
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { job?: string; dataset?: string; department?: string; status?: string; limit: number; json?: boolean }) =>
+        (await import('./commands/runs.ts')).runsCommand(options),
+      ),
+    );
+
+  const catalog = program.command('catalog').description('the resource catalogue: datasets, versions, column profiles');
+  catalog
+    .command('list')
+    .description('every catalogued dataset')
+    .option('--department <department>', 'only datasets of this owner department, e.g. civil-affairs')
+    .option('--json', 'print JSON')
+    .action(action(async (options: { department?: string; json?: boolean }) => (await import('./commands/catalog.ts')).catalogListCommand(options)));
+  catalog
+    .command('show')
+    .description('one dataset: metadata, sensitivity, column profiles, versions')
+    .argument('<dataset>', 'dataset name, as in: dataops catalog list')
+    .option('--version <n>', 'a past version', positiveInt)
+    .option('--json', 'print JSON')
+    .action(
+      action(async (dataset: string, options: { version?: number; json?: boolean }) =>
+        (await import('./commands/catalog.ts')).catalogShowCommand(dataset, options),
+      ),
+    );
+
+  const quarantine = program
+    .command('quarantine')
+    .description('records a cleanse run rejected, with rule and reason (run id, or a dataset for its newest run)');
+  quarantine
+    .command('list')
+    .description('counts per rule and the first entries')
+    .argument('<run>', 'run id or dataset')
+    .option('--rule <rule>', 'only this rule')
+    .option('--limit <n>', 'entries to show', positiveInt, 20)
+    .option('--json', 'print JSON')
+    .action(
+      action(async (run: string, options: { rule?: string; limit: number; json?: boolean }) =>
+        (await import('./commands/quarantine.ts')).quarantineListCommand(run, options),
+      ),
+    );
+  quarantine
+    .command('show')
+    .description('every rule one record failed, and the original record')
+    .argument('<run>', 'run id or dataset')
+    .argument('<source-ref>', "as listed, e.g. 'resident_id=42' or 'row 17'")
+    .action(action(async (run: string, ref: string) => (await import('./commands/quarantine.ts')).quarantineShowCommand(run, ref)));
+  quarantine
+    .command('export')
+    .description('all entries as CSV (with header) or NDJSON')
+    .argument('<run>', 'run id or dataset')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(
+      action(async (run: string, options: { format: 'csv' | 'ndjson'; out?: string }) =>
+        (await import('./commands/quarantine.ts')).quarantineExportCommand(run, options),
+      ),
+    );
+
+  program
+    .command('quality')
+    .description("a dataset's quality indicators (DB31/T 1523) for its newest run, and their trend")
+    .argument('<dataset>', 'dataset name, as in: dataops catalog list')
+    .option('--runs <n>', 'runs in the trend', positiveInt, 10)
+    .option('--columns', 'also per-column indicators')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (dataset: string, options: { runs: number; columns?: boolean; json?: boolean }) =>
+        (await import('./commands/quality.ts')).qualityCommand(dataset, options),
+      ),
+    );
+
+  program
+    .command('schema')
+    .description('write the JSON Schema of job specs (for editors) to schemas/job-spec.schema.json')
+    .option('--stdout', 'print it instead')
+    .action(action(async (options: { stdout?: boolean }) => (await import('./commands/admin.ts')).schemaCommand(options)));
+
+  program
+    .command('samples')
+    .description('regenerate the seeded sample data')
+    .option('--out <dir>', 'output folder', 'samples/data')
+    .option('--residents <n>', 'resident rows', positiveInt, 2000)
+    .option('--enterprises <n>', 'enterprise rows', positiveInt, 500)
+    .option('--seed <n>', 'random seed', positiveInt, 20261126)
+    .action(
+      action(async (options: { out: string; residents: number; enterprises: number; seed: number }) =>
+        (await import('./commands/samples.ts')).samplesCommand(options),
+      ),
+    );
+
+  program
+    .command('demo')
+    .description('start a background dev server if needed, collect and catalogue the bundled samples, print the summary')
+    .action(action(async () => (await import('./commands/demo.ts')).demoCommand()));
+
+  for (const command of everyCommand(program)) {
+    const hint = `see ${commandPath(command)} --help`;
+    // One line and where to look, not the whole help: `error: unknown command 'foo'; see dataops --help`.
+    command.configureOutput({
+      outputError: (message, write) =>
+        write(
+          `${message
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')
+            .replace(/\.$/, '')}; ${hint}\n`,
+        ),
+    });
+  }
+  return program;
+}
+
+function everyCommand(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(everyCommand)];
+}
+
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
