@@ -24,6 +24,8 @@ describe('deep.id_birth_consistency', () => {
     [MALE_ID, '1954-08-17', null],
     [MALE_ID, '1954/8/17', null],
     [MALE_ID, '1954年8月17日', null],
+    [MALE_ID, '１９５４年８月１７日', null],
+    [MALE_ID, '１９５４－０８－１８', ID_BIRTH_REASON],
     ['310112540817293', '1954-08-17', null],
     [MALE_ID, '1954-08-18', ID_BIRTH_REASON],
     [FEMALE_ID, '1951-10-28', ID_BIRTH_REASON],

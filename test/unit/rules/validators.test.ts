@@ -181,6 +181,9 @@ table('date.valid', dateValidator('1900-01-01', '2026-11-01'), [
   ['2023-02-29', DATE_REASONS.format],
   ['2021/03/01', DATE_REASONS.format],
   ['2021-3-1', DATE_REASONS.format],
+  // Strict, like mobile.valid: a full-width date is for normalise.date to rewrite first.
+  ['１９９０－０３－０１', DATE_REASONS.format],
+  ['１９９０-03-01', DATE_REASONS.format],
   ['1899-12-31', DATE_REASONS.min],
   ['2026-11-02', DATE_REASONS.max],
 ]);
