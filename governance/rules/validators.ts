@@ -3,7 +3,7 @@ import { birthDateFromCitizenId, citizenIdCheckChar, isValidCitizenId } from '..
 import { isValidCreditCode, isWellFormedCreditCode } from '../semantic/credit-code.ts';
 import { isIsoDate } from '../semantic/dates.ts';
 import { isValidEmail } from '../semantic/detect.ts';
-import { isValidMobile } from '../semantic/mobile.ts';
+import { isBareMobile } from '../semantic/mobile.ts';
 import { codePointLength, isBlank } from './chars.ts';
 import { parseTimestamp } from './instant.ts';
 import { landlineRegExp } from './landline.ts';
@@ -86,8 +86,7 @@ export const MOBILE_REASON: Reason = { zh: '手机号码无效', en: 'not a main
 
 /** Strict `^1[3-9]\d{9}$`: formatted numbers fail here; the mobile normaliser fixes them first. */
 export function mobileValidator(): ValidateFn {
-  // isValidMobile accepts formatted numbers; only 11-character input is already in the bare form.
-  return (v) => (v.length === 11 && isValidMobile(v) ? null : MOBILE_REASON);
+  return (v) => (isBareMobile(v) ? null : MOBILE_REASON);
 }
 
 export const LANDLINE_REASON: Reason = { zh: '固定电话号码无效', en: 'not a mainland landline number (area code and 7-8 digits)' };
@@ -101,7 +100,7 @@ export function landlineValidator(allowLocal = false, allowExtension = true): Va
 /** A mobile (strict) or a landline. */
 export function phoneValidator(allowLocal = false, allowExtension = true): ValidateFn {
   const re = landlineRegExp(allowLocal, allowExtension);
-  return (v) => ((v.length === 11 && isValidMobile(v)) || re.test(v) ? null : PHONE_REASON);
+  return (v) => (isBareMobile(v) || re.test(v) ? null : PHONE_REASON);
 }
 
 export const EMAIL_REASON: Reason = { zh: '电子邮箱格式错误', en: 'not a valid e-mail address' };

@@ -128,6 +128,8 @@ table('mobile.valid', mobileValidator(), [
   ['138-0013-8000', MOBILE_REASON],
   ['+8613800138000', MOBILE_REASON],
   ['１３８００１３８０００', MOBILE_REASON],
+  ['138.0013.8000', MOBILE_REASON],
+  ['(+86)13800138000', MOBILE_REASON],
 ]);
 
 table('landline.valid', landlineValidator(), [
@@ -163,6 +165,7 @@ table('phone.valid', phoneValidator(), [
   ['021-56176185', null],
   ['12804545819', PHONE_REASON],
   ['', PHONE_REASON],
+  ['１３８００１３８０００', PHONE_REASON],
 ]);
 
 table('email.valid', emailValidator(), [
