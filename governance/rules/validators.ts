@@ -7,6 +7,7 @@ import { isBareMobile } from '../semantic/mobile.ts';
 import { codePointLength, isBlank } from './chars.ts';
 import { parseTimestamp } from './instant.ts';
 import { landlineRegExp } from './landline.ts';
+import { compileLinearRegExp } from './linear-regex.ts';
 import { parseDecimal } from './numbers.ts';
 import { organisationCodeProblem } from './organisation-code.ts';
 import type { Reason, ValidateFn } from './types.ts';
@@ -149,9 +150,9 @@ export function enumValidator(values: readonly string[], ignoreCase = false): Va
   return (v) => (set.has(v) ? null : ENUM_REASON);
 }
 
+/** A search (anchor the pattern to match the whole value), in time linear in the value: see linear-regex.ts. */
 export function regexValidator(pattern: string, flags = ''): ValidateFn {
-  if (/[gy]/.test(flags)) throw new RangeError(`regex flags '${flags}': g and y keep state between values and are not allowed`);
-  const re = new RegExp(pattern, flags);
+  const re = compileLinearRegExp(pattern, flags);
   const reason: Reason = { zh: `格式不符合规则 /${pattern}/`, en: `value does not match /${pattern}/${flags}` };
   return (v) => (re.test(v) ? null : reason);
 }

@@ -241,6 +241,15 @@ describe('value.regex', () => {
     const ci = regexValidator('^ab', 'i');
     expect([ci('AB'), ci('AB'), ci('ab')]).toEqual([null, null, null]);
   });
+  it('answers on a pattern that would hang a backtracking engine', () => {
+    const nested = regexValidator('^(a+)+$');
+    expect(nested(`${'a'.repeat(40)}!`)?.en).toBe('value does not match /^(a+)+$/');
+    expect(nested('a'.repeat(40))).toBeNull();
+  });
+  it('refuses backreferences and lookaround', () => {
+    expect(() => regexValidator('(\\d)\\1')).toThrow(/linear-time engine \(RE2\), which has no backreferences or lookaround/);
+    expect(() => regexValidator('^(?!0)\\d+$')).toThrow(/lookahead/);
+  });
   it('refuses the stateful flags', () => {
     expect(() => regexValidator('a', 'g')).toThrow(/not allowed/);
     expect(() => regexValidator('a', 'y')).toThrow(/not allowed/);
