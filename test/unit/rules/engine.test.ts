@@ -79,7 +79,7 @@ describe('evaluateRow', () => {
     expect(r.outcome).toBe('rejected');
     expect(r.rejections.map((f) => [f.ruleId, f.column, f.reason.en])).toEqual([
       ['citizen_id.valid', 'citizen_id', 'citizen ID check character is wrong'],
-      ['mobile.valid', 'mobile', 'not a mainland mobile number (11 digits, 1[3-9]...)'],
+      ['mobile.valid', 'mobile', 'mobile number must have 11 digits'],
       ['value.code_table', 'street', 'value is not in the code table'],
     ]);
   });
