@@ -1,9 +1,11 @@
 // Micro-benchmark of the rule engine's per-row path: a 10-column resident row, 11 rules (4 normalisers,
-// 5 validators, 2 record-level checks), with and without latest-wins de-duplication.
+// 5 validators, 2 record-level checks), with and without latest-wins de-duplication; then value.regex
+// (re2js, linear time) against a native RegExp on the same values.
 // Run with: npx tsx bench/rules.bench.ts
 import { compilePlan, type EvaluationState } from '../governance/rules/engine.ts';
 import { MINHANG_STREET_ALIAS_MAP, MINHANG_STREET_NAMES } from '../samples/generator/minhang.ts';
 import type { TableRuleSpec } from '../governance/rules/spec.ts';
+import { regexValidator } from '../governance/rules/validators.ts';
 import { citizenIdCheckChar } from '../governance/semantic/citizen-id.ts';
 import { median, peakRssMb } from './bench-utils.ts';
 
@@ -131,9 +133,48 @@ function report(label: string, pool: readonly (string | null)[][], spec: TableRu
   console.log(`  runs (ms): rules ${rules.map((t) => (t / 1e6).toFixed(0)).join(', ')}; baseline ${base.map((t) => (t / 1e6).toFixed(0)).join(', ')}`);
 }
 
+const REGEX_CASES: readonly { column: string; pattern: string; flags?: string }[] = [
+  { column: 'mobile', pattern: '^1[3-9]\\d{9}$' },
+  { column: 'name', pattern: '^[\\u4e00-\\u9fa5]{2,4}$' },
+  { column: 'address', pattern: '^上海市闵行区.+(?:路|街)\\d+弄' },
+  { column: 'registered_at', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\+08:00$', flags: 'i' },
+];
+
+function testAll(values: readonly string[], test: (v: string) => boolean): number {
+  let hits = 0;
+  for (let r = 0; r < ROWS; r++) if (test(values[r % values.length]!)) hits++;
+  return hits;
+}
+
+/** ns per value of value.regex as the engine runs it (re2js) and of a native RegExp.test on the same values. */
+function reportRegex(pool: readonly (string | null)[][]): void {
+  console.log(`\nvalue.regex, ${ROWS.toLocaleString('en')} values per run from the 10,000-row pool, median of ${RUNS} runs`);
+  for (const { column, pattern, flags } of REGEX_CASES) {
+    const at = COLUMNS.indexOf(column);
+    const values = pool.map((row) => row[at]!);
+    const validate = regexValidator(pattern, flags);
+    const native = new RegExp(pattern, flags);
+    const linear = (v: string) => validate(v) === null;
+    const nativeTest = (v: string) => native.test(v);
+    const hits = testAll(values, linear);
+    if (hits !== testAll(values, nativeTest)) throw new Error(`re2js and RegExp disagree on /${pattern}/`);
+    const re2: number[] = [];
+    const v8: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      re2.push(timeIt(() => (sink += testAll(values, linear))));
+      v8.push(timeIt(() => (sink += testAll(values, nativeTest))));
+    }
+    const a = median(re2) / ROWS;
+    const b = median(v8) / ROWS;
+    console.log(`  ${column} /${pattern}/${flags ?? ''} (${((100 * hits) / ROWS).toFixed(0)}% match)`);
+    console.log(`    re2js ${a.toFixed(0)} ns/value, RegExp ${b.toFixed(0)} ns/value (${(a / b).toFixed(1)}x)`);
+  }
+}
+
 console.log(`${ROWS.toLocaleString('en')} rows x ${COLUMNS.length} columns per run, 11 rules; median of ${RUNS} runs`);
 const warm = makeRows(10_000);
 report('pool of 10,000 rows (cache-warm, like a decoded batch), no dedup', warm, RULES);
+reportRegex(warm);
 const cold = makeRows(ROWS);
 report('1,000,000 distinct rows, no dedup', cold, RULES);
 report('1,000,000 distinct rows, dedup latest by updated_at', cold, WITH_DEDUP);

@@ -8,7 +8,10 @@ export { DuplicateTracker, type DedupDecision, type DedupSpec, type DuplicateTra
 
 export const ID_BIRTH_REASON: Reason = { zh: '出生日期与公民身份号码不一致', en: 'birth date differs from the one in the citizen ID' };
 export const ID_GENDER_REASON: Reason = { zh: '性别与公民身份号码不一致', en: 'gender differs from the one the citizen ID encodes' };
-export const TEMPORAL_ORDER_REASON: Reason = { zh: '开始时间晚于结束时间', en: 'start is after end' };
+export const TEMPORAL_ORDER_REASONS = {
+  after: { zh: '开始时间晚于结束时间', en: 'start is after end' },
+  equal: { zh: '开始时间与结束时间相同（本规则要求开始早于结束）', en: 'start equals end, and this rule requires start before end' },
+} as const satisfies Record<string, Reason>;
 export const NOT_FUTURE_REASON: Reason = { zh: '日期晚于当前日期', en: 'date is in the future' };
 export const STALE_REASON: Reason = { zh: '数据未在要求的时间内更新', en: 'not updated within the required period' };
 export const DUPLICATE_REASON: Reason = { zh: '记录重复（与先前保留的记录主键相同）', en: 'duplicate of an earlier kept record with the same key' };
@@ -103,7 +106,8 @@ export function temporalOrder(startColumn: number, endColumn: number, allowEqual
     const a = instantMs(start);
     const b = instantMs(end);
     if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
-    return a < b || (allowEqual && a === b) ? null : TEMPORAL_ORDER_REASON;
+    if (a < b) return null;
+    return a > b ? TEMPORAL_ORDER_REASONS.after : allowEqual ? null : TEMPORAL_ORDER_REASONS.equal;
   };
 }
 

@@ -98,6 +98,31 @@ export function parseTimestamp(s: string, defaultOffsetMinutes = DEFAULT_OFFSET_
   return day * DAY_MS + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
 }
 
+/** Which part of a timestamp parseTimestamp refuses. */
+export type TimestampProblem = 'date' | 'time' | 'offset' | 'noOffset';
+
+/** Where the time `HH:MM[:SS[.fff]]` after the date would end, without judging it. */
+function timeEnd(s: string): number {
+  let pos = 16;
+  if (s.charCodeAt(pos) === 58) {
+    pos += 3;
+    if (s.charCodeAt(pos) === 46) {
+      pos++;
+      while (pos < s.length && s.charCodeAt(pos) >= 48 && s.charCodeAt(pos) <= 57) pos++;
+    }
+  }
+  return Math.min(pos, s.length);
+}
+
+/** Null when parseTimestamp reads `s`, else the part it refuses (slow path: for failure reasons). */
+export function timestampProblem(s: string, requireOffset = false): TimestampProblem | null {
+  if (!Number.isNaN(parseTimestamp(s, 0, requireOffset))) return null;
+  if (!startsWithIsoDate(s)) return 'date';
+  const end = timeEnd(s);
+  if (Number.isNaN(parseTimestamp(s.slice(0, end), 0))) return 'time';
+  return end === s.length ? 'noOffset' : 'offset';
+}
+
 /** An ISO date (midnight at the default offset) or timestamp as epoch milliseconds, else NaN. */
 export function instantMs(s: string, defaultOffsetMinutes = DEFAULT_OFFSET_MINUTES): number {
   if (s.length === 10) {

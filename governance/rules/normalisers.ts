@@ -1,7 +1,7 @@
 // Normalisers: pure value rewrites. Each returns its input itself when it has nothing to change (see NormaliseFn).
 import { upgradeLegacyCitizenId } from '../semantic/citizen-id.ts';
 import { isIsoDate, parseFlexibleDate } from '../semantic/dates.ts';
-import { isValidMobile, normaliseMobile } from '../semantic/mobile.ts';
+import { isBareMobile, normaliseMobile } from '../semantic/mobile.ts';
 import { isSpace } from './chars.ts';
 import type { NormaliseFn } from './types.ts';
 
@@ -84,9 +84,9 @@ export function date(value: string | null): string | null {
  * a landline in a shared phone column, or a number beyond saving, is left as written.
  */
 export function mobile(value: string | null): string | null {
-  if (value === null || (value.length === 11 && isValidMobile(value))) return value;
-  const n = normaliseMobile(fullwidthToHalfwidth(value)!);
-  return n.length === 11 && isValidMobile(n) ? n : value;
+  if (value === null || isBareMobile(value)) return value;
+  const n = normaliseMobile(value);
+  return isBareMobile(n) ? n : value;
 }
 
 function isCanonicalCitizenId(v: string): boolean {

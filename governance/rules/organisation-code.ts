@@ -30,7 +30,8 @@ export function organisationCodeCheckChar(body: string): string {
   return checkChar(v);
 }
 
-export type OrganisationCodeProblem = 'format' | 'check';
+/** Which requirement a code breaks first: its length, a printed hyphen where none is allowed, its characters, its check char. */
+export type OrganisationCodeProblem = 'length' | 'hyphen' | 'charset' | 'check';
 
 /**
  * Null when `value` is a valid code (`123456789`, or `12345678-9` when `allowHyphen`), else what is wrong.
@@ -40,11 +41,11 @@ export type OrganisationCodeProblem = 'format' | 'check';
 export function organisationCodeProblem(value: string, allowHyphen = true): OrganisationCodeProblem | null {
   let check: number;
   if (value.length === 9) check = value.charCodeAt(8);
-  else if (value.length === 10 && allowHyphen && value.charCodeAt(8) === 45) check = value.charCodeAt(9);
-  else return 'format';
+  else if (value.length === 10 && value.charCodeAt(8) === 45) check = value.charCodeAt(9);
+  else return 'length';
   const expected = checkValue(value, 0);
-  if (expected < 0) return 'format';
-  if (!((check >= 48 && check <= 57) || check === 88)) return 'format';
+  if (expected < 0 || !((check >= 48 && check <= 57) || check === 88)) return 'charset';
+  if (value.length === 10 && !allowHyphen) return 'hyphen';
   return checkChar(expected).charCodeAt(0) === check ? null : 'check';
 }
 

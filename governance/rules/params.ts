@@ -61,7 +61,10 @@ export interface EnumParams {
 }
 
 export interface RegexParams {
-  /** ECMAScript pattern; anchor it (`^...$`) to match the whole value. */
+  /**
+   * ECMAScript pattern, searched for in the value: anchor it (`^...$`) to match the whole value. It runs
+   * on a linear-time engine (RE2), so backreferences and lookaround are refused when the plan compiles.
+   */
   readonly pattern: string;
   /** Any of `i m s u`; the stateful `g` and `y` are refused. */
   readonly flags?: string;

@@ -5,7 +5,7 @@ import {
   ID_GENDER_REASON,
   NOT_FUTURE_REASON,
   STALE_REASON,
-  TEMPORAL_ORDER_REASON,
+  TEMPORAL_ORDER_REASONS,
   idBirthConsistency,
   idGenderConsistency,
   notFuture,
@@ -19,19 +19,19 @@ import { closeMatches } from './suggest.ts';
 import type { DeepFn, Dimension, NormaliseFn, Reason, RuleKind, Severity, ValidateFn } from './types.ts';
 import {
   CITIZEN_ID_REASONS,
-  CODE_TABLE_REASON,
+  CODE_TABLE_REASONS,
   CREDIT_CODE_REASONS,
   DATE_REASONS,
-  EMAIL_REASON,
-  ENUM_REASON,
-  LANDLINE_REASON,
+  EMAIL_REASONS,
+  ENUM_REASONS,
+  LANDLINE_REASONS,
   LENGTH_REASONS,
-  MOBILE_REASON,
+  MOBILE_REASONS,
   ORGANISATION_CODE_REASONS,
-  PHONE_REASON,
+  PHONE_REASONS,
   RANGE_REASONS,
-  REQUIRED_REASON,
-  TIMESTAMP_REASON,
+  REQUIRED_REASONS,
+  TIMESTAMP_REASONS,
   citizenIdValidator,
   codeTableValidator,
   creditCodePilotValidator,
@@ -197,16 +197,16 @@ const VALIDATORS: readonly ValidatorRule[] = [
   validator(
     'organisation_code.valid',
     'accuracy',
-    [ORGANISATION_CODE_REASONS.check, ORGANISATION_CODE_REASONS.format],
+    Object.values(ORGANISATION_CODE_REASONS),
     '{ allowHyphen?: boolean }',
     (r) => organisationCodeValidator(r.optBoolean('allowHyphen') ?? true),
     ['allowHyphen'],
   ),
-  validator('mobile.valid', 'accuracy', [MOBILE_REASON], NO_PARAMS, () => mobileValidator()),
+  validator('mobile.valid', 'accuracy', Object.values(MOBILE_REASONS), NO_PARAMS, () => mobileValidator()),
   validator(
     'landline.valid',
     'accuracy',
-    [LANDLINE_REASON],
+    Object.values(LANDLINE_REASONS),
     '{ allowLocal?: boolean; allowExtension?: boolean }',
     (r) => landlineValidator(r.optBoolean('allowLocal') ?? false, r.optBoolean('allowExtension') ?? true),
     ['allowLocal', 'allowExtension'],
@@ -214,12 +214,12 @@ const VALIDATORS: readonly ValidatorRule[] = [
   validator(
     'phone.valid',
     'accuracy',
-    [PHONE_REASON],
+    Object.values(PHONE_REASONS),
     '{ allowLocal?: boolean; allowExtension?: boolean }',
     (r) => phoneValidator(r.optBoolean('allowLocal') ?? false, r.optBoolean('allowExtension') ?? true),
     ['allowLocal', 'allowExtension'],
   ),
-  validator('email.valid', 'normativeness', [EMAIL_REASON], NO_PARAMS, () => emailValidator()),
+  validator('email.valid', 'normativeness', Object.values(EMAIL_REASONS), NO_PARAMS, () => emailValidator()),
   validator(
     'date.valid',
     'normativeness',
@@ -236,19 +236,19 @@ const VALIDATORS: readonly ValidatorRule[] = [
   validator(
     'timestamp.valid',
     'normativeness',
-    [TIMESTAMP_REASON],
+    Object.values(TIMESTAMP_REASONS),
     '{ requireOffset?: boolean }',
     (r) => timestampValidator(r.optBoolean('requireOffset') ?? false),
     ['requireOffset'],
   ),
   {
-    ...validator('value.required', 'completeness', [REQUIRED_REASON], NO_PARAMS, () => requiredValidator() as ValidateFn),
+    ...validator('value.required', 'completeness', Object.values(REQUIRED_REASONS), NO_PARAMS, () => requiredValidator() as ValidateFn),
     acceptsNull: true,
   },
   validator(
     'value.enum',
     'normativeness',
-    [ENUM_REASON],
+    Object.values(ENUM_REASONS),
     '{ values: string[]; ignoreCase?: boolean }',
     (r) => {
       const values = r.stringArray('values');
@@ -301,7 +301,7 @@ const VALIDATORS: readonly ValidatorRule[] = [
   validator(
     'value.code_table',
     'normativeness',
-    [CODE_TABLE_REASON],
+    Object.values(CODE_TABLE_REASONS),
     SET_SOURCE,
     (_r, env, raw) => codeTableValidator(env.set(readSetSource(raw, 'value.code_table params'))),
     ['values', 'table'],
@@ -311,7 +311,7 @@ const VALIDATORS: readonly ValidatorRule[] = [
 function deep(
   id: RuleId,
   dimension: Dimension,
-  reason: Reason,
+  reasons: readonly Reason[],
   params: string,
   columnKeys: readonly string[],
   otherKeys: readonly string[],
@@ -323,8 +323,8 @@ function deep(
     kind: 'deep',
     severity: 'reject',
     dimension,
-    reason,
-    reasons: [reason],
+    reason: reasons[0]!,
+    reasons,
     params,
     inputs: (p) => {
       const r = new ParamReader(p, allowed);
@@ -345,7 +345,7 @@ const DEEP: readonly DeepRule[] = [
   deep(
     'deep.id_birth_consistency',
     'consistency',
-    ID_BIRTH_REASON,
+    [ID_BIRTH_REASON],
     '{ citizenId: string; birthDate: string }',
     ['citizenId', 'birthDate'],
     [],
@@ -354,7 +354,7 @@ const DEEP: readonly DeepRule[] = [
   deep(
     'deep.id_gender_consistency',
     'consistency',
-    ID_GENDER_REASON,
+    [ID_GENDER_REASON],
     '{ citizenId: string; gender: string; male?: string[]; female?: string[] }',
     ['citizenId', 'gender'],
     ['male', 'female'],
@@ -363,13 +363,13 @@ const DEEP: readonly DeepRule[] = [
   deep(
     'deep.temporal_order',
     'consistency',
-    TEMPORAL_ORDER_REASON,
+    Object.values(TEMPORAL_ORDER_REASONS),
     '{ start: string; end: string; allowEqual?: boolean }',
     ['start', 'end'],
     ['allowEqual'],
     (r, [start, end]) => temporalOrder(start!, end!, r.optBoolean('allowEqual') ?? true),
   ),
-  deep('deep.not_future', 'accuracy', NOT_FUTURE_REASON, '{ column: string; today?: string }', ['column'], ['today'], (r, [column], env) => {
+  deep('deep.not_future', 'accuracy', [NOT_FUTURE_REASON], '{ column: string; today?: string }', ['column'], ['today'], (r, [column], env) => {
     const today = env.today(r.optIsoDate('today'));
     if (today === undefined) throw new RuleParamError('needs params.today or a compile-time today: the rule library reads no clock');
     return notFuture(column!, today);
@@ -377,7 +377,7 @@ const DEEP: readonly DeepRule[] = [
   deep(
     'deep.within_days',
     'timeliness',
-    STALE_REASON,
+    [STALE_REASON],
     '{ column: string; days: number; today?: string }',
     ['column'],
     ['days', 'today'],
@@ -389,7 +389,7 @@ const DEEP: readonly DeepRule[] = [
       return withinDays(column!, today, days);
     },
   ),
-  deep('deep.duplicate', 'uniqueness', DUPLICATE_REASON, "{} (configured by the plan's dedup section)", [], [], () => {
+  deep('deep.duplicate', 'uniqueness', [DUPLICATE_REASON], "{} (configured by the plan's dedup section)", [], [], () => {
     throw new RuleParamError("de-duplication is configured in the plan's dedup section, not as a deep check");
   }),
 ];

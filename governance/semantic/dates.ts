@@ -8,6 +8,8 @@ const EXCEL_SERIAL_MAX = 80_000; // 2119-01-11
 
 const CH_0 = 48;
 const CH_9 = 57;
+const FW_0 = 0xff10; // full-width ０
+const FW_9 = 0xff19;
 const YEAR_CHAR = 0x5e74; // 年
 const MONTH_CHAR = 0x6708; // 月
 const DAY_CHAR = 0x65e5; // 日
@@ -46,23 +48,39 @@ function digitsAt(s: string, start: number, count: number): number {
   return n;
 }
 
-/** Length of the run of ASCII digits at `start`, counting at most 3 (enough to reject a 3-digit month or day). */
+/** An ASCII or full-width digit's value, else -1. Only the flexible forms read full-width digits; ISO is ASCII. */
+function wideDigit(c: number): number {
+  if (c >= CH_0 && c <= CH_9) return c - CH_0;
+  if (c >= FW_0 && c <= FW_9) return c - FW_0;
+  return -1;
+}
+
+/** digitsAt, also reading full-width digits. */
+function wideDigitsAt(s: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = wideDigit(s.charCodeAt(i));
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Full-width ASCII forms (－ ／ ．) as their ASCII code; other characters unchanged. */
+function halfWidth(c: number): number {
+  return c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c;
+}
+
+/** Length of the run of digits at `start`, counting at most 3 (enough to reject a 3-digit month or day). */
 function digitRun(s: string, start: number): number {
   let i = start;
-  while (i < s.length && i - start < 3) {
-    const c = s.charCodeAt(i);
-    if (c < CH_0 || c > CH_9) break;
-    i++;
-  }
+  while (i < s.length && i - start < 3 && wideDigit(s.charCodeAt(i)) >= 0) i++;
   return i - start;
 }
 
 function isAllDigits(s: string): boolean {
   if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < CH_0 || c > CH_9) return false;
-  }
+  for (let i = 0; i < s.length; i++) if (wideDigit(s.charCodeAt(i)) < 0) return false;
   return true;
 }
 
@@ -88,29 +106,29 @@ export function flexibleDateKey(raw: string): number {
   if (len < 5) return -1;
 
   if (isAllDigits(s)) {
-    if (len === 8) return key(digitsAt(s, 0, 4), digitsAt(s, 4, 2), digitsAt(s, 6, 2));
+    if (len === 8) return key(wideDigitsAt(s, 0, 4), wideDigitsAt(s, 4, 2), wideDigitsAt(s, 6, 2));
     if (len === 5) {
-      const serial = digitsAt(s, 0, 5);
+      const serial = wideDigitsAt(s, 0, 5);
       return serial >= EXCEL_SERIAL_MIN && serial <= EXCEL_SERIAL_MAX ? excelSerialKey(serial) : -1;
     }
     return -1;
   }
 
-  const year = digitsAt(s, 0, 4);
+  const year = wideDigitsAt(s, 0, 4);
   if (year < 0) return -1;
-  const sep = s.charCodeAt(4);
+  const sep = halfWidth(s.charCodeAt(4));
   const chinese = sep === YEAR_CHAR;
   if (!chinese && sep !== 45 /* - */ && sep !== 47 /* / */ && sep !== 46 /* . */) return -1;
 
   const monthLen = digitRun(s, 5);
   if (monthLen < 1 || monthLen > 2) return -1;
-  const month = digitsAt(s, 5, monthLen);
+  const month = wideDigitsAt(s, 5, monthLen);
   let pos = 5 + monthLen;
-  if (s.charCodeAt(pos) !== (chinese ? MONTH_CHAR : sep)) return -1;
+  if (halfWidth(s.charCodeAt(pos)) !== (chinese ? MONTH_CHAR : sep)) return -1;
   pos++;
   const dayLen = digitRun(s, pos);
   if (dayLen < 1 || dayLen > 2) return -1;
-  const day = digitsAt(s, pos, dayLen);
+  const day = wideDigitsAt(s, pos, dayLen);
   pos += dayLen;
   if (chinese && pos < len && s.charCodeAt(pos) === DAY_CHAR) pos++;
   if (pos !== len) return -1;
@@ -119,8 +137,9 @@ export function flexibleDateKey(raw: string): number {
 
 /**
  * Parses `2021-03-01`, `2021-3-1`, `2021/3/1`, `2021.03.01`, `2021年3月1日` (the 日 may be missing),
- * `20210301` and Excel serial numbers (plain integers 20000..80000). Returns ISO yyyy-mm-dd, or null
- * when the text is not one of those forms or names no real day. Surrounding whitespace is ignored.
+ * `20210301` and Excel serial numbers (plain integers 20000..80000). Digits and separators may be
+ * full-width (`２０２１／３／１`), as IME input in department files often is. Returns ISO yyyy-mm-dd, or
+ * null when the text is not one of those forms or names no real day. Surrounding whitespace is ignored.
  */
 export function parseFlexibleDate(raw: string): string | null {
   const k = flexibleDateKey(raw);

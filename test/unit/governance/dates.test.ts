@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isIsoDate, parseFlexibleDate } from '../../../governance/semantic/dates.ts';
+import { fullwidthToHalfwidth } from '../../../governance/rules/normalisers.ts';
+import { flexibleDateKey, isIsoDate, parseFlexibleDate } from '../../../governance/semantic/dates.ts';
 
 describe('parseFlexibleDate', () => {
   it.each([
@@ -45,6 +46,58 @@ describe('parseFlexibleDate', () => {
   ])('%s -> null', (raw) => {
     expect(parseFlexibleDate(raw)).toBeNull();
   });
+
+  // Department files typed with a Chinese IME carry full-width digits and separators.
+  it.each([
+    ['１９９０年３月１日', '1990-03-01'],
+    ['１９９０－０３－０１', '1990-03-01'],
+    ['１９９０／３／１', '1990-03-01'],
+    ['１９９０．０３．０１', '1990-03-01'],
+    ['２０２１０３０１', '2021-03-01'],
+    ['４４２５６', '2021-03-01'],
+    ['\u3000１９９０－０３－０１\u3000', '1990-03-01'],
+    // Half- and full-width mixed, as after a partial correction.
+    ['1990－03－01', '1990-03-01'],
+    ['１９９０-03-01', '1990-03-01'],
+    ['１９９０－03-01', '1990-03-01'],
+  ])('full-width %s -> %s', (raw, expected) => {
+    expect(parseFlexibleDate(raw)).toBe(expected);
+  });
+
+  it.each([
+    '２０２１－０２－２９',
+    '２０２１／３－１',
+    '２０２１－００３－０１',
+    '２１－０３－０１',
+    '２０２１１３０１',
+    '２０２１年１３月１日',
+    '１９９０ー03ー01',
+  ])('full-width %s -> null', (raw) => {
+    expect(parseFlexibleDate(raw)).toBeNull();
+  });
+
+  it('reads every form the same in full width as in half width', () => {
+    const wide = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const forms = [
+      '2021-03-01',
+      '2021-3-1',
+      '2021/3/1',
+      '2021.03.01',
+      '2021年3月1日',
+      '2021年3月1',
+      '20210301',
+      '44256',
+      '2021-02-29',
+      '2021/3-1',
+      '21-03-01',
+      '2021-003-01',
+    ];
+    for (const form of forms) {
+      expect(fullwidthToHalfwidth(wide(form)), form).toBe(form);
+      expect(parseFlexibleDate(wide(form)), form).toBe(parseFlexibleDate(form));
+      expect(flexibleDateKey(wide(form)), form).toBe(flexibleDateKey(form));
+    }
+  });
 });
 
 describe('isIsoDate', () => {
@@ -57,5 +110,9 @@ describe('isIsoDate', () => {
     expect(isIsoDate('20240229')).toBe(false);
     expect(isIsoDate('2024-02-29 ')).toBe(false);
     expect(isIsoDate('0000-01-01')).toBe(false);
+    // Readable, but not ISO: full-width digits and separators are for normalise.date to rewrite.
+    expect(isIsoDate('１９９０－０３－０１')).toBe(false);
+    expect(isIsoDate('１９９０-03-01')).toBe(false);
+    expect(isIsoDate('1990－03－01')).toBe(false);
   });
 });

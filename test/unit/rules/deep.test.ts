@@ -4,7 +4,7 @@ import {
   ID_GENDER_REASON,
   NOT_FUTURE_REASON,
   STALE_REASON,
-  TEMPORAL_ORDER_REASON,
+  TEMPORAL_ORDER_REASONS,
   citizenIdBirthKey,
   idBirthConsistency,
   idGenderConsistency,
@@ -24,6 +24,8 @@ describe('deep.id_birth_consistency', () => {
     [MALE_ID, '1954-08-17', null],
     [MALE_ID, '1954/8/17', null],
     [MALE_ID, '1954年8月17日', null],
+    [MALE_ID, '１９５４年８月１７日', null],
+    [MALE_ID, '１９５４－０８－１８', ID_BIRTH_REASON],
     ['310112540817293', '1954-08-17', null],
     [MALE_ID, '1954-08-18', ID_BIRTH_REASON],
     [FEMALE_ID, '1951-10-28', ID_BIRTH_REASON],
@@ -78,23 +80,27 @@ describe('deep.temporal_order', () => {
   it.each([
     ['2021-01-01', '2021-01-02', null],
     ['2021-01-01', '2021-01-01', null],
-    ['2021-01-02', '2021-01-01', TEMPORAL_ORDER_REASON],
+    ['2021-01-02', '2021-01-01', TEMPORAL_ORDER_REASONS.after],
     ['2011-10-26T14:41:00+08:00', '2013-05-19T08:40:52+08:00', null],
-    ['2013-05-19T08:40:53+08:00', '2013-05-19T08:40:52+08:00', TEMPORAL_ORDER_REASON],
+    ['2013-05-19T08:40:53+08:00', '2013-05-19T08:40:52+08:00', TEMPORAL_ORDER_REASONS.after],
     // Offsets count: 09:00+08:00 is 01:00Z, before 02:00Z.
     ['2021-01-01T09:00:00+08:00', '2021-01-01T02:00:00Z', null],
-    ['2021-01-01T11:00:00+08:00', '2021-01-01T02:00:00Z', TEMPORAL_ORDER_REASON],
+    ['2021-01-01T11:00:00+08:00', '2021-01-01T02:00:00Z', TEMPORAL_ORDER_REASONS.after],
     // A date is midnight in Shanghai.
     ['2021-01-01', '2021-01-01T00:00:00+08:00', null],
-    ['2021-01-01', '2020-12-31T23:59:59+08:00', TEMPORAL_ORDER_REASON],
+    ['2021-01-01', '2020-12-31T23:59:59+08:00', TEMPORAL_ORDER_REASONS.after],
     ['2021/01/01', '2021-01-02', undefined],
     [null, '2021-01-02', undefined],
   ] as const)('%j <= %j', (start, end, expected) => {
     expect(check([start, end])).toBe(expected);
   });
 
-  it('can require a strict order', () => {
-    expect(temporalOrder(0, 1, false)(['2021-01-01', '2021-01-01'])).toBe(TEMPORAL_ORDER_REASON);
+  it('can require a strict order, and says when start equals end', () => {
+    const strict = temporalOrder(0, 1, false);
+    expect(strict(['2021-01-01', '2021-01-01'])).toBe(TEMPORAL_ORDER_REASONS.equal);
+    expect(strict(['2021-01-01T08:00:00+08:00', '2021-01-01T00:00:00Z'])).toBe(TEMPORAL_ORDER_REASONS.equal);
+    expect(strict(['2021-01-02', '2021-01-01'])).toBe(TEMPORAL_ORDER_REASONS.after);
+    expect(strict(['2021-01-01', '2021-01-02'])).toBeNull();
   });
 });
 

@@ -79,7 +79,7 @@ describe('evaluateRow', () => {
     expect(r.outcome).toBe('rejected');
     expect(r.rejections.map((f) => [f.ruleId, f.column, f.reason.en])).toEqual([
       ['citizen_id.valid', 'citizen_id', 'citizen ID check character is wrong'],
-      ['mobile.valid', 'mobile', 'not a mainland mobile number (11 digits, 1[3-9]...)'],
+      ['mobile.valid', 'mobile', 'mobile number must have 11 digits'],
       ['value.code_table', 'street', 'value is not in the code table'],
     ]);
   });
@@ -253,6 +253,7 @@ describe('compilePlan errors', () => {
           validate: [
             { rule: 'value.regex', params: { pattern: '(' } },
             { rule: 'value.length', params: { min: 5, max: 2 } },
+            { rule: 'value.regex', params: { pattern: '^(\\d)\\1$' } },
           ],
         },
       },
@@ -275,6 +276,7 @@ describe('compilePlan errors', () => {
       'columns.gender.validate[1] (value.enum): params.values must be a list of strings',
       'columns.id.validate[0] (value.regex): Invalid regular expression: /(/: Unterminated group',
       'columns.id.validate[1] (value.length): params.min 5 exceeds params.max 2',
+      'columns.id.validate[2] (value.regex): pattern /^(\\d)\\1$/ uses a backreference (\\1): value.regex runs on a linear-time engine (RE2), which has no backreferences or lookaround',
       "deep[0] (deep.id_birth_consistency): 'birthdate' is not a column (did you mean birth_date?)",
       'deep[1] (deep.not_future): needs params.today or a compile-time today: the rule library reads no clock',
       "deep[2] (deep.duplicate): de-duplication is configured in the plan's dedup section, not as a deep check",

@@ -17,6 +17,18 @@ describe('offlineRuleProblems', () => {
     ]);
   });
 
+  it('refuses patterns the linear-time regex engine cannot run, saying why', () => {
+    const rules: LooseTableRuleSpec = {
+      columns: {
+        code: { validate: [{ rule: 'value.regex', params: { pattern: '^(?!000)\\d{6}$' } }] },
+        name: { validate: [{ rule: 'value.regex', params: { pattern: '^(a+)+$', flags: 'i' } }] },
+      },
+    };
+    expect(offlineRuleProblems(rules, {})).toEqual([
+      'columns.code.validate[0] (value.regex): pattern /^(?!000)\\d{6}$/ uses a lookahead (?!…): value.regex runs on a linear-time engine (RE2), which has no backreferences or lookaround',
+    ]);
+  });
+
   it('accepts columns it cannot see: those are checked against the source when the run starts', () => {
     const rules: LooseTableRuleSpec = {
       columns: { any_column: { normalise: ['trim'], validate: ['value.required'] } },

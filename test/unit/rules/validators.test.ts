@@ -5,19 +5,19 @@ import { organisationCodeCheckChar, organisationCodeProblem } from '../../../gov
 import type { Reason, ValidateFn } from '../../../governance/rules/types.ts';
 import {
   CITIZEN_ID_REASONS,
-  CODE_TABLE_REASON,
+  CODE_TABLE_REASONS,
   CREDIT_CODE_REASONS,
   DATE_REASONS,
-  EMAIL_REASON,
-  ENUM_REASON,
-  LANDLINE_REASON,
+  EMAIL_REASONS,
+  ENUM_REASONS,
+  LANDLINE_REASONS,
   LENGTH_REASONS,
-  MOBILE_REASON,
+  MOBILE_REASONS,
   ORGANISATION_CODE_REASONS,
-  PHONE_REASON,
+  PHONE_REASONS,
   RANGE_REASONS,
-  REQUIRED_REASON,
-  TIMESTAMP_REASON,
+  REQUIRED_REASONS,
+  TIMESTAMP_REASONS,
   citizenIdValidator,
   codeTableValidator,
   creditCodePilotValidator,
@@ -91,12 +91,19 @@ table('organisation_code.valid', organisationCodeValidator(), [
   ['000000019', null],
   ['40000000X', null],
   ['D2685898-1', ORGANISATION_CODE_REASONS.check],
-  ['d26858982', ORGANISATION_CODE_REASONS.format],
-  ['D2685898', ORGANISATION_CODE_REASONS.format],
-  ['D2685898--2', ORGANISATION_CODE_REASONS.format],
-  ['D2685898Y', ORGANISATION_CODE_REASONS.format],
+  ['D26858981', ORGANISATION_CODE_REASONS.check],
+  ['d26858982', ORGANISATION_CODE_REASONS.charset],
+  ['D2685898Y', ORGANISATION_CODE_REASONS.charset],
+  ['D268589-2', ORGANISATION_CODE_REASONS.charset],
+  ['D2685898', ORGANISATION_CODE_REASONS.length],
+  ['D2685898--2', ORGANISATION_CODE_REASONS.length],
+  ['D268589821', ORGANISATION_CODE_REASONS.length],
 ]);
-table('organisation_code.valid without hyphen', organisationCodeValidator(false), [['D2685898-2', ORGANISATION_CODE_REASONS.format]]);
+table('organisation_code.valid without hyphen', organisationCodeValidator(false), [
+  ['D26858982', null],
+  ['D2685898-2', ORGANISATION_CODE_REASONS.hyphen],
+  ['d2685898-2', ORGANISATION_CODE_REASONS.charset],
+]);
 
 describe('organisation code check char (GB 11714)', () => {
   it('is 11 - (weighted sum mod 11), with 10 -> X and 11 -> 0', () => {
@@ -111,23 +118,37 @@ describe('organisation code check char (GB 11714)', () => {
     expect(() => organisationCodeCheckChar('d2685898')).toThrow(RangeError);
     expect(() => organisationCodeCheckChar('D268589')).toThrow(RangeError);
   });
-  it('reports format before check', () => {
-    expect(organisationCodeProblem('4000000-X')).toBe('format');
+  it('reports length, then characters, then the hyphen, then the check char', () => {
+    expect(organisationCodeProblem('4000000-X')).toBe('charset');
     expect(organisationCodeProblem('40000000X')).toBeNull();
-    expect(organisationCodeProblem('40000000x')).toBe('format');
+    expect(organisationCodeProblem('40000000x')).toBe('charset');
+    expect(organisationCodeProblem('4000000X')).toBe('length');
+    expect(organisationCodeProblem('4000000a-X', false)).toBe('charset');
+    expect(organisationCodeProblem('40000000-1', false)).toBe('hyphen');
+    expect(organisationCodeProblem('40000000-1')).toBe('check');
   });
 });
 
 table('mobile.valid', mobileValidator(), [
   ['13800138000', null],
   ['19912345678', null],
-  ['12804545819', MOBILE_REASON],
-  ['1380013800', MOBILE_REASON],
-  ['138001380001', MOBILE_REASON],
+  ['12804545819', MOBILE_REASONS.prefix],
+  ['10012345678', MOBILE_REASONS.prefix],
+  ['1380013800', MOBILE_REASONS.length],
+  ['138001380001', MOBILE_REASONS.length],
+  ['', MOBILE_REASONS.length],
+  ['1380013800a', MOBILE_REASONS.charset],
+  ['138-0013-800', MOBILE_REASONS.charset],
+  ['+1 13800138000', MOBILE_REASONS.charset],
   // Formatted numbers are normalised first; the stored value must be bare.
-  ['138-0013-8000', MOBILE_REASON],
-  ['+8613800138000', MOBILE_REASON],
-  ['１３８００１３８０００', MOBILE_REASON],
+  ['138-0013-8000', MOBILE_REASONS.formatted],
+  ['+8613800138000', MOBILE_REASONS.formatted],
+  ['１３８００１３８０００', MOBILE_REASONS.formatted],
+  ['138.0013.8000', MOBILE_REASONS.formatted],
+  ['(+86)13800138000', MOBILE_REASONS.formatted],
+  // A landline in a mobile column, with or without the hyphen.
+  ['021-54881234', MOBILE_REASONS.landline],
+  ['02154881234', MOBILE_REASONS.landline],
 ]);
 
 table('landline.valid', landlineValidator(), [
@@ -142,16 +163,18 @@ table('landline.valid', landlineValidator(), [
   ['021-54881234-123', null],
   ['021-54881234转8001', null],
   ['021-54881234 ext. 12', null],
-  ['54881234', LANDLINE_REASON],
-  ['021-04881234', LANDLINE_REASON],
-  ['021-5488123', LANDLINE_REASON],
-  ['021-548812345', LANDLINE_REASON],
-  ['13800138000', LANDLINE_REASON],
-  ['0021-54881234', LANDLINE_REASON],
+  ['54881234', LANDLINE_REASONS.local],
+  ['021-04881234', LANDLINE_REASONS.number],
+  ['021-5488123', LANDLINE_REASONS.number],
+  ['021-548812345', LANDLINE_REASONS.number],
+  ['13800138000', LANDLINE_REASONS.mobile],
+  ['138-0013-8000', LANDLINE_REASONS.mobile],
+  ['0021-54881234', LANDLINE_REASONS.number],
 ]);
 table('landline.valid allowing local numbers, no extensions', landlineValidator(true, false), [
   ['54881234', null],
-  ['021-54881234-123', LANDLINE_REASON],
+  ['021-54881234-123', LANDLINE_REASONS.extension],
+  ['021-5488123', LANDLINE_REASONS.number],
 ]);
 it('isValidLandline uses the defaults', () => {
   expect(isValidLandline('021-54881234')).toBe(true);
@@ -161,16 +184,34 @@ it('isValidLandline uses the defaults', () => {
 table('phone.valid', phoneValidator(), [
   ['13800138000', null],
   ['021-56176185', null],
-  ['12804545819', PHONE_REASON],
-  ['', PHONE_REASON],
+  ['12804545819', PHONE_REASONS.number],
+  ['', PHONE_REASONS.number],
+  ['１３８００１３８０００', PHONE_REASONS.formatted],
+  ['+86 138-0013-8000', PHONE_REASONS.formatted],
 ]);
 
 table('email.valid', emailValidator(), [
   ['zhang.san@mh.gov.cn', null],
   ['a+b@example.com', null],
-  ['zhangsan@', EMAIL_REASON],
-  ['zhang san@example.com', EMAIL_REASON],
-  ['@example.com', EMAIL_REASON],
+  ['zhangsan@', EMAIL_REASONS.domain],
+  ['zhang.san@mh', EMAIL_REASONS.domain],
+  ['zhang.san@mh.gov.c', EMAIL_REASONS.domain],
+  ['zhang.san@-mh.gov.cn', EMAIL_REASONS.domain],
+  ['zhang.san@mh..cn', EMAIL_REASONS.domain],
+  ['zhang.san@mh.gov.cn.', EMAIL_REASONS.domain],
+  ['zhang.san@mh.gov.123', EMAIL_REASONS.domain],
+  ['zhang san@example.com', EMAIL_REASONS.space],
+  ['zhang.san@mh.gov.cn ', EMAIL_REASONS.space],
+  ['zhang.san@mh.gov\u3000cn', EMAIL_REASONS.space],
+  ['@example.com', EMAIL_REASONS.local],
+  ['.zhang@example.com', EMAIL_REASONS.local],
+  ['zhang..san@example.com', EMAIL_REASONS.local],
+  ['张三@example.com', EMAIL_REASONS.local],
+  [`${'a'.repeat(65)}@example.com`, EMAIL_REASONS.local],
+  ['zhang.san', EMAIL_REASONS.at],
+  ['zhang.san＠mh.gov.cn', EMAIL_REASONS.at],
+  ['zhang@san@mh.gov.cn', EMAIL_REASONS.at],
+  [`a@${['b', 'c', 'd', 'e', 'f'].map((c) => c.repeat(60)).join('.')}.cn`, EMAIL_REASONS.length],
 ]);
 
 table('date.valid', dateValidator('1900-01-01', '2026-11-01'), [
@@ -178,9 +219,20 @@ table('date.valid', dateValidator('1900-01-01', '2026-11-01'), [
   ['1900-01-01', null],
   ['2026-11-01', null],
   ['2024-02-29', null],
-  ['2023-02-29', DATE_REASONS.format],
-  ['2021/03/01', DATE_REASONS.format],
-  ['2021-3-1', DATE_REASONS.format],
+  ['2023-02-29', DATE_REASONS.day],
+  ['2021-13-01', DATE_REASONS.day],
+  ['0000-01-01', DATE_REASONS.day],
+  ['2021-3-32', DATE_REASONS.format],
+  ['03/01/2021', DATE_REASONS.format],
+  ['unknown', DATE_REASONS.format],
+  ['', DATE_REASONS.format],
+  // Strict, like mobile.valid: dates written another way are for normalise.date to rewrite first.
+  ['2021/03/01', DATE_REASONS.written],
+  ['2021-3-1', DATE_REASONS.written],
+  ['2021年3月1日', DATE_REASONS.written],
+  [' 2021-03-01', DATE_REASONS.written],
+  ['１９９０－０３－０１', DATE_REASONS.written],
+  ['１９９０-03-01', DATE_REASONS.written],
   ['1899-12-31', DATE_REASONS.min],
   ['2026-11-02', DATE_REASONS.max],
 ]);
@@ -191,14 +243,26 @@ table('timestamp.valid', timestampValidator(), [
   ['2023-09-17 15:34:19', null],
   ['2023-09-17T15:34', null],
   ['2023-09-17T15:34:19.123456+0800', null],
-  ['2023-09-17T24:00:00+08:00', TIMESTAMP_REASON],
-  ['2023-09-17T15:34:19+08:00x', TIMESTAMP_REASON],
-  ['2023-09-17', TIMESTAMP_REASON],
-  ['2023-02-30T10:00:00Z', TIMESTAMP_REASON],
+  ['2023-02-30T10:00:00Z', TIMESTAMP_REASONS.date],
+  ['2023/09/17 15:34:19', TIMESTAMP_REASONS.date],
+  ['15:34:19', TIMESTAMP_REASONS.date],
+  ['2023-09-17T24:00:00+08:00', TIMESTAMP_REASONS.time],
+  ['2023-09-17T15:60', TIMESTAMP_REASONS.time],
+  ['2023-09-17T15:34:1', TIMESTAMP_REASONS.time],
+  ['2023-09-17T15:34:19.', TIMESTAMP_REASONS.time],
+  ['2023-09-17X15:34:19', TIMESTAMP_REASONS.time],
+  ['2023-09-17', TIMESTAMP_REASONS.time],
+  ['2023-09-17T15:34:19+08:00x', TIMESTAMP_REASONS.offset],
+  ['2023-09-17T15:34:19 +08:00', TIMESTAMP_REASONS.offset],
+  ['2023-09-17T15:34:19+8', TIMESTAMP_REASONS.offset],
+  ['2023-09-17T15:34:19+15:00', TIMESTAMP_REASONS.offset],
 ]);
 table('timestamp.valid requiring an offset', timestampValidator(true), [
   ['2023-09-17T15:34:19+08:00', null],
-  ['2023-09-17 15:34:19', TIMESTAMP_REASON],
+  ['2023-09-17 15:34:19', TIMESTAMP_REASONS.noOffset],
+  ['2023-09-17 15:34', TIMESTAMP_REASONS.noOffset],
+  ['2023-09-17 15:34:19.123', TIMESTAMP_REASONS.noOffset],
+  ['2023-09-17 15:34:19+0', TIMESTAMP_REASONS.offset],
 ]);
 
 describe('value.required', () => {
@@ -206,22 +270,29 @@ describe('value.required', () => {
   it.each([
     ['x', null],
     ['0', null],
-    ['', REQUIRED_REASON],
-    ['  \u3000', REQUIRED_REASON],
-    [null, REQUIRED_REASON],
+    ['', REQUIRED_REASONS.missing],
+    [null, REQUIRED_REASONS.missing],
+    ['  \u3000', REQUIRED_REASONS.blank],
+    ['\t', REQUIRED_REASONS.blank],
   ] as const)('%j', (value, reason) => expect(fn(value)).toBe(reason));
 });
 
-table('value.enum', enumValidator(['男', '女']), [
+table('value.enum', enumValidator(['男', '女', 'Other']), [
   ['男', null],
   ['女', null],
-  ['M', ENUM_REASON],
-  ['', ENUM_REASON],
+  ['Other', null],
+  ['M', ENUM_REASONS.value],
+  ['', ENUM_REASONS.value],
+  [' 男', ENUM_REASONS.space],
+  ['女\u3000', ENUM_REASONS.space],
+  ['other', ENUM_REASONS.case],
+  ['OTHER ', ENUM_REASONS.case],
 ]);
 table('value.enum ignoring case', enumValidator(['Y', 'N'], true), [
   ['y', null],
   ['N', null],
-  ['x', ENUM_REASON],
+  ['x', ENUM_REASONS.value],
+  [' y ', ENUM_REASONS.space],
 ]);
 
 describe('value.regex', () => {
@@ -234,6 +305,15 @@ describe('value.regex', () => {
   it('does not carry state between values', () => {
     const ci = regexValidator('^ab', 'i');
     expect([ci('AB'), ci('AB'), ci('ab')]).toEqual([null, null, null]);
+  });
+  it('answers on a pattern that would hang a backtracking engine', () => {
+    const nested = regexValidator('^(a+)+$');
+    expect(nested(`${'a'.repeat(40)}!`)?.en).toBe('value does not match /^(a+)+$/');
+    expect(nested('a'.repeat(40))).toBeNull();
+  });
+  it('refuses backreferences and lookaround', () => {
+    expect(() => regexValidator('(\\d)\\1')).toThrow(/linear-time engine \(RE2\), which has no backreferences or lookaround/);
+    expect(() => regexValidator('^(?!0)\\d+$')).toThrow(/lookahead/);
   });
   it('refuses the stateful flags', () => {
     expect(() => regexValidator('a', 'g')).toThrow(/not allowed/);
@@ -278,5 +358,8 @@ table('value.range integer', rangeValidator(1, undefined, true), [
 
 table('value.code_table', codeTableValidator(new Set(['莘庄镇', '七宝镇'])), [
   ['莘庄镇', null],
-  ['莘庄', CODE_TABLE_REASON],
+  ['莘庄', CODE_TABLE_REASONS.code],
+  ['莘庄镇 ', CODE_TABLE_REASONS.space],
+  ['\u3000七宝镇', CODE_TABLE_REASONS.space],
+  [' 莘庄 ', CODE_TABLE_REASONS.code],
 ]);
