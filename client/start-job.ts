@@ -1,6 +1,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { JobSpec } from '../schemas/job-spec.ts';
 import type { Config } from '../schemas/config.ts';
+import { sourceLabel } from '../workflows/source-label.ts';
 import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from '../workflows/definitions.ts';
 
 /** `collect:minhang-residents:20261126T020000`: what it is and when, readable in the UI. */
@@ -12,21 +13,14 @@ export function workflowIdFor(spec: JobSpec, at: Date = new Date()): string {
   return `${spec.kind}:${spec.dataset}:${stamp}`;
 }
 
-function sourceText(spec: JobSpec): string {
-  const s = spec.source;
-  if (s.type === 'file') return `${s.connection ? `${s.connection}:` : ''}${s.path.split('/').pop()}`;
-  if (s.type === 'table') return `${s.connection}:${s.table}`;
-  return `${s.connection}:query`;
-}
-
 export function staticSummary(spec: JobSpec): string {
-  return `${spec.kind} ${sourceText(spec)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
+  return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
 }
 
 function staticDetails(spec: JobSpec): string {
   return [
     `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
-    `**Source** ${sourceText(spec)} · **target** ${spec.target.table} (${spec.target.mode})`,
+    `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`,
     spec.sourceSystem ? `**Source system** ${spec.sourceSystem}` : '',
     spec.description ?? '',
   ]

@@ -1,19 +1,19 @@
-/**
- * The custom search attributes every dataops workflow carries, so centre staff can filter runs in
- * the Temporal Web UI. Workflow code imports the typed keys from `workflows/search-attributes.ts`;
- * this list drives registration (dev-server flags and `dataops setup-temporal`).
- */
-export const SEARCH_ATTRIBUTES = {
-  DataOpsJob: 'Keyword',
-  DataOpsKind: 'Keyword',
-  DataOpsDataset: 'Keyword',
-  DataOpsDepartment: 'Keyword',
-  DataOpsRecords: 'Int',
-  DataOpsAccuracy: 'Double',
+import { DATAOPS_SEARCH_ATTRIBUTES } from '../workflows/definitions.ts';
+
+/** The Temporal CLI's spelling of each search attribute type (`--search-attribute Name=Keyword`). */
+const CLI_TYPE_NAMES = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  TEXT: 'Text',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
 } as const;
 
-export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
+/** The custom search attributes to register: the typed keys the workflows declare, by name. */
+export const SEARCH_ATTRIBUTES = DATAOPS_SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, type: key.type }));
 
 export function devServerSearchAttributeFlags(): string[] {
-  return Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+  return SEARCH_ATTRIBUTES.flatMap(({ name, type }) => ['--search-attribute', `${name}=${CLI_TYPE_NAMES[type]}`]);
 }

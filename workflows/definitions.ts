@@ -11,3 +11,6 @@ export const DataOpsDataset = defineSearchAttributeKey('DataOpsDataset', SearchA
 export const DataOpsDepartment = defineSearchAttributeKey('DataOpsDepartment', SearchAttributeType.KEYWORD);
 export const DataOpsRecords = defineSearchAttributeKey('DataOpsRecords', SearchAttributeType.INT);
 export const DataOpsAccuracy = defineSearchAttributeKey('DataOpsAccuracy', SearchAttributeType.DOUBLE);
+
+/** Every custom search attribute dataops sets: registration (dev server, `setup-temporal`) is derived from this list. */
+export const DATAOPS_SEARCH_ATTRIBUTES = [DataOpsJob, DataOpsKind, DataOpsDataset, DataOpsDepartment, DataOpsRecords, DataOpsAccuracy] as const;
