@@ -25,7 +25,10 @@ export interface SourceChunk {
 }
 
 export interface ColumnInfo {
+  /** The column's name in staging and in the published table. */
   name: string;
+  /** The source's own name for it (a file header) when `name` differs: the catalogue keeps it as the label. */
+  label?: string;
   /** PostgreSQL type for the staging table (`text` for files). */
   pgType: string;
 }

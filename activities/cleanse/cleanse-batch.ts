@@ -27,17 +27,18 @@ export function cleanseTransform(runId: string, plan: RulePlan, state: CleanseCh
   const keepOriginals = state.columns.some((c) => c.name === ORIGINAL_COLUMN);
   const refs = { next: state.nextRef };
   let batch = { clean: 0, flagged: 0, fixes: 0 };
-  let retracted: number[] = [];
+  /** Superseded staged row -> the row that beat it. */
+  let retracted = new Map<number, number>();
   return {
     copyOptions: 'FORMAT text',
     async absorb(chunk: SourceChunk, sink: StagingSink) {
       const result = cleanseRows(plan, evaluation, chunk.rows, chunk.lines, refs, sourceRef, keepOriginals);
       for (const record of result.rejected) {
-        for (const f of record.findings) quarantine.add(record.sourceRef, f.ruleId, f.column, f.reason, record.values);
+        for (const f of record.findings) quarantine.add(record.sourceRef, f.ruleId, f.column, f.reason, record.values, record.ref, record.keptRef);
         quarantine.countRecord();
       }
-      for (const ref of result.replaces) {
-        retracted.push(ref);
+      for (let i = 0; i < result.replaces.length; i += 2) {
+        retracted.set(result.replaces[i]!, result.replaces[i + 1]!);
         // Under latest-wins a kept row can later be superseded: it then no longer counts as kept.
         if (dedupSlot >= 0) counters.passed[dedupSlot] = counters.passed[dedupSlot]! - 1;
       }
@@ -64,7 +65,7 @@ export function cleanseTransform(runId: string, plan: RulePlan, state: CleanseCh
         tracker: tracker ? tracker.toJSON() : null,
       };
       batch = { clean: 0, flagged: 0, fixes: 0 };
-      retracted = [];
+      retracted = new Map();
       return committed;
     },
   };

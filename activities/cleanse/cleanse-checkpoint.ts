@@ -14,6 +14,8 @@ export interface CleanseCheckpoint extends StagedState {
   nextRef: number;
   counters: RuleCountersState;
   tracker: DuplicateTrackerState | null;
+  /** Columns naming a record in the quarantine (the spec's key, else the source's resume key; none: row numbers). */
+  keyColumns?: string[];
   /** The source session's time zone: typed staged values print in it (quarantine, publish profile). */
   timeZone?: string;
 }

@@ -1,11 +1,15 @@
 import { copyTextRow, escapeCopyText } from '../../connectors/postgres/copy-text.ts';
-import type { Field } from '../../connectors/source-chunk.ts';
+import type { ColumnInfo, Field } from '../../connectors/source-chunk.ts';
+import { quoteIdent } from '../../connectors/postgres/quote.ts';
 import type { SourcePosition } from '../../connectors/source-chunk.ts';
 import type { EvaluationState, Finding, RulePlan } from '../../governance/rules/engine.ts';
 
 /** A record that failed a rejecting rule: what the quarantine stores for it. */
 export interface RejectedRecord {
   sourceRef: string;
+  /** The row's ref; for a duplicate, also the ref of the kept row it repeats. */
+  ref: number;
+  keptRef?: number;
   findings: Pick<Finding, 'ruleId' | 'column' | 'reason'>[];
   values: Field[];
 }
@@ -19,7 +23,7 @@ export interface CleansedRows {
   /** Values changed by normalisers. */
   fixes: number;
   rejected: RejectedRecord[];
-  /** Refs of earlier kept rows that a later one beat under `latest` survivorship. */
+  /** Earlier kept rows that a later one beat under `latest` survivorship: [beaten ref, winning ref] pairs, flat. */
   replaces: number[];
 }
 
@@ -35,6 +39,23 @@ export interface CleansedChunk extends Omit<CleansedRows, 'out'> {
 export function sourceRefFor(names: readonly string[], keyColumns: readonly string[]): (values: readonly Field[], ref: number) => string {
   const keyIndexes = keyColumns.map((k) => names.indexOf(k));
   return (values, ref) => (keyIndexes.length ? keyIndexes.map((i) => `${names[i]}=${values[i] ?? ''}`).join(',') : `row ${ref}`);
+}
+
+/**
+ * The same reference as `sourceRefFor`, computed in SQL over a staging row (alias `s`): names the kept
+ * record of each duplicate at publish. A row a normaliser changed is named by its source values.
+ */
+export function sourceRefSql(names: readonly string[], keyColumns: readonly string[], staging: readonly ColumnInfo[]): string {
+  if (!keyColumns.length) return "'row ' || s.dataops_ref";
+  const originals = staging.some((c) => c.name === 'dataops_original');
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const parts = keyColumns.map((k) => {
+    const value = originals
+      ? `CASE WHEN s.dataops_original IS NULL THEN s.${quoteIdent(k)}::text ELSE s.dataops_original->>${names.indexOf(k)} END`
+      : `s.${quoteIdent(k)}::text`;
+    return `${literal(`${k}=`)} || coalesce(${value}, '')`;
+  });
+  return parts.join(" || ',' || ");
 }
 
 /**
@@ -59,10 +80,12 @@ export function cleanseRows(
     const ref = ++refs.next;
     const row = plan.evaluateRow(values, state, ref);
     result.fixes += row.fixes.length;
-    if (row.replaces !== undefined) result.replaces.push(row.replaces);
+    if (row.replaces !== undefined) result.replaces.push(row.replaces, ref);
     if (row.outcome === 'rejected') {
       result.rejected.push({
         sourceRef: sourceRef(values, ref),
+        ref,
+        keptRef: row.duplicateOf,
         findings: row.rejections.map((r) => ({ ruleId: r.ruleId, column: r.column, reason: r.reason })),
         values,
       });

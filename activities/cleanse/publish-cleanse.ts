@@ -4,17 +4,20 @@ import type { CleansePublishSummary } from '../../schemas/cleanse-run.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { RuleCounters } from '../../governance/rules/counters.ts';
 import { cleanseIndicators } from '../../governance/cleanse-indicators.ts';
-import { activityConfig, activityDb, activityLogger, classifyErrors } from '../context.ts';
-import type { CheckpointRow } from '../staging/checkpoint.ts';
-import { swapIntoPlace } from '../publish/swap-into-place.ts';
-import { recordIndicators } from '../publish/record-indicators.ts';
-import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
-import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
+import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
+import { placeStagedTable, publishStaged } from '../publish/publish-staged.ts';
+import { nameKeptRecords } from '../../catalogue/quarantine.ts';
+import { recordRunCounts } from '../../catalogue/runs.ts';
+import { recordStepMetrics } from '../../catalogue/steps.ts';
+import { recordIndicators } from '../../catalogue/indicators.ts';
+import { labelsOf, recordColumnProfiles } from '../../catalogue/column-profiles.ts';
+import { recordCatalogueVersion } from '../../catalogue/catalogue-version.ts';
 import { guessSensitivity, type SensitivityGuess, type SensitivityLevel } from '../../governance/sensitivity.ts';
 import { profileStagedTable } from './profile-sample.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './cleanse-plan.ts';
 import { loadReferences } from './references.ts';
+import { sourceRefSql } from './cleanse-rows.ts';
 
 export const CLEAN_SCHEMA = 'clean';
 
@@ -31,35 +34,24 @@ export interface PublishCleanseInput {
 export async function publishCleanse(input: PublishCleanseInput): Promise<CleansePublishSummary> {
   return classifyErrors(async () => {
     const { runId, spec } = input;
-    const log = activityLogger({ runId, step: CLEANSE_STEP });
-    const db = activityDb();
-    return db.transaction(async (trx) => {
-      const row = (await trx('dataops.checkpoints').where({ run_id: runId, step: CLEANSE_STEP }).forUpdate().first()) as
-        | CheckpointRow<CleanseCheckpoint>
-        | undefined;
-      if (!row) throw new Error(`no staged data for run ${runId}`);
-      if (row.status === 'published') return row.state.publish as CleansePublishSummary;
-      if (row.status !== 'staged') throw new Error(`run ${runId} is not fully staged (status ${row.status})`);
-      const state = row.state;
+    const summary = await publishStaged<CleanseCheckpoint, CleansePublishSummary>(runId, CLEANSE_STEP, async (trx, state) => {
       const names = state.columns.map((c) => c.name).filter((n) => !BOOKKEEPING_COLUMNS.includes(n));
       const plan = compileCleansePlan(spec, names, await loadReferences(activityConfig(), spec.references));
       const entries = RuleCounters.fromJSON(plan.slots, state.counters).entries();
-
-      const dropped = state.columns.filter((c) => c.name === REF_COLUMN || c.name === ORIGINAL_COLUMN).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
-      await trx.raw(`ALTER TABLE ${quoteTable(state.stagingTable)} ${dropped.join(', ')}`);
-      const published = state.clean + state.flagged;
-      // Profile values as the source printed them (dates ISO, timestamps in the source's time zone).
+      // Values print as the source printed them (dates ISO, timestamps in the source's time zone):
+      // for the kept records' references and for the profile.
       await trx.raw(
         "SELECT set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '3', true)",
       );
       if (state.timeZone) await trx.raw("SELECT set_config('TimeZone', ?, true)", [state.timeZone]);
+      await nameKeptRecords(trx, runId, CLEANSE_STEP, quoteTable(state.stagingTable), sourceRefSql(names, state.keyColumns ?? [], state.columns));
+      const dropped = state.columns.filter((c) => c.name === REF_COLUMN || c.name === ORIGINAL_COLUMN).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
+      await trx.raw(`ALTER TABLE ${quoteTable(state.stagingTable)} ${dropped.join(', ')}`);
+      const published = state.clean + state.flagged;
       const profiles = await profileStagedTable(trx, quoteTable(state.stagingTable), names, published);
-      const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
-      const version = (resource?.current_version ?? 0) + 1;
-      const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, CLEAN_SCHEMA, spec.target.mode, version);
+      const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, CLEAN_SCHEMA);
       const figures = cleanseIndicators(entries, { read: state.rows, published });
       const accuracy = figures.find((f) => f.indicator === 'accuracy.overall')?.value ?? null;
-
       const origin =
         spec.source.type === 'table' && spec.source.connection === 'centre'
           ? await trx('dataops.catalogue_resources').where({ table_ref: spec.source.table }).first('sensitivity', 'sensitivity_reasons')
@@ -72,13 +64,11 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
           from: spec.source.type === 'table' ? spec.source.table : '',
         },
       );
-      const schemaHash = createHash('sha256')
-        .update(JSON.stringify(state.columns.filter((c) => c.name !== REF_COLUMN && c.name !== ORIGINAL_COLUMN)))
-        .digest('hex')
-        .slice(0, 16);
+      const outputColumns = state.columns.filter((c) => c.name !== REF_COLUMN && c.name !== ORIGINAL_COLUMN);
+      const schemaHash = createHash('sha256').update(JSON.stringify(outputColumns)).digest('hex').slice(0, 16);
       const resourceId = await recordCatalogueVersion(trx, { spec, resource, version, runId, target, rows: published, sensitivity, schemaHash });
-      await recordColumnProfiles(trx, resourceId, version, profiles, new Map(state.columns.map((c) => [c.name, c.pgType])));
-      await trx('dataops.step_metrics').insert({
+      await recordColumnProfiles(trx, resourceId, version, profiles, new Map(state.columns.map((c) => [c.name, c.pgType])), labelsOf(state.columns));
+      await recordStepMetrics(trx, {
         run_id: runId,
         step: CLEANSE_STEP,
         attempt: state.stagedAttempt ?? 1,
@@ -88,17 +78,14 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
         records_flagged: state.flagged,
         values_fixed: state.fixes,
         bytes: state.bytes,
-        duration_ms: Math.max(0, Math.round(input.durationMs)),
+        duration_ms: input.durationMs,
       });
       await recordIndicators(trx, runId, CLEANSE_STEP, `${target.schema}.${target.table}`, figures);
-      const summary: CleansePublishSummary = { table: `${target.schema}.${target.physical}`, version, published, accuracy };
-      await trx('dataops.runs').where({ run_id: runId }).update({ records_in: state.rows, records_out: published, records_rejected: state.rejected, accuracy });
-      await trx('dataops.checkpoints')
-        .where({ run_id: runId, step: CLEANSE_STEP })
-        .update({ status: 'published', state: JSON.stringify({ ...state, publish: summary }), updated_at: trx.fn.now() });
-      log.info(summary, 'published');
-      return summary;
+      await recordRunCounts(trx, runId, { records_in: state.rows, records_out: published, records_rejected: state.rejected, accuracy });
+      return { table: `${target.schema}.${target.physical}`, version, published, accuracy };
     });
+    activityLogger({ runId, step: CLEANSE_STEP }).info(summary, 'published');
+    return summary;
   });
 }
 

@@ -23,19 +23,22 @@ export interface Retraction {
 export async function retractSuperseded(
   client: pg.Client,
   r: Retraction,
-  refs: number[],
+  winners: ReadonlyMap<number, number>,
   quarantine: QuarantineBuffer,
 ): Promise<{ clean: number; flagged: number }> {
   const retracted = { clean: 0, flagged: 0 };
-  if (!refs.length) return retracted;
+  if (!winners.size) return retracted;
   const own = r.keepsOriginals ? [ORIGINAL_COLUMN] : [];
   const returning = [...r.names, REF_COLUMN, FLAGS_COLUMN, ...own].map((n) => `${quoteIdent(n)}::text AS ${quoteIdent(n)}`).join(', ');
-  const gone = await client.query(`DELETE FROM ${quoteTable(r.stagingTable)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING ${returning}`, [refs]);
+  const gone = await client.query(`DELETE FROM ${quoteTable(r.stagingTable)} WHERE ${REF_COLUMN} = ANY($1::bigint[]) RETURNING ${returning}`, [
+    [...winners.keys()],
+  ]);
   for (const row of gone.rows as Record<string, string | null>[]) {
     // The quarantine holds the record as the source had it, before any normaliser.
     const original = row[ORIGINAL_COLUMN];
     const values = original ? (JSON.parse(original) as Field[]) : r.names.map((n) => row[n] ?? null);
-    quarantine.add(r.sourceRef(values, Number(row[REF_COLUMN])), 'deep.duplicate', r.dedupColumns, SUPERSEDED, values);
+    const ref = Number(row[REF_COLUMN]);
+    quarantine.add(r.sourceRef(values, ref), 'deep.duplicate', r.dedupColumns, SUPERSEDED, values, ref, winners.get(ref));
     quarantine.countRecord();
     if (row[FLAGS_COLUMN]) retracted.flagged++;
     else retracted.clean++;

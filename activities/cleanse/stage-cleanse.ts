@@ -48,6 +48,7 @@ function cleanseService(
       // A superseded row is read back from staging as text for the quarantine: make it print as the source did.
       await client.query(VALUE_TEXT_SETTINGS);
       if (source.timeZone) await client.query("SELECT set_config('TimeZone', $1, false)", [source.timeZone]);
+      const keyColumns = spec.key?.length ? spec.key : reader.key ? [reader.key] : [];
       const state: CleanseCheckpoint = committed ?? {
         position: null,
         rows: 0,
@@ -62,10 +63,10 @@ function cleanseService(
         counters: plan.newCounters().toJSON(),
         tracker: plan.dedup ? plan.newTracker().toJSON() : null,
         stagingTable: stagingTableName(runId, CLEANSE_STEP),
+        keyColumns,
         timeZone: source.timeZone,
       };
-      const keyColumns = spec.key?.length ? spec.key : reader.key ? [reader.key] : [];
-      return { state, transform: cleanseTransform(runId, plan, state, keyColumns) };
+      return { state, transform: cleanseTransform(runId, plan, state, state.keyColumns ?? keyColumns) };
     },
     summary: (c, attempt, resumedFromRow) => ({
       rows: c.rows,

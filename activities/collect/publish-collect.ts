@@ -3,17 +3,19 @@ import { Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { PublishSummary } from '../../schemas/collect-run.ts';
-import { TableProfiler, type ColumnProfile } from '../../governance/profile/column-profiler.ts';
+import { TableProfiler, type ColumnProfile, type TableProfileState } from '../../governance/profile/column-profiler.ts';
 import { storageType } from '../../governance/storage-type.ts';
 import { guessSensitivity } from '../../governance/sensitivity.ts';
 import { collectIndicators, ratio } from '../../governance/collect-indicators.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
-import { swapIntoPlace } from '../publish/swap-into-place.ts';
-import { recordIndicators } from '../publish/record-indicators.ts';
-import { recordColumnProfiles } from '../publish/record-column-profiles.ts';
-import { recordCatalogueVersion } from '../publish/record-catalogue-version.ts';
-import { activityDb, activityLogger, classifyErrors } from '../context.ts';
-import type { CheckpointRow } from '../staging/checkpoint.ts';
+import { placeStagedTable, publishStaged } from '../publish/publish-staged.ts';
+import { recordRunCounts } from '../../catalogue/runs.ts';
+import { recordStepMetrics } from '../../catalogue/steps.ts';
+import { labelsOf } from '../../catalogue/column-profiles.ts';
+import { recordIndicators } from '../../catalogue/indicators.ts';
+import { recordColumnProfiles } from '../../catalogue/column-profiles.ts';
+import { recordCatalogueVersion } from '../../catalogue/catalogue-version.ts';
+import { activityLogger, classifyErrors } from '../context.ts';
 import type { CollectCheckpoint } from './collect-checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';
 
@@ -45,38 +47,24 @@ async function applyInferredTypes(trx: Knex.Transaction, stagingQualified: strin
 export async function publishCollect(input: PublishCollectInput): Promise<PublishSummary> {
   return classifyErrors(async () => {
     const { runId, spec } = input;
-    const log = activityLogger({ runId, step: COLLECT_STEP });
-    const db = activityDb();
     const attempt = Context.current().info.attempt;
-    return db.transaction(async (trx) => {
-      const checkpoint = (await trx('dataops.checkpoints').where({ run_id: runId, step: COLLECT_STEP }).forUpdate().first()) as
-        | CheckpointRow<CollectCheckpoint>
-        | undefined;
-      if (!checkpoint) throw new Error(`no staged data for run ${runId}`);
-      if (checkpoint.status === 'published') return checkpoint.state.publish as PublishSummary;
-      if (checkpoint.status !== 'staged') throw new Error(`run ${runId} is not fully staged (status ${checkpoint.status})`);
-      const state = checkpoint.state;
-      const profiles = TableProfiler.fromState(state.profile as Parameters<typeof TableProfiler.fromState>[0]).results();
-      const stagingQualified = quoteTable(state.stagingTable);
-
+    const summary = await publishStaged<CollectCheckpoint, PublishSummary>(runId, COLLECT_STEP, async (trx, state) => {
+      const profiles = TableProfiler.fromState(state.profile as TableProfileState).results();
       // CSV columns were typed while staging; NDJSON (text format) is cast here, in one rewrite.
       const types =
-        state.typing === 'cast-on-publish' ? await applyInferredTypes(trx, stagingQualified, profiles) : new Map(state.columns.map((c) => [c.name, c.pgType]));
-
-      const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
-      const version = (resource?.current_version ?? 0) + 1;
-      const target = await swapIntoPlace(trx, state.stagingTable, spec.target.table, RAW_SCHEMA, spec.target.mode, version);
-
+        state.typing === 'cast-on-publish'
+          ? await applyInferredTypes(trx, quoteTable(state.stagingTable), profiles)
+          : new Map(state.columns.map((c) => [c.name, c.pgType]));
+      const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, RAW_SCHEMA);
       const sensitivity = guessSensitivity(profiles.map((p) => p.semanticType));
       const schemaHash = createHash('sha256')
         .update(JSON.stringify(profiles.map((p) => [p.name, types.get(p.name)])))
         .digest('hex')
         .slice(0, 16);
       const resourceId = await recordCatalogueVersion(trx, { spec, resource, version, runId, target, rows: state.rows, sensitivity, schemaHash });
-      await recordColumnProfiles(trx, resourceId, version, profiles, types);
-
+      await recordColumnProfiles(trx, resourceId, version, profiles, types, labelsOf(state.columns));
       const figures = collectIndicators(profiles);
-      await trx('dataops.step_metrics').insert({
+      await recordStepMetrics(trx, {
         run_id: runId,
         step: COLLECT_STEP,
         attempt: state.stagedAttempt ?? attempt,
@@ -84,28 +72,24 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         records_out: state.rows,
         records_rejected: 0,
         bytes: state.bytes,
-        duration_ms: Math.max(0, Math.round(input.durationMs)),
+        duration_ms: input.durationMs,
       });
       await recordIndicators(trx, runId, COLLECT_STEP, `${target.schema}.${target.table}`, figures);
       const accuracyFigure = figures.find((f) => f.indicator === 'accuracy' && f.column === '');
       const completenessFigure = figures.find((f) => f.indicator === 'completeness' && f.column === '');
-      const summary: PublishSummary = {
+      const accuracy = accuracyFigure ? ratio(accuracyFigure.a, accuracyFigure.b) : null;
+      await recordRunCounts(trx, runId, { records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy });
+      return {
         table: `${target.schema}.${target.physical}`,
         version,
         rows: state.rows,
         columns: profiles.length,
         sensitivity: sensitivity.level,
-        accuracy: accuracyFigure ? ratio(accuracyFigure.a, accuracyFigure.b) : null,
+        accuracy,
         completeness: completenessFigure ? ratio(completenessFigure.a, completenessFigure.b) : null,
       };
-      await trx('dataops.runs')
-        .where({ run_id: runId })
-        .update({ records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy: summary.accuracy });
-      await trx('dataops.checkpoints')
-        .where({ run_id: runId, step: COLLECT_STEP })
-        .update({ status: 'published', state: JSON.stringify({ ...state, publish: summary }), updated_at: trx.fn.now() });
-      log.info(summary, 'published');
-      return summary;
     });
+    activityLogger({ runId, step: COLLECT_STEP }).info(summary, 'published');
+    return summary;
   });
 }

@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { JobSpec } from '../../schemas/job-spec.ts';
 import type { RunStatus } from '../../schemas/metrics.ts';
-import { quoteTable } from '../../connectors/postgres/quote.ts';
+import { recordRunEnd, recordRunStart } from '../../catalogue/runs.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
+import { abandonRunStaging } from '../staging/abandon.ts';
 
 export interface StartRunInput {
   runId: string;
@@ -13,20 +14,7 @@ export interface StartRunInput {
 export async function startRun({ runId, spec }: StartRunInput): Promise<void> {
   return classifyErrors(async () => {
     const info = Context.current().info.workflowExecution;
-    await activityDb()('dataops.runs')
-      .insert({
-        run_id: runId,
-        job: spec.job,
-        kind: spec.kind,
-        dataset: spec.dataset,
-        department: spec.department,
-        workflow_id: info?.workflowId ?? runId,
-        temporal_run_id: info?.runId ?? null,
-        status: 'running',
-        spec: JSON.stringify(spec),
-      })
-      .onConflict('run_id')
-      .ignore();
+    await recordRunStart(activityDb(), { runId, spec, workflowId: info?.workflowId ?? runId, temporalRunId: info?.runId ?? null });
     activityLogger({ runId }).info({ job: spec.job, dataset: spec.dataset }, 'run started');
   });
 }
@@ -39,9 +27,7 @@ export interface FinishRunInput {
 
 export async function finishRun({ runId, status, error }: FinishRunInput): Promise<void> {
   return classifyErrors(async () => {
-    await activityDb()('dataops.runs')
-      .where({ run_id: runId })
-      .update({ status, error: error ?? null, ended_at: activityDb().fn.now() });
+    await recordRunEnd(activityDb(), runId, status, error);
     activityLogger({ runId }).info({ status, error }, 'run finished');
   });
 }
@@ -49,17 +35,6 @@ export async function finishRun({ runId, status, error }: FinishRunInput): Promi
 /** After a failure: drops the run's staging tables so nothing partial lingers or is ever published. */
 export async function abandonStaging({ runId }: { runId: string }): Promise<void> {
   return classifyErrors(async () => {
-    const db = activityDb();
-    const rows = await db('dataops.checkpoints').where({ run_id: runId }).whereNot({ status: 'published' }).select('step', 'state');
-    for (const row of rows as { step: string; state: { stagingTable?: string } }[]) {
-      const table = row.state.stagingTable;
-      if (table && /^dataops_staging\.[a-z0-9_]+$/.test(table)) {
-        await db.raw(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
-      }
-      await db('dataops.checkpoints').where({ run_id: runId, step: row.step }).delete();
-    }
-    // Quarantine entries of a run that never published describe no published output.
-    const published = await db('dataops.checkpoints').where({ run_id: runId, status: 'published' }).first();
-    if (!published) await db('dataops.quarantine').where({ run_id: runId }).delete();
+    await abandonRunStaging(activityDb(), runId);
   });
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 export interface CheckpointRow<S> {
-  status: 'staging' | 'staged' | 'published';
+  status: 'staging' | 'staged' | 'published' | 'abandoned';
   state: S & { publish?: unknown };
 }
 

@@ -1,12 +1,10 @@
 import { withCentreDb } from '../centre-db.ts';
-import { COUNT_COLUMNS, withNumbers } from '../numeric-columns.ts';
+import { listResources, showResource } from '../../catalogue/resources.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
 export function catalogListCommand(options: { department?: string; json?: boolean }): Promise<number> {
   return withCentreDb(async (db) => {
-    const query = db('dataops.catalogue_resources').orderBy('dataset');
-    if (options.department) query.where('department', options.department);
-    const rows = (await query).map((r) => withNumbers(r, COUNT_COLUMNS.catalogueResources));
+    const rows = await listResources(db, options.department);
     if (options.json) {
       console.log(JSON.stringify(rows, null, 2));
       return 0;
@@ -37,25 +35,18 @@ export function catalogListCommand(options: { department?: string; json?: boolea
 
 export function catalogShowCommand(dataset: string, options: { version?: number; json?: boolean }): Promise<number> {
   return withCentreDb(async (db) => {
-    const found = await db('dataops.catalogue_resources').where({ dataset }).first();
-    if (!found) {
+    const view = await showResource(db, dataset, options.version);
+    if (!view) {
       console.error(`no dataset "${dataset}" in the catalogue (see: dataops catalog list)`);
       return 1;
     }
-    const resource = withNumbers(found, COUNT_COLUMNS.catalogueResources);
+    const { resource, columns, versions } = view;
     const version = options.version ?? resource.current_version;
-    const foundVersion = await db('dataops.catalogue_versions').where({ resource_id: resource.id, version }).first();
-    if (!foundVersion) {
+    const versionRow = view.version;
+    if (!versionRow) {
       console.error(`dataset "${dataset}" has no version ${version} (current: ${resource.current_version})`);
       return 1;
     }
-    const versionRow = withNumbers(foundVersion, COUNT_COLUMNS.catalogueVersions);
-    const columns = (await db('dataops.catalogue_columns').where({ resource_id: resource.id, version }).orderBy('ordinal')).map((c) =>
-      withNumbers(c, COUNT_COLUMNS.catalogueColumns),
-    );
-    const versions = (await db('dataops.catalogue_versions').where({ resource_id: resource.id }).orderBy('version', 'desc').limit(10)).map((v) =>
-      withNumbers(v, COUNT_COLUMNS.catalogueVersions),
-    );
     if (options.json) {
       console.log(JSON.stringify({ resource, version: versionRow, columns, versions }, null, 2));
       return 0;
@@ -76,7 +67,7 @@ export function catalogShowCommand(dataset: string, options: { version?: number;
           const checked = Number(c.semantic_checked ?? 0);
           return [
             c.ordinal,
-            c.name,
+            c.label ? `${c.name} (${c.label})` : c.name,
             c.data_type,
             c.semantic_type,
             c.sensitivity,
@@ -91,7 +82,7 @@ export function catalogShowCommand(dataset: string, options: { version?: number;
         }),
       ),
     );
-    const profiled = columns.length ? Number(columns[0].rows) : 0;
+    const profiled = columns.length ? Number(columns[0]!.rows) : 0;
     if (profiled && profiled < Number(versionRow.row_count)) {
       console.log(`\ncolumn profiles from a sample of ${formatCount(profiled)} of ${formatCount(Number(versionRow.row_count))} rows`);
     }

@@ -1,4 +1,5 @@
 import { withCentreDb } from '../centre-db.ts';
+import { indicatorsOfRun, succeededRuns, tableIndicatorsOfRuns } from '../../catalogue/indicators.ts';
 import { formatPercent, formatTable } from '../format-table.ts';
 
 const TARGET_ACCURACY = 0.9;
@@ -6,26 +7,18 @@ const TARGET_ACCURACY = 0.9;
 /** Indicators of a dataset's newest successful run, then the trend of the table-level figures. */
 export function qualityCommand(dataset: string, options: { runs: number; columns?: boolean; json?: boolean }): Promise<number> {
   return withCentreDb(async (db) => {
-    const runs = await db('dataops.runs')
-      .where({ dataset, status: 'succeeded' })
-      .orderBy('started_at', 'desc')
-      .limit(options.runs)
-      .select('run_id', 'started_at', 'accuracy');
+    const runs = await succeededRuns(db, dataset, options.runs);
     if (!runs.length) {
       console.error(`no successful run of dataset "${dataset}" (see: dataops runs --dataset ${dataset})`);
       return 1;
     }
     const latest = runs[0]!;
-    const indicators = await db('dataops.quality_indicators')
-      .where({ run_id: latest.run_id })
-      .orderBy([{ column: 'column_name' }, { column: 'indicator' }]);
+    const indicators = await indicatorsOfRun(db, latest.run_id);
     const tableLevel = indicators.filter((i) => i.column_name === '');
-    const trend = await db('dataops.quality_indicators')
-      .whereIn(
-        'run_id',
-        runs.map((r) => r.run_id),
-      )
-      .where({ column_name: '' });
+    const trend = await tableIndicatorsOfRuns(
+      db,
+      runs.map((r) => r.run_id),
+    );
     if (options.json) {
       console.log(JSON.stringify({ dataset, latest: latest.run_id, indicators, trend }, null, 2));
       return 0;

@@ -4,63 +4,48 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Knex } from 'knex';
 import { withCentreDb } from '../centre-db.ts';
-import { COUNT_COLUMNS, withNumbers } from '../numeric-columns.ts';
+import { quarantinedRecords, quarantineEntries, quarantineExportSelect, quarantineOfRecord, quarantineSummary } from '../../catalogue/quarantine.ts';
+import { resolveRun } from '../../catalogue/runs.ts';
 import { formatCount, formatTable } from '../format-table.ts';
-import { resolveRunId } from './resolve-run.ts';
 
 function withRun(runOrDataset: string, body: (runId: string, db: Knex, databaseUrl: string) => Promise<number>): Promise<number> {
   return withCentreDb(async (db, databaseUrl) => {
-    const runId = await resolveRunId(db, runOrDataset);
-    if (!runId) {
-      console.error(`no run or dataset "${runOrDataset}" (see: dataops runs)`);
+    const resolved = await resolveRun(db, runOrDataset);
+    if (!resolved) {
+      console.error(`no run, and no published run of a dataset, named "${runOrDataset}" (see: dataops runs --dataset ${runOrDataset})`);
       return 1;
     }
-    return await body(runId, db, databaseUrl);
+    if (resolved.chosen === 'newest-published') console.error(`showing run ${resolved.runId}, the newest published run of dataset ${runOrDataset}`);
+    return await body(resolved.runId, db, databaseUrl);
   });
 }
 
-/** Rejected records of a run: counts per rule, then the first entries. */
+const both = (r: { reason_zh: string; reason: string }) => `${r.reason_zh} / ${r.reason}`;
+
+/** Rejected records of a run: counts per rule and specific reason, then the first entries. */
 export function quarantineListCommand(run: string, options: { rule?: string; limit: number; json?: boolean }): Promise<number> {
   return withRun(run, async (runId, db) => {
-    const perRule = (
-      await db('dataops.quarantine')
-        .where({ run_id: runId })
-        .groupBy('rule_id', 'column_name')
-        .select('rule_id', 'column_name')
-        .count<{ rule_id: string; column_name: string; count: string | number }[]>('* as count')
-        .min('reason as reason')
-        .min('reason_zh as reason_zh')
-        .orderBy('rule_id')
-    ).map((r) => withNumbers(r, COUNT_COLUMNS.quarantinePerRule));
-    const query = db('dataops.quarantine').where({ run_id: runId }).orderBy('id').limit(options.limit);
-    if (options.rule) query.where({ rule_id: options.rule });
-    const entries = await query.select('source_ref', 'rule_id', 'column_name', 'reason', 'reason_zh', 'record');
+    const groups = await quarantineSummary(db, runId);
+    const entries = await quarantineEntries(db, runId, options);
     if (options.json) {
-      console.log(JSON.stringify({ runId, perRule, entries }, null, 2));
+      console.log(JSON.stringify({ runId, records: await quarantinedRecords(db, runId), groups, entries }, null, 2));
       return 0;
     }
-    const records = await db('dataops.quarantine').where({ run_id: runId }).countDistinct<{ n: string }[]>('source_ref as n');
-    console.log(`${runId}: ${formatCount(Number(records[0]?.n ?? 0))} records quarantined\n`);
+    console.log(`${runId}: ${formatCount(await quarantinedRecords(db, runId))} records quarantined\n`);
     console.log(
       formatTable(
         ['rule', 'column', 'records', 'reason'],
-        perRule.map((r) => [
-          r.rule_id,
-          r.column_name,
-          formatCount(Number(r.count)),
-          `${(r as { reason_zh?: string }).reason_zh ?? ''} / ${(r as { reason?: string }).reason ?? ''}`,
-        ]),
+        groups.map((g) => [g.rule_id, g.column_name, formatCount(g.count), both(g)]),
       ),
     );
     if (entries.length) {
       console.log('');
       console.log(
         formatTable(
-          ['source', 'rule', 'column', 'value'],
+          ['source', 'rule', 'column', 'value', 'kept record'],
           entries.map((e) => {
             const first = String(e.column_name).split(',')[0] ?? '';
-            const record = e.record as Record<string, string | null>;
-            return [e.source_ref, e.rule_id, e.column_name, first in record ? String(record[first]) : ''];
+            return [e.source_ref, e.rule_id, e.column_name, first in e.record ? String(e.record[first]) : '', e.duplicate_of ?? ''];
           }),
         ),
       );
@@ -73,14 +58,14 @@ export function quarantineListCommand(run: string, options: { rule?: string; lim
 /** Every quarantine entry for one source record, with the original record. */
 export function quarantineShowCommand(run: string, sourceRef: string): Promise<number> {
   return withRun(run, async (runId, db) => {
-    const entries = await db('dataops.quarantine').where({ run_id: runId, source_ref: sourceRef }).orderBy('id');
+    const entries = await quarantineOfRecord(db, runId, sourceRef);
     if (!entries.length) {
       console.error(`run ${runId} quarantined nothing as "${sourceRef}"`);
       return 1;
     }
     console.log(`${sourceRef} in ${runId}`);
-    for (const e of entries) console.log(`  ${e.rule_id} on ${e.column_name}: ${e.reason_zh} / ${e.reason}`);
-    console.log(JSON.stringify(entries[0].record, null, 2));
+    for (const e of entries) console.log(`  ${e.rule_id} on ${e.column_name}: ${both(e)}${e.duplicate_of ? ` (kept: ${e.duplicate_of})` : ''}`);
+    console.log(JSON.stringify(entries[0]!.record, null, 2));
     return 0;
   });
 }
@@ -91,7 +76,7 @@ export function quarantineExportCommand(run: string, options: { format: 'csv' | 
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const select = `SELECT source_ref, rule_id, column_name, severity, reason, reason_zh, record, created_at FROM dataops.quarantine WHERE run_id = ${client.escapeLiteral(runId)} ORDER BY id`;
+      const select = quarantineExportSelect(client.escapeLiteral(runId));
       // NDJSON: CSV format with quote and delimiter bytes JSON text never contains, so each line is the
       // JSON exactly (text format would double every backslash).
       const sql =

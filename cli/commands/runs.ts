@@ -1,5 +1,5 @@
 import { withCentreDb } from '../centre-db.ts';
-import { runRowSchema } from '../../schemas/metrics.ts';
+import { listRuns } from '../../catalogue/runs.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
 export interface RunsOptions {
@@ -20,11 +20,7 @@ function duration(start: Date, end: Date | null): string {
 /** Run history from the metrics schema, newest first. */
 export function runsCommand(options: RunsOptions): Promise<number> {
   return withCentreDb(async (db) => {
-    const query = db('dataops.runs').orderBy('started_at', 'desc').limit(options.limit);
-    for (const key of ['job', 'dataset', 'department', 'status'] as const) {
-      if (options[key]) query.where(key, options[key]);
-    }
-    const rows = (await query).map((r) => runRowSchema.parse(r));
+    const rows = await listRuns(db, options);
     if (options.json) {
       console.log(
         JSON.stringify(

@@ -38,7 +38,9 @@ async function expectCleanFailure(spec: CollectJobSpec, message: RegExp) {
   expect(run.error).toMatch(message);
   expect(await env.db('dataops.catalogue_resources').where({ dataset: spec.dataset })).toHaveLength(0);
   expect(await env.db('dataops.step_metrics').where({ run_id: runId })).toHaveLength(0);
-  expect(await env.db('dataops.checkpoints').where({ run_id: runId })).toHaveLength(0);
+  // What remains of the checkpoint is a fenced tombstone: no state a later attempt could resume from.
+  const checkpoints = await env.db('dataops.checkpoints').where({ run_id: runId });
+  for (const c of checkpoints) expect({ status: c.status, keys: Object.keys(c.state).sort() }).toEqual({ status: 'abandoned', keys: ['owner', 'stagingTable'] });
   const [schema, table] = spec.target.table.split('.');
   const exists = (await env.db.raw('SELECT to_regclass(?) AS oid', [`${schema}.${table}`])).rows[0].oid;
   expect(exists).toBeNull();

@@ -115,7 +115,7 @@ describe('--json prints counts as numbers', () => {
 
   it('quarantine list, leaving the original record as it was', () => {
     const listed = json(['quarantine', 'list', RUN, '--json']);
-    expect(listed.perRule).toEqual([expect.objectContaining({ rule_id: 'mobile.valid', count: 1 })]);
+    expect(listed.groups).toEqual([expect.objectContaining({ rule_id: 'mobile.valid', count: 1 })]);
     expect(listed.entries[0].record).toEqual({ mobile: '123', rows: '7' });
   });
 

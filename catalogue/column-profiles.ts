@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { ColumnProfile } from '../../governance/profile/column-profiler.ts';
-import { guessSensitivity } from '../../governance/sensitivity.ts';
-import { shortTypeName } from '../../governance/storage-type.ts';
+import type { ColumnProfile } from '../governance/profile/column-profiler.ts';
+import { guessSensitivity } from '../governance/sensitivity.ts';
+import { shortTypeName } from '../governance/storage-type.ts';
 
 /** Writes a published version's column profiles into the catalogue, in column order. */
 export async function recordColumnProfiles(
@@ -10,6 +10,7 @@ export async function recordColumnProfiles(
   version: number,
   profiles: readonly ColumnProfile[],
   types: ReadonlyMap<string, string>,
+  labels: ReadonlyMap<string, string> = new Map(),
 ): Promise<void> {
   if (!profiles.length) return;
   await trx('dataops.catalogue_columns').insert(
@@ -18,6 +19,7 @@ export async function recordColumnProfiles(
       version,
       ordinal: ordinal + 1,
       name: p.name,
+      label: labels.get(p.name) ?? null,
       data_type: shortTypeName(types.get(p.name) ?? 'text'),
       semantic_type: p.semanticType,
       sensitivity: guessSensitivity([p.semanticType]).level,
@@ -34,4 +36,9 @@ export async function recordColumnProfiles(
       top_patterns: JSON.stringify(p.topPatterns),
     })),
   );
+}
+
+/** Published name -> the header it was read as, for columns renamed on the way in. */
+export function labelsOf(columns: readonly { name: string; label?: string }[]): Map<string, string> {
+  return new Map(columns.filter((c) => c.label !== undefined && c.label !== c.name).map((c) => [c.name, c.label!]));
 }

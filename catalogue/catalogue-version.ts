@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { JobSpec } from '../../schemas/job-spec.ts';
-import type { SensitivityGuess } from '../../governance/sensitivity.ts';
+import type { JobSpec } from '../schemas/job-spec.ts';
+import type { SensitivityGuess } from '../governance/sensitivity.ts';
 
 export interface CatalogueVersion {
   spec: Pick<JobSpec, 'dataset' | 'department' | 'sourceSystem' | 'updateFrequency' | 'description' | 'target'>;

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import type { JobSpec } from '../../schemas/job-spec.ts';
+import { splitTableRef } from '../../schemas/identifiers.ts';
+import { claimTable } from '../../catalogue/resources.ts';
+import { activityDb } from '../context.ts';
+import type { CheckpointRow } from '../staging/checkpoint.ts';
+import { swapIntoPlace } from './swap-into-place.ts';
+
+/**
+ * The publishing protocol every service shares: one transaction that locks the step's checkpoint,
+ * returns the recorded result when the step published already (a retry after the commit), refuses a
+ * step that is not fully staged, runs the service's publishing and marks the checkpoint published
+ * with the summary it returns. Nothing is ever counted or versioned twice.
+ */
+export async function publishStaged<S, R>(runId: string, step: string, body: (trx: Knex.Transaction, state: S) => Promise<R>): Promise<R> {
+  return activityDb().transaction(async (trx) => {
+    const row = (await trx('dataops.checkpoints').where({ run_id: runId, step }).forUpdate().first()) as CheckpointRow<S> | undefined;
+    if (!row) throw new Error(`no staged data for run ${runId} step ${step}`);
+    if (row.status === 'published') return row.state.publish as R;
+    if (row.status !== 'staged') throw new Error(`run ${runId} step ${step} is not fully staged (status ${row.status})`);
+    const summary = await body(trx, row.state);
+    await trx('dataops.checkpoints')
+      .where({ run_id: runId, step })
+      .update({ status: 'published', state: JSON.stringify({ ...row.state, publish: summary }), updated_at: trx.fn.now() });
+    return summary;
+  });
+}
+
+export interface PlacedTable {
+  /** The dataset's catalogue row as locked, if it has one. */
+  resource: { id: number; current_version: number } | undefined;
+  version: number;
+  target: { schema: string; table: string; physical: string };
+}
+
+/** Claims the target for the dataset, takes the next version number and swaps the staged table into place. */
+export async function placeStagedTable(trx: Knex.Transaction, spec: JobSpec, stagingTable: string, defaultSchema: string): Promise<PlacedTable> {
+  const { schema, table } = splitTableRef(spec.target.table, defaultSchema);
+  await claimTable(trx, `${schema}.${table}`, spec.dataset);
+  const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
+  const version = (resource?.current_version ?? 0) + 1;
+  const target = await swapIntoPlace(trx, stagingTable, spec.target.table, defaultSchema, spec.target.mode, version);
+  return { resource, version, target };
+}
