@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import { loadConfig } from '../config/load-config.ts';
 import { logger } from '../config/logger.ts';
 import { BadInputError } from '../errors/bad-input.ts';
-import { redactSecrets } from '../config/redact.ts';
+import { sanitiseErrorText } from '../errors/sanitise.ts';
 import type { Config } from '../schemas/config.ts';
 import { centreDb } from '../db/knex.ts';
 
@@ -33,20 +33,20 @@ export function activityLogger(fields: Record<string, unknown>): Logger {
 
 /**
  * Runs an activity body, turning BadInputError into a non-retryable failure with a clear message and
- * redacting secrets from every other error before Temporal records it.
+ * redacting secrets (and control bytes) from every other error before Temporal records it.
  */
 export async function classifyErrors<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
-    if (error instanceof BadInputError) throw ApplicationFailure.nonRetryable(redactSecrets(error.message), 'BadInput');
+    if (error instanceof BadInputError) throw ApplicationFailure.nonRetryable(sanitiseErrorText(error.message), 'BadInput');
     const code = (error as { code?: unknown }).code;
     // PostgreSQL refusing a value (class 22) or a drop blocked by a user's view (2BP01) fails the same way every time.
     if (typeof code === 'string' && (code.startsWith('22') || code === '2BP01')) {
-      throw ApplicationFailure.nonRetryable(`PostgreSQL refused the data: ${redactSecrets((error as Error).message)}`, 'BadInput');
+      throw ApplicationFailure.nonRetryable(`PostgreSQL refused the data: ${sanitiseErrorText((error as Error).message)}`, 'BadInput');
     }
     if (error instanceof ApplicationFailure) throw error;
-    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    const message = sanitiseErrorText(error instanceof Error ? error.message : String(error));
     throw ApplicationFailure.retryable(message, (error as Error)?.name ?? 'Error');
   }
 }

@@ -82,23 +82,25 @@ export async function dropUnpublishedQuarantine(db: Knex, runId: string): Promis
  * to the row that won. `keptRefText` turns a staging row (alias s) into its source reference.
  */
 export async function nameKeptRecords(trx: Knex.Transaction, runId: string, step: string, stagingTable: string, keptRefText: string): Promise<void> {
-  const any = await trx('dataops.quarantine').where({ run_id: runId, step }).whereNotNull('kept_ref').first('id');
-  if (!any) return;
-  // Follow superseded rows to their winners; each round resolves one link of a chain.
-  for (let round = 0; round < 64; round++) {
-    const moved = await trx.raw(
-      `UPDATE dataops.quarantine q SET kept_ref = w.kept_ref
-         FROM dataops.quarantine w
-        WHERE q.run_id = ? AND q.step = ? AND q.kept_ref IS NOT NULL
-          AND w.run_id = q.run_id AND w.step = q.step AND w.row_ref = q.kept_ref AND w.kept_ref IS NOT NULL AND w.kept_ref <> q.kept_ref`,
-      [runId, step],
-    );
-    if (!moved.rowCount) break;
+  const links = await trx('dataops.quarantine').where({ run_id: runId, step }).whereNotNull('kept_ref').select('id', 'row_ref', 'kept_ref');
+  if (!links.length) return;
+  // A superseded row's entry says which row beat it: follow those links to the row that stayed.
+  const beatenBy = new Map<string, string>(links.map((l) => [String(l.row_ref), String(l.kept_ref)]));
+  const ids: string[] = [];
+  const finals: string[] = [];
+  for (const link of links) {
+    let ref = String(link.kept_ref);
+    for (let hops = 0; beatenBy.has(ref) && hops < links.length; hops++) ref = beatenBy.get(ref)!;
+    ids.push(String(link.id));
+    finals.push(ref);
   }
+  // One pass over staging (a hash join); a nested loop would scan it once per duplicate.
+  await trx.raw('SET LOCAL enable_nestloop = off');
   await trx.raw(
-    `UPDATE dataops.quarantine q SET duplicate_of = ${keptRefText}
-       FROM ${stagingTable} s
-      WHERE q.run_id = ? AND q.step = ? AND q.kept_ref = s.dataops_ref`,
-    [runId, step],
+    `UPDATE dataops.quarantine q SET kept_ref = u.kept, duplicate_of = ${keptRefText}
+       FROM unnest(?::bigint[], ?::bigint[]) AS u(id, kept) JOIN ${stagingTable} s ON s.dataops_ref = u.kept
+      WHERE q.id = u.id`,
+    [ids, finals],
   );
+  await trx.raw('SET LOCAL enable_nestloop TO DEFAULT');
 }

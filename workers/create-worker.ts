@@ -40,6 +40,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     activities,
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 4,
+    // The SDK sends heartbeats at most every 0.8 x the heartbeat timeout: with a 5 s timeout a
+    // heartbeat delayed by a second on a busy machine already timed the activity out. Sending at most
+    // once a second leaves the server a margin at any timeout, for one small RPC per second per activity.
+    maxHeartbeatThrottleInterval: '1 second',
   });
   logger().info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker ready');
   return { worker, connection };

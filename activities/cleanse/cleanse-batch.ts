@@ -6,20 +6,28 @@ import { DuplicateTracker } from '../../governance/rules/dedup.ts';
 import type { ChunkTransform } from '../staging/batch-stager.ts';
 import type { StagingSink } from '../staging/staging-sink.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
-import { CLEANSE_STEP, ORIGINAL_COLUMN } from './cleanse-plan.ts';
+import { CLEANSE_STEP, ORIGINAL_COLUMN, REF_COLUMN } from './cleanse-plan.ts';
 import { cleanseRows, sourceRefFor } from './cleanse-rows.ts';
 import { QuarantineBuffer } from './quarantine-buffer.ts';
 import { retractSuperseded } from './retract-superseded.ts';
+import { logDedupChanges, replayDedupChanges } from './dedup-log.ts';
 
 /**
  * One cleanse attempt's chunk transform: every row through the rule plan, clean and flagged rows to
  * staging, rejected records to the quarantine buffer; at each commit the superseded rows are retracted
  * and the quarantine, rule counters and dedup index are written with the batch.
  */
-export function cleanseTransform(runId: string, plan: RulePlan, state: CleanseCheckpoint, keyColumns: readonly string[]): ChunkTransform<CleanseCheckpoint> {
+export async function cleanseTransform(
+  client: pg.Client,
+  runId: string,
+  plan: RulePlan,
+  state: CleanseCheckpoint,
+  keyColumns: readonly string[],
+): Promise<ChunkTransform<CleanseCheckpoint>> {
   const names = plan.columns;
   const counters = RuleCounters.fromJSON(plan.slots, state.counters);
   const tracker = state.tracker ? DuplicateTracker.fromJSON(state.tracker, names) : undefined;
+  if (tracker && state.tracker?.version === 2) await replayDedupChanges(client, runId, CLEANSE_STEP, state.batches, tracker);
   const evaluation = { counters, tracker };
   const dedupSlot = plan.slots.findIndex((slot) => slot.kind === 'dedup');
   const quarantine = new QuarantineBuffer(runId, CLEANSE_STEP, names);
@@ -31,6 +39,8 @@ export function cleanseTransform(runId: string, plan: RulePlan, state: CleanseCh
   let retracted = new Map<number, number>();
   return {
     copyOptions: 'FORMAT text',
+    // Latest-wins retracts staged rows by ref at every commit: without an index each one scans the table.
+    indexedColumns: keepOriginals ? [REF_COLUMN] : [],
     async absorb(chunk: SourceChunk, sink: StagingSink) {
       const result = cleanseRows(plan, evaluation, chunk.rows, chunk.lines, refs, sourceRef, keepOriginals);
       for (const record of result.rejected) {
@@ -54,6 +64,7 @@ export function cleanseTransform(runId: string, plan: RulePlan, state: CleanseCh
         quarantine,
       );
       const rejected = await quarantine.flush(client);
+      if (tracker) await logDedupChanges(client, runId, CLEANSE_STEP, next.batches, tracker);
       const committed: CleanseCheckpoint = {
         ...next,
         nextRef: refs.next,
@@ -62,7 +73,7 @@ export function cleanseTransform(runId: string, plan: RulePlan, state: CleanseCh
         rejected: next.rejected + rejected,
         fixes: next.fixes + batch.fixes,
         counters: counters.toJSON(),
-        tracker: tracker ? tracker.toJSON() : null,
+        tracker: tracker ? tracker.header() : null,
       };
       batch = { clean: 0, flagged: 0, fixes: 0 };
       retracted = new Map();

@@ -18,6 +18,7 @@ import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './cleanse-plan.ts';
 import { loadReferences } from './references.ts';
 import { sourceRefSql } from './cleanse-rows.ts';
+import { dropDedupLog } from './dedup-log.ts';
 
 export const CLEAN_SCHEMA = 'clean';
 
@@ -82,6 +83,7 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       });
       await recordIndicators(trx, runId, CLEANSE_STEP, `${target.schema}.${target.table}`, figures);
       await recordRunCounts(trx, runId, { records_in: state.rows, records_out: published, records_rejected: state.rejected, accuracy });
+      await dropDedupLog(trx, runId);
       return { table: `${target.schema}.${target.physical}`, version, published, accuracy };
     });
     activityLogger({ runId, step: CLEANSE_STEP }).info(summary, 'published');

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import pg from 'pg';
+import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { resolveFilePath, resolvePostgresUrl } from '../../config/connections.ts';
 import type { Config } from '../../schemas/config.ts';
@@ -27,8 +27,10 @@ async function fromFile(config: Config, name: string, ref: Extract<Reference, { 
 }
 
 async function fromTable(config: Config, name: string, ref: Extract<Reference, { type: 'table' }>): Promise<ReferenceTable> {
-  const client = new pg.Client({ connectionString: resolvePostgresUrl(config, ref.connection), application_name: 'dataops-reference' });
-  await client.connect();
+  const client = await connectPostgres(resolvePostgresUrl(config, ref.connection), {
+    application: 'dataops-reference',
+    label: `reference "${name}" connection "${ref.connection}"`,
+  });
   try {
     const exists = await client.query('SELECT to_regclass($1) AS oid', [quoteTable(ref.table)]);
     if (!exists.rows[0]?.oid) throw new BadInputError(`reference "${name}": table ${ref.table} does not exist on connection "${ref.connection}"`);

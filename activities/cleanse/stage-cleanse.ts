@@ -36,8 +36,11 @@ function cleanseService(
     step: CLEANSE_STEP,
     batchRows: spec.options.batchRows,
     openSource: (position) => openSourceReader(activityConfig(), spec.source, position),
-    // A keyless source starts over: its quarantine entries so far go with the checkpoint.
-    discard: async (client) => void (await client.query('DELETE FROM dataops.quarantine WHERE run_id = $1 AND step = $2', [runId, CLEANSE_STEP])),
+    // A keyless source starts over: its quarantine entries and dedup records so far go with the checkpoint.
+    discard: async (client) => {
+      await client.query('DELETE FROM dataops.quarantine WHERE run_id = $1 AND step = $2', [runId, CLEANSE_STEP]);
+      await client.query('DELETE FROM dataops.dedup_log WHERE run_id = $1 AND step = $2', [runId, CLEANSE_STEP]);
+    },
     async start(source, committed, client) {
       const { reader } = source;
       const plan = compileCleansePlan(
@@ -61,12 +64,12 @@ function cleanseService(
         nextRef: 0,
         columns: outputColumns(spec, reader.columns),
         counters: plan.newCounters().toJSON(),
-        tracker: plan.dedup ? plan.newTracker().toJSON() : null,
+        tracker: plan.dedup ? plan.newTracker().header() : null,
         stagingTable: stagingTableName(runId, CLEANSE_STEP),
         keyColumns,
         timeZone: source.timeZone,
       };
-      return { state, transform: cleanseTransform(runId, plan, state, state.keyColumns ?? keyColumns) };
+      return { state, transform: await cleanseTransform(client, runId, plan, state, state.keyColumns ?? keyColumns) };
     },
     summary: (c, attempt, resumedFromRow) => ({
       rows: c.rows,

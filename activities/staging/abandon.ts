@@ -29,5 +29,6 @@ export async function abandonRunStaging(db: Knex, runId: string): Promise<string
     });
   }
   await dropUnpublishedQuarantine(db, runId);
+  await db('dataops.dedup_log').where({ run_id: runId }).delete();
   return dropped;
 }

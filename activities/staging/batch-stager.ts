@@ -30,6 +30,8 @@ export interface StagedState {
 export interface ChunkTransform<S extends StagedState> {
   /** COPY options of what `absorb` writes (default: the source's own, for rows forwarded as read). */
   copyOptions?: string;
+  /** Staging columns the service looks rows up by inside its commits (indexed when the table is created). */
+  indexedColumns?: string[];
   /** Puts one source chunk into the open batch, writing its rows through `sink`. */
   absorb(chunk: SourceChunk, sink: StagingSink): Promise<void>;
   /**
@@ -124,10 +126,18 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
   const attempt = ctx.info.attempt;
   const { client, source, transform } = a;
   let state = a.state;
-  const sink = new StagingSink(client, state.stagingTable, state.columns, transform.copyOptions ?? source.reader.copyOptions, a.ready, async (columns) => {
-    state = { ...state, columns };
-    await writeCheckpoint(client, runId, step, 'staging', state, attempt);
-  });
+  const sink = new StagingSink(
+    client,
+    state.stagingTable,
+    state.columns,
+    transform.copyOptions ?? source.reader.copyOptions,
+    a.ready,
+    transform.indexedColumns ?? [],
+    async (columns) => {
+      state = { ...state, columns };
+      await writeCheckpoint(client, runId, step, 'staging', state, attempt);
+    },
+  );
   const progress = new ProgressReporter(step);
   let batch = { rows: 0, bytes: 0, position: state.position };
   const report = (force = false) =>

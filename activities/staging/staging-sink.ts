@@ -28,6 +28,7 @@ export class StagingSink {
     public columns: ColumnInfo[],
     private readonly copyOptions: string,
     private ready: boolean,
+    private readonly indexedColumns: readonly string[],
     /** Records the new table's columns (in the creating transaction). */
     private readonly onCreate: (columns: ColumnInfo[]) => Promise<void>,
   ) {}
@@ -36,7 +37,7 @@ export class StagingSink {
   async ensure(): Promise<void> {
     if (this.ready) return;
     await this.client.query('BEGIN');
-    await createStagingTable(this.client, this.table, this.columns);
+    await createStagingTable(this.client, this.table, this.columns, this.indexedColumns);
     await this.onCreate(this.columns);
     await this.client.query('COMMIT');
     this.ready = true;

@@ -12,7 +12,8 @@ export function stagingTableName(runId: string, step: string): string {
 }
 
 /** Drops any leftover of an earlier attempt and creates the staging table afresh. */
-export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[]): Promise<void> {
+export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[], indexed: readonly string[] = []): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
   await client.query(`CREATE TABLE ${quoteTable(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
+  for (const column of indexed) await client.query(`CREATE INDEX ON ${quoteTable(table)} (${quoteIdent(column)})`);
 }

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Knex } from 'knex';
 import { withCentreDb } from '../centre-db.ts';
@@ -73,8 +73,7 @@ export function quarantineShowCommand(run: string, sourceRef: string): Promise<n
 /** Streams a run's quarantine as CSV (default) or NDJSON, to a file or stdout. */
 export function quarantineExportCommand(run: string, options: { format: 'csv' | 'ndjson'; out?: string }): Promise<number> {
   return withRun(run, async (runId, _db, databaseUrl) => {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
+    const client = await connectPostgres(databaseUrl, { application: 'dataops-cli', label: 'the centre database' });
     try {
       const select = quarantineExportSelect(client.escapeLiteral(runId));
       // NDJSON: CSV format with quote and delimiter bytes JSON text never contains, so each line is the

@@ -33,13 +33,14 @@ export interface DedupSpec {
 export type DedupDecision = { readonly keep: true; readonly replaces?: RowRef } | { readonly keep: false; readonly duplicateOf: RowRef };
 
 export interface DuplicateTrackerState {
-  readonly version: 1;
+  /** 1: `entries` holds the whole table. 2: no entries; they are replayed from `takeChanges()` records. */
+  readonly version: 1 | 2;
   readonly key: readonly string[];
   readonly survivorship: Survivorship;
   readonly orderBy?: string;
   readonly size: number;
   /** Base64 of `size` little-endian records: hash (2 x u32), ref (f64) and, for `latest`, order (f64). */
-  readonly entries: string;
+  readonly entries?: string;
 }
 
 const KEEP: DedupDecision = Object.freeze({ keep: true });
@@ -74,6 +75,8 @@ export class DuplicateTracker {
   private f64: Float64Array;
   private mask: number;
   private count = 0;
+  /** Key hashes (pairs) inserted or re-pointed since the last takeChanges(). */
+  private pending: number[] = [];
 
   /** `columns` are the row's columns, in the order offer() receives values. Unknown names throw. */
   constructor(spec: DedupSpec, columns: readonly string[], initialCapacity = MIN_CAPACITY) {
@@ -128,6 +131,7 @@ export class DuplicateTracker {
       i = (i + 1) & mask;
     }
     this.put(i, a, b, ref, words === 3 ? orderValue(row[this.orderIndex]) : 0);
+    this.pending.push(a, b);
     if (++this.count > (mask + 1) * MAX_LOAD) this.grow();
     return KEEP;
   }
@@ -148,6 +152,7 @@ export class DuplicateTracker {
     if (!(order > this.f64[slot * w + 2]!)) return { keep: false, duplicateOf: kept };
     this.f64[slot * w + 1] = ref;
     this.f64[slot * w + 2] = order;
+    this.pending.push(this.u32[slot * w * 2]!, this.u32[slot * w * 2 + 1]!);
     return { keep: true, replaces: kept };
   }
 
@@ -169,6 +174,69 @@ export class DuplicateTracker {
     let i = a & this.mask;
     while (this.u32[i * w2] !== 0 || this.u32[i * w2 + 1] !== 0) i = (i + 1) & this.mask;
     this.put(i, a, b, ref, order);
+  }
+
+  private slotOf(a: number, b: number): number {
+    const w2 = this.words * 2;
+    let i = a & this.mask;
+    for (;;) {
+      const x = this.u32[i * w2]!;
+      const y = this.u32[i * w2 + 1]!;
+      if (x === a && y === b) return i;
+      if (x === 0 && y === 0) return -1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /**
+   * The entries inserted or changed since the last call, as little-endian records (hash, ref and, for
+   * `latest`, order). Persisting these per batch keeps a commit's cost proportional to the batch, where
+   * serialising the whole table at every commit grew with the data and blocked the event loop for
+   * seconds (heartbeats timed out) once millions of keys were held.
+   */
+  takeChanges(): Uint8Array {
+    const w = this.words;
+    const width = w * 8;
+    const pending = this.pending;
+    this.pending = [];
+    const bytes = new Uint8Array((pending.length / 2) * width);
+    const view = new DataView(bytes.buffer);
+    let o = 0;
+    for (let p = 0; p < pending.length; p += 2) {
+      const slot = this.slotOf(pending[p]!, pending[p + 1]!);
+      view.setUint32(o, pending[p]!, true);
+      view.setUint32(o + 4, pending[p + 1]!, true);
+      view.setFloat64(o + 8, this.f64[slot * w + 1]!, true);
+      if (w === 3) view.setFloat64(o + 16, this.f64[slot * w + 2]!, true);
+      o += width;
+    }
+    return bytes;
+  }
+
+  /** Replays records from takeChanges(), in the order they were taken: later records overwrite earlier ones. */
+  applyChanges(bytes: Uint8Array): void {
+    const w = this.words;
+    const width = w * 8;
+    if (bytes.length % width !== 0) throw new RangeError('dedup change records do not match the survivorship');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let o = 0; o < bytes.length; o += width) {
+      const a = view.getUint32(o, true);
+      const b = view.getUint32(o + 4, true);
+      const ref = view.getFloat64(o + 8, true);
+      const order = w === 3 ? view.getFloat64(o + 16, true) : 0;
+      const slot = this.slotOf(a, b);
+      if (slot >= 0) this.put(slot, a, b, ref, order);
+      else {
+        this.place(a, b, ref, order);
+        if (++this.count > (this.mask + 1) * MAX_LOAD) this.grow();
+      }
+    }
+  }
+
+  /** The checkpoint's part of the tracker when its entries are kept as change records: settings and size only. */
+  header(): DuplicateTrackerState {
+    const { key, survivorship, orderBy } = this.spec;
+    return { version: 2, key: [...key], survivorship, ...(orderBy === undefined ? {} : { orderBy }), size: this.count };
   }
 
   /**
@@ -205,7 +273,11 @@ export class DuplicateTracker {
 
   /** Restores a checkpoint; `columns` may be in a different order from when it was taken. */
   static fromJSON(state: DuplicateTrackerState, columns: readonly string[]): DuplicateTracker {
-    if (state.version !== 1) throw new RangeError(`unsupported dedup checkpoint version ${String(state.version)}`);
+    if (state.version === 2) {
+      const spec: DedupSpec = { key: state.key, survivorship: state.survivorship, ...(state.orderBy === undefined ? {} : { orderBy: state.orderBy }) };
+      return new DuplicateTracker(spec, columns, state.size);
+    }
+    if (state.version !== 1 || state.entries === undefined) throw new RangeError(`unsupported dedup checkpoint version ${String(state.version)}`);
     const spec: DedupSpec = {
       key: state.key,
       survivorship: state.survivorship,
@@ -217,7 +289,11 @@ export class DuplicateTracker {
     if (bytes.length !== state.size * width) throw new RangeError('dedup checkpoint is truncated or does not match its survivorship');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let o = 0; o < bytes.length; o += width) {
-      tracker.place(view.getUint32(o, true), view.getUint32(o + 4, true), view.getFloat64(o + 8, true), width === 24 ? view.getFloat64(o + 16, true) : 0);
+      const a = view.getUint32(o, true);
+      const b = view.getUint32(o + 4, true);
+      tracker.place(a, b, view.getFloat64(o + 8, true), width === 24 ? view.getFloat64(o + 16, true) : 0);
+      // A whole-table checkpoint continued as change records: its first record must hold every entry.
+      tracker.pending.push(a, b);
     }
     tracker.count = state.size;
     return tracker;

@@ -40,7 +40,8 @@ async function expectCleanFailure(spec: CollectJobSpec, message: RegExp) {
   expect(await env.db('dataops.step_metrics').where({ run_id: runId })).toHaveLength(0);
   // What remains of the checkpoint is a fenced tombstone: no state a later attempt could resume from.
   const checkpoints = await env.db('dataops.checkpoints').where({ run_id: runId });
-  for (const c of checkpoints) expect({ status: c.status, keys: Object.keys(c.state).sort() }).toEqual({ status: 'abandoned', keys: ['owner', 'stagingTable'] });
+  for (const c of checkpoints)
+    expect({ status: c.status, keys: Object.keys(c.state).sort() }).toEqual({ status: 'abandoned', keys: ['owner', 'stagingTable'] });
   const [schema, table] = spec.target.table.split('.');
   const exists = (await env.db.raw('SELECT to_regclass(?) AS oid', [`${schema}.${table}`])).rows[0].oid;
   expect(exists).toBeNull();
@@ -97,6 +98,17 @@ describe('bad input fails clearly and publishes nothing', () => {
       collectSpec({ source: { type: 'table', connection: 'dept_source', table: 'public.no_such_table' }, target: { table: 'raw.bad_table' } }),
       /table public\.no_such_table does not exist on connection "dept_source"/,
     );
+  });
+
+  it('a source database that does not exist fails at once, naming it, instead of retrying', async () => {
+    process.env.DATAOPS_CONNECTION_NO_SUCH_DB = env.config.databaseUrl.replace(/\/[^/]+$/, '/no_such_database');
+    const spec = collectSpec({ source: { type: 'table', connection: 'no_such_db', table: 'public.people' }, target: { table: 'raw.bad_db' } });
+    const { handle, runId } = await startCollect(env.client, env.config, spec);
+    await expectWorkflowFailure(handle, /source connection "no_such_db" .*no_such_database.*database does not exist/);
+    const history = await handle.fetchHistory();
+    const attempts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt! > 1);
+    expect(attempts).toHaveLength(0);
+    expect(await env.db('dataops.runs').where({ run_id: runId }).first('status')).toEqual({ status: 'failed' });
   });
 });
 

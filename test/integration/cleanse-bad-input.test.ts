@@ -43,7 +43,8 @@ async function expectRefusedBeforeAnyRow(s: CleanseJobSpec, message: RegExp) {
   expect(await env.db('dataops.quarantine').where({ run_id: runId })).toHaveLength(0);
   // What remains of the checkpoint is a fenced tombstone: no state a later attempt could resume from.
   const checkpoints = await env.db('dataops.checkpoints').where({ run_id: runId });
-  for (const c of checkpoints) expect({ status: c.status, keys: Object.keys(c.state).sort() }).toEqual({ status: 'abandoned', keys: ['owner', 'stagingTable'] });
+  for (const c of checkpoints)
+    expect({ status: c.status, keys: Object.keys(c.state).sort() }).toEqual({ status: 'abandoned', keys: ['owner', 'stagingTable'] });
   expect((await env.db.raw('SELECT to_regclass(?) AS oid', [s.target.table])).rows[0].oid).toBeNull();
   expect((await env.db('dataops.runs').where({ run_id: runId }).first()).status).toBe('failed');
 }

@@ -54,7 +54,10 @@ describe('de-duplication', () => {
     expect(result.stage).toMatchObject({ clean: 1, rejected: 499 });
     const refs = await env.db('dataops.quarantine').where({ run_id: runId }).countDistinct<{ n: string }[]>('source_ref as n');
     expect(Number(refs[0]!.n)).toBe(1);
-    expect(await env.db('dataops.quarantine').where({ run_id: runId, rule_id: 'deep.duplicate' })).toHaveLength(499);
+    const duplicates = await env.db('dataops.quarantine').where({ run_id: runId, rule_id: 'deep.duplicate' }).select('duplicate_of');
+    expect(duplicates).toHaveLength(499);
+    // Each one names the record that was kept (here the key is the same for all of them).
+    expect(new Set(duplicates.map((d) => d.duplicate_of))).toEqual(new Set(['citizen_id=11010519491231002X']));
   });
 
   it('under latest-wins, superseded rows reach quarantine as the source had them, not as normalised', async () => {
@@ -77,16 +80,23 @@ describe('de-duplication', () => {
     const result = (await handle.result()) as CleanseResult;
     expect(result.stage).toMatchObject({ rows: OTHERS + 3, clean: OTHERS + 1, rejected: 2 });
     expect(result.stage.batches).toBeGreaterThanOrEqual(3);
-    const quarantined = await env.db('dataops.quarantine').where({ run_id: runId }).orderBy('source_ref').select('source_ref', 'rule_id', 'record');
+    const quarantined = await env
+      .db('dataops.quarantine')
+      .where({ run_id: runId })
+      .orderBy('source_ref')
+      .select('source_ref', 'rule_id', 'duplicate_of', 'record');
+    // id=2 beat id=1 and was beaten in turn by the last row: both name the row that stayed.
     expect(quarantined).toEqual([
       {
         source_ref: 'id=1',
         rule_id: 'deep.duplicate',
+        duplicate_of: `id=${10 + OTHERS}`,
         record: { id: '1', citizen_id: '11010519491231002x', mobile: '+86 138-0000-0000', updated_at: '2020-01-01T08:00:00+08:00' },
       },
       {
         source_ref: 'id=2',
         rule_id: 'deep.duplicate',
+        duplicate_of: `id=${10 + OTHERS}`,
         record: { id: '2', citizen_id: ' 11010519491231002X ', mobile: '0086 138 0000 0001', updated_at: '2021-01-01T08:00:00+08:00' },
       },
     ]);

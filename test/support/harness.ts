@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
+import { Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
+import { testRuntimeLogger } from './test-logger.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { createWorker } from '../../workers/create-worker.ts';
 import { centreDb } from '../../db/knex.ts';
@@ -32,7 +33,7 @@ export async function startTestEnv(taskQueue: string, options: { worker?: boolea
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
+      Runtime.install({ logger: testRuntimeLogger() });
     } catch {
       // already installed by an earlier test file in this process
     }
