@@ -42,3 +42,15 @@ export async function recordColumnProfiles(
 export function labelsOf(columns: readonly { name: string; label?: string }[]): Map<string, string> {
   return new Map(columns.filter((c) => c.label !== undefined && c.label !== c.name).map((c) => [c.name, c.label!]));
 }
+
+/** The labels the catalogue holds for a published table's current version (for data derived from it). */
+export async function labelsOfTable(db: Knex, tableRef: string): Promise<Map<string, string>> {
+  const rows = await db('dataops.catalogue_columns as c')
+    .join('dataops.catalogue_resources as r', function () {
+      this.on('r.id', '=', 'c.resource_id').andOn('r.current_version', '=', 'c.version');
+    })
+    .where('r.table_ref', tableRef)
+    .whereNotNull('c.label')
+    .select('c.name', 'c.label');
+  return new Map(rows.map((r) => [r.name as string, r.label as string]));
+}

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { jobSpecSchema, type JobSpec } from '../schemas/job-spec.ts';
 import { formatZodError, suggestKnownKeys } from '../schemas/format-error.ts';
@@ -64,6 +64,22 @@ function toData(path: string, document: ReturnType<typeof parseDocument>): unkno
 }
 
 /**
+ * A file named without a connection lives in the spec's own folder (or below it). Anything else, an
+ * absolute path elsewhere or one that climbs out with `..`, needs a `files` connection whose root an
+ * operator chose: a spec must not be a way to read /etc/passwd off a worker.
+ */
+function besideSpec(specPath: string, here: string, where: string, path: string): string {
+  const full = resolve(here, path);
+  const rel = relative(here, full);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new SpecError(
+      `${specPath}: ${where}: "${path}" is outside the job spec's folder; put the file beside the spec or name a files connection (see README: connections)`,
+    );
+  }
+  return full;
+}
+
+/**
  * Reads and validates a YAML job spec. Errors name the file and the path inside it; file paths
  * without a connection are made absolute relative to the spec, so workers anywhere can find them.
  */
@@ -77,9 +93,10 @@ export function loadJobSpec(path: string): JobSpec {
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
   const here = dirname(resolve(path));
-  if (spec.source.type === 'file' && !spec.source.connection && !isAbsolute(spec.source.path)) spec.source.path = resolve(here, spec.source.path);
+  if (spec.source.type === 'file' && !spec.source.connection) spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
   if (spec.kind === 'cleanse') {
-    for (const ref of Object.values(spec.references)) if (ref.type === 'file' && !ref.connection && !isAbsolute(ref.path)) ref.path = resolve(here, ref.path);
+    for (const [name, ref] of Object.entries(spec.references))
+      if (ref.type === 'file' && !ref.connection) ref.path = besideSpec(path, here, `references.${name}.path`, ref.path);
     const problems = offlineRuleProblems(spec.rules as LooseTableRuleSpec, spec.references, spec.today);
     if (problems.length) {
       throw new SpecError(`${path}: the rules do not compile:\n${problems.map((p) => `  rules.${p}`).join('\n')}`);

@@ -17,6 +17,6 @@ export function typeChanges(current: { name: string; pgType: string }[], profile
   return changes;
 }
 
-export function initialTypes(columns: { name: string }[], profiles: ColumnTypeHint[]): { name: string; pgType: string }[] {
-  return columns.map((c, i) => ({ name: c.name, pgType: profiles[i] ? storageType(profiles[i]) : 'text' }));
+export function initialTypes<C extends { name: string }>(columns: C[], profiles: ColumnTypeHint[]): (C & { pgType: string })[] {
+  return columns.map((c, i) => ({ ...c, pgType: profiles[i] ? storageType(profiles[i]) : 'text' }));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slugSchema, tableRefSchema } from './identifiers.ts';
+import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 
@@ -58,10 +58,7 @@ export const cleanseJobSpecSchema = z
     ...commonJobFields,
     source: collectSourceSchema,
     /** Columns identifying a source record in quarantine (default: the line or row number). */
-    key: z
-      .array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/))
-      .min(1)
-      .optional(),
+    key: z.array(columnNameSchema).min(1).optional(),
     target: z
       .object({
         table: tableRefSchema,

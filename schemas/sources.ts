@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 
+/** Source column (a header as written) -> published name, e.g. `姓名: name`. */
+const renameSchema = z.record(z.string().min(1), columnNameSchema);
+
+/** How columns without a rename are named: as written, pinyin ASCII names (姓名 -> xing_ming), or col_1..n. */
+const columnNamingSchema = z.enum(['keep', 'pinyin', 'position']).default('keep');
+
 export const fileSourceSchema = z
   .object({
     type: z.literal('file'),
@@ -8,6 +14,8 @@ export const fileSourceSchema = z
     connection: slugSchema.optional(),
     path: z.string().min(1),
     format: z.enum(['csv', 'ndjson']).default('csv'),
+    /** `auto` reads gzip files (recognised by their first bytes) as well as plain ones; `none` refuses gzip. */
+    compression: z.enum(['auto', 'gzip', 'none']).default('auto'),
     /** `auto` reads UTF-8 and falls back to GBK when the first 64 KiB are not valid UTF-8. */
     encoding: z.enum(['auto', 'utf-8', 'gbk', 'gb18030']).default('auto'),
     /** One ASCII character; in GBK files multi-byte characters could not be told apart from it. */
@@ -19,6 +27,9 @@ export const fileSourceSchema = z
     /** `"` or `'`: bytes that never occur inside a GBK character. */
     quote: z.enum(['"', "'"]).default('"'),
     header: z.literal(true, { message: 'files need a header row naming the columns' }).default(true),
+    /** Renames headers; the header is kept in the catalogue as the column's label. */
+    columns: renameSchema.optional(),
+    columnNames: columnNamingSchema,
   })
   .strict();
 
@@ -29,7 +40,9 @@ export const tableSourceSchema = z
     table: tableRefSchema,
     /** Column the collection orders by and resumes after; defaults to the single-column primary key. */
     key: columnNameSchema.optional(),
-    columns: z.array(columnNameSchema).min(1).optional(),
+    /** The columns to copy, in order; as a map, also their published names. */
+    columns: z.union([z.array(columnNameSchema).min(1), renameSchema]).optional(),
+    columnNames: columnNamingSchema,
   })
   .strict();
 
@@ -40,6 +53,9 @@ export const querySourceSchema = z
     sql: z.string().min(1),
     /** Without a key a retried collection restarts from the beginning instead of resuming. */
     key: columnNameSchema.optional(),
+    /** Renames result columns (or alias them in the SQL). */
+    columns: renameSchema.optional(),
+    columnNames: columnNamingSchema,
   })
   .strict();
 

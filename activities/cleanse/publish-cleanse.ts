@@ -10,7 +10,7 @@ import { nameKeptRecords } from '../../catalogue/quarantine.ts';
 import { recordRunCounts } from '../../catalogue/runs.ts';
 import { recordStepMetrics } from '../../catalogue/steps.ts';
 import { recordIndicators } from '../../catalogue/indicators.ts';
-import { labelsOf, recordColumnProfiles } from '../../catalogue/column-profiles.ts';
+import { labelsOf, labelsOfTable, recordColumnProfiles } from '../../catalogue/column-profiles.ts';
 import { recordCatalogueVersion } from '../../catalogue/catalogue-version.ts';
 import { guessSensitivity, type SensitivityGuess, type SensitivityLevel } from '../../governance/sensitivity.ts';
 import { profileStagedTable } from './profile-sample.ts';
@@ -65,10 +65,14 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
           from: spec.source.type === 'table' ? spec.source.table : '',
         },
       );
+      // A cleansed centre table keeps the labels its source was catalogued with (the headers it was read as).
+      const inherited =
+        spec.source.type === 'table' && spec.source.connection === 'centre' ? await labelsOfTable(trx, spec.source.table) : new Map<string, string>();
+      const labels = new Map([...inherited, ...labelsOf(state.columns)]);
       const outputColumns = state.columns.filter((c) => c.name !== REF_COLUMN && c.name !== ORIGINAL_COLUMN);
       const schemaHash = createHash('sha256').update(JSON.stringify(outputColumns)).digest('hex').slice(0, 16);
       const resourceId = await recordCatalogueVersion(trx, { spec, resource, version, runId, target, rows: published, sensitivity, schemaHash });
-      await recordColumnProfiles(trx, resourceId, version, profiles, new Map(state.columns.map((c) => [c.name, c.pgType])), labelsOf(state.columns));
+      await recordColumnProfiles(trx, resourceId, version, profiles, new Map(state.columns.map((c) => [c.name, c.pgType])), labels);
       await recordStepMetrics(trx, {
         run_id: runId,
         step: CLEANSE_STEP,

@@ -6,6 +6,8 @@ import { openNdjsonFile } from '../../connectors/ndjson/ndjson-file-reader.ts';
 import { openPgReader } from '../../connectors/postgres/table-reader.ts';
 import type { RecordReader, SourcePosition } from '../../connectors/source-chunk.ts';
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
+import { publishedColumnNames } from '../../governance/column-names.ts';
 
 /** Session settings under which typed values come out of PostgreSQL as the same text on any server. */
 export const VALUE_TEXT_SETTINGS = "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3";
@@ -19,13 +21,39 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the source and gives its columns their published names (renames from the spec, or derived
+ * names), each keeping the source's own name as its label. Readers only see source names; staging,
+ * rules and the published table see the published ones.
+ */
 export async function openSourceReader(config: Config, source: CollectSource, start: SourcePosition | undefined): Promise<OpenedSource> {
+  const opened = await openReader(config, source, start);
+  try {
+    nameColumns(opened.reader, source);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return opened;
+}
+
+function nameColumns(reader: RecordReader, source: CollectSource): void {
+  const rename = source.columns === undefined || Array.isArray(source.columns) ? undefined : source.columns;
+  const headers = reader.columns.map((c) => c.name);
+  const { names, problems } = publishedColumnNames(headers, { rename, naming: source.columnNames });
+  const where = source.type === 'file' ? (source.path.split('/').pop() ?? source.path) : `source connection "${source.connection}"`;
+  if (problems.length) throw new BadInputError(`${where}: its columns cannot be published as they are:\n  ${problems.join('\n  ')}`);
+  if (reader.key) reader.key = names[headers.indexOf(reader.key)];
+  reader.columns = reader.columns.map((c, i) => (names[i] === c.name ? { ...c, name: names[i]! } : { ...c, name: names[i]!, label: c.name }));
+}
+
+async function openReader(config: Config, source: CollectSource, start: SourcePosition | undefined): Promise<OpenedSource> {
   if (source.type === 'file') {
     const path = resolveFilePath(config, source.connection, source.path);
     const reader =
       source.format === 'ndjson'
-        ? await openNdjsonFile(path, start)
-        : await openCsvFile(path, { encoding: source.encoding, delimiter: source.delimiter, quote: source.quote, start });
+        ? await openNdjsonFile(path, start, source.compression)
+        : await openCsvFile(path, { encoding: source.encoding, compression: source.compression, delimiter: source.delimiter, quote: source.quote, start });
     return { reader, resumable: true, close: () => reader.close() };
   }
   const url = resolvePostgresUrl(config, source.connection);

@@ -10,6 +10,8 @@ export interface CsvDecoderOptions {
   expectedFields: number;
   /** File name for error messages. */
   source: string;
+  /** Column names, for naming where a bad byte is. */
+  columns?: readonly string[];
 }
 
 export interface DecodedChunk {
@@ -53,6 +55,9 @@ export function createCsvChunkDecoder(options: CsvDecoderOptions): (bytes: Buffe
       throw new BadInputError(`${source}: bytes ${offset}..${offset + bytes.length} (from line ${line}) are not valid ${encoding}; check source.encoding`);
     }
     const parsed = parseRecords(text, dialect, expectedFields, line, source, final);
+    // PostgreSQL text cannot hold a NUL byte; a native search keeps the check off the per-field path.
+    const nul = bytes.indexOf(0);
+    if (nul !== -1) throw nulByteError(bytes, nul, line, parsed.rows, options);
     const complete = parsed.consumed === text.length;
     // Rare: a quoted field runs past the chunk. Its record starts right after the last newline consumed.
     const consumedBytes = complete ? bytes.length : parsed.lines === 0 ? 0 : afterNthNewline(bytes, parsed.lines);
@@ -69,4 +74,21 @@ export function createCsvChunkDecoder(options: CsvDecoderOptions): (bytes: Buffe
     }
     return { rows: parsed.rows, payload, lines: parsed.lines, consumedBytes };
   };
+}
+
+/** Where a NUL byte sits: the physical line (newlines before it) and the column of the first field holding one. */
+function nulByteError(bytes: Buffer, at: number, firstLine: number, rows: readonly Field[][], options: CsvDecoderOptions): BadInputError {
+  let line = firstLine;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++;
+  let column = '';
+  for (const row of rows) {
+    const index = row.findIndex((f) => f?.includes('\u0000'));
+    if (index !== -1) {
+      column = `, column ${index + 1}${options.columns?.[index] ? ` "${options.columns[index]}"` : ''}`;
+      break;
+    }
+  }
+  return new BadInputError(
+    `${options.source} line ${line}${column}: the value contains a NUL byte (0x00), which a text column cannot store; is this a binary file?`,
+  );
 }

@@ -1,16 +1,15 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';
+import { openFileBytes, type Compression, type FileBytes } from '../file-bytes.ts';
 import { basename } from 'node:path';
 import { BadInputError } from '../../errors/bad-input.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { createCsvChunkDecoder, type CsvDecoderOptions } from './chunk-decoder.ts';
 import { resolveEncoding, type TextEncodingName } from './detect-encoding.ts';
 import { parseRecords, type CsvDialect } from './parse-records.ts';
-import { columnNameSchema } from '../../schemas/identifiers.ts';
 
 export interface CsvReaderOptions extends CsvDialect {
   encoding: 'auto' | TextEncodingName;
+  compression?: Compression;
   /** Resume point from a checkpoint; omitted = right after the header. */
   start?: SourcePosition;
   chunkBytes?: number;
@@ -20,61 +19,38 @@ const HEAD_BYTES = 64 * 1024;
 /** Longest record accepted; a quoted field can span lines, but not forever. */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-async function readHead(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new BadInputError(`file not found: ${path}`);
-    if (error.code === 'EACCES') throw new BadInputError(`file not readable: ${path}`);
-    if (error.code === 'EISDIR') throw new BadInputError(`expected a file, found a directory: ${path}`);
-    throw error;
-  });
-  try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Column names as given, checked to be safe identifiers so they can become table columns. */
-function headerColumns(fields: (string | null)[], source: string): ColumnInfo[] {
-  const seen = new Set<string>();
-  return fields.map((raw, i) => {
-    const name = (raw ?? '').trim().toLowerCase();
-    if (!columnNameSchema.safeParse(name).success) {
-      throw new BadInputError(`${source} header column ${i + 1} "${raw ?? ''}" is not a usable column name (letters, digits and _ only)`);
-    }
-    if (seen.has(name)) throw new BadInputError(`${source} header names column "${name}" twice`);
-    seen.add(name);
-    return { name, pgType: 'text' };
-  });
+/** The header's names as written (trimmed); publishing names them (see governance/column-names.ts). */
+function headerColumns(fields: (string | null)[]): ColumnInfo[] {
+  return fields.map((raw) => ({ name: (raw ?? '').trim(), pgType: 'text' }));
 }
 
 export async function openCsvFile(path: string, options: CsvReaderOptions): Promise<RecordReader> {
   const source = basename(path);
-  const head = await readHead(path);
-  const { size, fingerprint } = await fileFingerprint(path);
+  const file = await openFileBytes(path, options.compression ?? 'auto', HEAD_BYTES);
+  const { head } = file;
+  const { fingerprint } = await fileFingerprint(path);
   assertSameFile(path, options.start, fingerprint);
   if (head.length === 0) throw new BadInputError(`${source} is empty: a header row is required`);
   const encoding = resolveEncoding(options.encoding, head, source);
   const quoteByte = options.quote.charCodeAt(0);
   const firstNewline = findFirstRecordEnd(head, quoteByte);
-  if (firstNewline === 0 && head.length < size) throw new BadInputError(`${source}: header row longer than ${HEAD_BYTES} bytes`);
+  if (firstNewline === 0 && head.length >= HEAD_BYTES) throw new BadInputError(`${source}: header row longer than ${HEAD_BYTES} bytes`);
   const headerBytes = head.subarray(0, firstNewline || head.length);
   let headerText = new TextDecoder(encoding).decode(headerBytes);
   if (headerText.charCodeAt(0) === 0xfeff) headerText = headerText.slice(1);
   const headerLine = headerText.replace(/\r?\n$/, '');
   const header = parseRecords(`${headerLine}\n`, options, countFields(headerLine, options), 1, source);
-  const columns = headerColumns(header.rows[0] ?? [], source);
+  const columns = headerColumns(header.rows[0] ?? []);
   const start = options.start ?? { byteOffset: firstNewline || head.length, line: 2 };
   const copyOptions = `FORMAT csv, DELIMITER ${sqlChar(options.delimiter)}, QUOTE ${sqlChar(options.quote)}`;
-  let stream: ReturnType<typeof createReadStream> | undefined;
+  let stream: ReturnType<FileBytes['stream']> | undefined;
 
   const decoderOptions: CsvDecoderOptions = {
     encoding,
     dialect: { delimiter: options.delimiter, quote: options.quote },
     expectedFields: columns.length,
     source,
+    columns: columns.map((c) => c.name),
   };
 
   /**
@@ -86,8 +62,8 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
     let offset = start.byteOffset ?? 0;
     let line = start.line ?? 2;
     let carry: Buffer = Buffer.alloc(0);
-    stream = createReadStream(path, { start: offset, highWaterMark: options.chunkBytes ?? 256 * 1024 });
-    for await (const piece of stream as AsyncIterable<Buffer>) {
+    stream = file.stream(offset, options.chunkBytes ?? 256 * 1024);
+    for await (const piece of stream) {
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
       const cut = bytes.lastIndexOf(0x0a) + 1;
       const chunk = cut ? decodeChunk(bytes.subarray(0, cut), offset, line, false) : undefined;
@@ -116,7 +92,7 @@ export async function openCsvFile(path: string, options: CsvReaderOptions): Prom
   return {
     columns,
     copyOptions,
-    totalBytes: size,
+    totalBytes: file.contentBytes,
     chunks,
     async close() {
       stream?.destroy();

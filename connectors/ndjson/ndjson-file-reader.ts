@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { BadInputError } from '../../errors/bad-input.ts';
-import { columnNameSchema } from '../../schemas/identifiers.ts';
 import type { Field } from '../source-chunk.ts';
 import { copyTextRow } from '../postgres/copy-text.ts';
 import type { RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';
+import { openFileBytes, type Compression, type FileBytes } from '../file-bytes.ts';
 import { topLevelValueTexts } from './raw-values.ts';
 
 function toField(value: unknown): Field {
@@ -14,16 +13,11 @@ function toField(value: unknown): Field {
   return String(value);
 }
 
-async function firstRecordKeys(path: string, source: string): Promise<string[]> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 });
-  let text = '';
-  for await (const piece of stream as AsyncIterable<string>) {
-    text += piece;
-    if (text.includes('\n')) break;
-  }
-  stream.destroy();
+function firstRecordKeys(head: Buffer, source: string): string[] {
+  const text = head.toString('utf8');
   const line = text.split('\n')[0]?.trim();
   if (!line) throw new BadInputError(`${source} is empty or starts with a blank line`);
+  if (!text.includes('\n') && head.length >= HEAD_BYTES) throw new BadInputError(`${source} line 1 is longer than ${HEAD_BYTES >> 10} KiB`);
   let record: unknown;
   try {
     record = JSON.parse(line);
@@ -34,24 +28,24 @@ async function firstRecordKeys(path: string, source: string): Promise<string[]> 
   return Object.keys(record);
 }
 
+const HEAD_BYTES = 1024 * 1024;
+
 /** Newline-delimited JSON objects; the first record's keys define the columns. */
-export async function openNdjsonFile(path: string, start?: SourcePosition): Promise<RecordReader> {
+export async function openNdjsonFile(path: string, start?: SourcePosition, compression: Compression = 'auto'): Promise<RecordReader> {
   const source = basename(path);
-  const { size, fingerprint } = await fileFingerprint(path);
+  const file = await openFileBytes(path, compression, HEAD_BYTES);
+  const { fingerprint } = await fileFingerprint(path);
   assertSameFile(path, start, fingerprint);
-  const keys = await firstRecordKeys(path, source);
-  for (const key of keys) {
-    if (!columnNameSchema.safeParse(key).success) throw new BadInputError(`${source}: key "${key}" is not a usable column name`);
-  }
+  const keys = firstRecordKeys(file.head, source);
   const index = new Map(keys.map((k, i) => [k, i]));
-  let stream: ReturnType<typeof createReadStream> | undefined;
+  let stream: ReturnType<FileBytes['stream']> | undefined;
 
   async function* chunks(): AsyncGenerator<SourceChunk> {
     let byteOffset = start?.byteOffset ?? 0;
     let line = start?.line ?? 1;
     let carry: Buffer = Buffer.alloc(0);
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    stream = createReadStream(path, { start: byteOffset, highWaterMark: 256 * 1024 });
+    stream = file.stream(byteOffset, 256 * 1024);
     const parseLines = (bytes: Buffer): SourceChunk => {
       let text: string;
       try {
@@ -71,6 +65,12 @@ export async function openNdjsonFile(path: string, start?: SourcePosition): Prom
             throw new BadInputError(`${source} line ${line}: not valid JSON (${(error as Error).message})`);
           }
           if (!record || typeof record !== 'object' || Array.isArray(record)) throw new BadInputError(`${source} line ${line}: expected a JSON object`);
+          // A \u0000 escape parses to a NUL character, which PostgreSQL text cannot store.
+          if (trimmed.includes('\\u0000')) {
+            const key = Object.keys(record).find((k) => typeof record[k] === 'string' && (record[k] as string).includes('\u0000'));
+            if (key !== undefined)
+              throw new BadInputError(`${source} line ${line}, key "${key}": the value contains a NUL character (\\u0000), which a text column cannot store`);
+          }
           const row: Field[] = new Array(keys.length).fill(null);
           let texts: Map<string, string> | undefined;
           for (const [k, v] of Object.entries(record)) {
@@ -93,7 +93,7 @@ export async function openNdjsonFile(path: string, start?: SourcePosition): Prom
       byteOffset += bytes.length;
       return { rows, payload: Buffer.from(payload, 'utf8'), bytes: bytes.length, end: { byteOffset, line, fingerprint } };
     };
-    for await (const piece of stream as AsyncIterable<Buffer>) {
+    for await (const piece of stream) {
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
       const end = bytes.lastIndexOf(0x0a) + 1;
       if (end === 0) {
@@ -109,7 +109,7 @@ export async function openNdjsonFile(path: string, start?: SourcePosition): Prom
   return {
     columns: keys.map((name) => ({ name, pgType: 'text' })),
     copyOptions: 'FORMAT text',
-    totalBytes: size,
+    totalBytes: file.contentBytes,
     chunks,
     async close() {
       stream?.destroy();

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import iconv from 'iconv-lite';
+import { gzipSync } from 'node:zlib';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
-import { collectSpec, startCollect } from '../support/run-job.ts';
+import { collectSpec, runCollect, startCollect } from '../support/run-job.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import type { CollectJobSpec } from '../../schemas/job-spec.ts';
@@ -178,5 +179,31 @@ describe('invalid specs are refused before anything starts', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('the rules do not compile');
     expect(run.stdout).not.toContain('started');
+  });
+});
+
+describe('files that are not what their name says', () => {
+  it('a gzip file named .csv is read as the CSV inside it', async () => {
+    const path = join(dir, 'extract.csv');
+    writeFileSync(path, gzipSync(`id,name,mobile,address\n${csvRows(3_000)}`));
+    const result = await runCollect(env.client, env.config, collectSpec({ source: { type: 'file', path }, target: { table: 'raw.gzip_csv' } }));
+    expect(result.publish.rows).toBe(3_000);
+  });
+
+  it('with compression: none it is refused saying what it is, and the run is closed as failed', async () => {
+    const path = join(dir, 'packed.csv');
+    writeFileSync(path, gzipSync(`id,name,mobile,address\n${csvRows(10)}`));
+    const spec = collectSpec({ source: { type: 'file', path, compression: 'none' }, target: { table: 'raw.gzip_refused' } });
+    await expectCleanFailure(spec, /packed\.csv is gzip-compressed; set source\.compression to auto/);
+  });
+
+  it('a NUL byte in a field names the file, line and column; the run record closes', async () => {
+    const path = join(dir, 'nul.csv');
+    writeFileSync(path, `id,name,mobile,address\n${csvRows(50)}51,居民\u000051,13800000051,x\n`);
+    const { handle, runId } = await startCollect(env.client, env.config, collectSpec({ source: { type: 'file', path }, target: { table: 'raw.nul_field' } }));
+    await expectWorkflowFailure(handle, /nul\.csv line 52, column 2 "name": the value contains a NUL byte/);
+    const run = await env.db('dataops.runs').where({ run_id: runId }).first('status', 'error');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/line 52/);
   });
 });

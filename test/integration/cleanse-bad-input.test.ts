@@ -71,7 +71,13 @@ describe('cleanse specs that cannot work fail before any row is written', () => 
   it('a source column named like one of the staging bookkeeping columns', async () => {
     const s = {
       ...spec({ columns: { mobile: { validate: ['mobile.valid'] } } }),
-      source: { type: 'query' as const, connection: 'dept_source', sql: 'SELECT id, mobile, citizen_id AS dataops_flags FROM public.citizens', key: 'id' },
+      source: {
+        type: 'query' as const,
+        connection: 'dept_source',
+        sql: 'SELECT id, mobile, citizen_id AS dataops_flags FROM public.citizens',
+        key: 'id',
+        columnNames: 'keep' as const,
+      },
     };
     await expectRefusedBeforeAnyRow(s, /source column\(s\) dataops_flags use a name cleansing reserves/);
   });

@@ -405,7 +405,7 @@ describe('ground truth of a 10,000-row set', () => {
 
 describe('the bundled Minhang reference files', () => {
   const lines = (file: string) =>
-    readFileSync(fileURLToPath(new URL(`../../../samples/reference/${file}`, import.meta.url)), 'utf8')
+    readFileSync(fileURLToPath(new URL(`../../../samples/jobs/reference/${file}`, import.meta.url)), 'utf8')
       .split(/\r?\n/)
       .filter((l) => l && !l.startsWith('#'));
 
