@@ -79,3 +79,12 @@ export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
 export type CleanseJobSpec = z.infer<typeof cleanseJobSpecSchema>;
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
+
+/** The schema an unqualified target table goes to, per kind of job: the centre's raw and clean layers. */
+export const TARGET_SCHEMA: Record<JobSpec['kind'], string> = { collect: 'raw', cleanse: 'clean' };
+
+/** The published table a job writes, schema-qualified (`raw.residents`): what the catalogue records as its table. */
+export function targetTableRef(spec: Pick<JobSpec, 'kind' | 'target'>): string {
+  const table = spec.target.table;
+  return table.includes('.') ? table : `${TARGET_SCHEMA[spec.kind]}.${table}`;
+}

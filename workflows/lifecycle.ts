@@ -41,10 +41,11 @@ export async function withRunRecord<T>(
   progress: ProgressState,
   body: () => Promise<T>,
 ): Promise<T> {
-  await bookkeeping.startRun.executeWithOptions({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 }, summary: `record run ${runId}` }, [
-    { runId, spec },
-  ]);
   try {
+    await bookkeeping.startRun.executeWithOptions(
+      { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] }, summary: `record run ${runId}` },
+      [{ runId, spec }],
+    );
     const result = await body();
     progress.set({ phase: 'finishing' });
     await bookkeeping.finishRun({ runId, status: 'succeeded' });

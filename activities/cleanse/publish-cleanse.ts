@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CleanseJobSpec } from '../../schemas/job-spec.ts';
+import { TARGET_SCHEMA, type CleanseJobSpec } from '../../schemas/job-spec.ts';
 import type { CleansePublishSummary } from '../../schemas/cleanse-run.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { RuleCounters } from '../../governance/rules/counters.ts';
@@ -19,8 +19,6 @@ import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN,
 import { loadReferences } from './references.ts';
 import { sourceRefSql } from './cleanse-rows.ts';
 import { dropDedupLog } from './dedup-log.ts';
-
-export const CLEAN_SCHEMA = 'clean';
 
 export interface PublishCleanseInput {
   runId: string;
@@ -50,7 +48,7 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       await trx.raw(`ALTER TABLE ${quoteTable(state.stagingTable)} ${dropped.join(', ')}`);
       const published = state.clean + state.flagged;
       const profiles = await profileStagedTable(trx, quoteTable(state.stagingTable), names, published);
-      const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, CLEAN_SCHEMA);
+      const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind]);
       const figures = cleanseIndicators(entries, { read: state.rows, published });
       const accuracy = figures.find((f) => f.indicator === 'accuracy.overall')?.value ?? null;
       const origin =

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import type { CollectJobSpec } from '../../schemas/job-spec.ts';
+import { TARGET_SCHEMA, type CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { PublishSummary } from '../../schemas/collect-run.ts';
 import { TableProfiler, type ColumnProfile, type TableProfileState } from '../../governance/profile/column-profiler.ts';
 import { storageType } from '../../governance/storage-type.ts';
@@ -24,8 +24,6 @@ export interface PublishCollectInput {
   spec: CollectJobSpec;
   durationMs: number;
 }
-
-export const RAW_SCHEMA = 'raw';
 
 /** Casts text columns of file sources to the type every one of their values fits (one table rewrite). */
 async function applyInferredTypes(trx: Knex.Transaction, stagingQualified: string, profiles: ColumnProfile[]): Promise<Map<string, string>> {
@@ -55,7 +53,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         state.typing === 'cast-on-publish'
           ? await applyInferredTypes(trx, quoteTable(state.stagingTable), profiles)
           : new Map(state.columns.map((c) => [c.name, c.pgType]));
-      const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, RAW_SCHEMA);
+      const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind]);
       const sensitivity = guessSensitivity(profiles.map((p) => p.semanticType));
       const schemaHash = createHash('sha256')
         .update(JSON.stringify(profiles.map((p) => [p.name, types.get(p.name)])))

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
-import type { JobSpec } from '../../schemas/job-spec.ts';
+import { targetTableRef, type JobSpec } from '../../schemas/job-spec.ts';
+import { tableOwner, tableTakenError } from '../../catalogue/resources.ts';
 import type { RunStatus } from '../../schemas/metrics.ts';
 import { recordRunEnd, recordRunStart } from '../../catalogue/runs.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
@@ -15,6 +16,10 @@ export async function startRun({ runId, spec }: StartRunInput): Promise<void> {
   return classifyErrors(async () => {
     const info = Context.current().info.workflowExecution;
     await recordRunStart(activityDb(), { runId, spec, workflowId: info?.workflowId ?? runId, temporalRunId: info?.runId ?? null });
+    // A published table belongs to one dataset: refuse before staging, not after (publishing checks again).
+    const table = targetTableRef(spec);
+    const owner = await tableOwner(activityDb(), table);
+    if (owner && owner !== spec.dataset) throw tableTakenError(table, spec.dataset, owner);
     activityLogger({ runId }).info({ job: spec.job, dataset: spec.dataset }, 'run started');
   });
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
-import { collectSpec, runCollect } from '../support/run-job.ts';
+import { collectSpec, runCollect, startCollect } from '../support/run-job.ts';
+import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 
@@ -185,5 +186,35 @@ describe('typing CSV columns while staging', () => {
     ]);
     const amount = (await env.db.raw('SELECT sum(amount)::text AS s FROM raw.it_late_types')).rows[0].s;
     expect(amount).toBe(String((30_000 * 30_001) / 2 - 29_000 + 12.5));
+  });
+});
+
+describe('a table belongs to one dataset', () => {
+  it('a second dataset publishing into the same table is refused, and the first keeps its data and catalogue entry', async () => {
+    const source = { type: 'file' as const, connection: 'samples', path: 'residents.csv' };
+    const first = await runCollect(env.client, env.config, collectSpec({ dataset: 'owner-a', source, target: { table: 'raw.owned_table' } }));
+    const spec = collectSpec({
+      dataset: 'owner-b',
+      source: { type: 'file', connection: 'samples', path: 'enterprises.csv' },
+      target: { table: 'raw.owned_table' },
+    });
+    const { handle, runId } = await startCollect(env.client, env.config, spec);
+    await expectWorkflowFailure(handle, /table raw\.owned_table belongs to dataset "owner-a"; dataset "owner-b" cannot publish into it/);
+    expect(await env.db('dataops.runs').where({ run_id: runId }).first('status')).toEqual({ status: 'failed' });
+    expect(await count('raw.owned_table')).toBe(first.publish.rows);
+    expect(await env.db('dataops.catalogue_resources').where({ table_ref: 'raw.owned_table' }).select('dataset')).toEqual([{ dataset: 'owner-a' }]);
+  });
+});
+
+describe('two first publishes into one table', () => {
+  it('started together, one publishes and the other is refused at publish: never two owners', async () => {
+    const source = { type: 'file' as const, connection: 'samples', path: 'residents.csv' };
+    const runs = await Promise.all(
+      ['race-a', 'race-b'].map((dataset) => startCollect(env.client, env.config, collectSpec({ dataset, source, target: { table: 'raw.raced_table' } }))),
+    );
+    const outcomes = await Promise.allSettled(runs.map((r) => r.handle.result()));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const owners = await env.db('dataops.catalogue_resources').where({ table_ref: 'raw.raced_table' }).select('dataset');
+    expect(owners).toHaveLength(1);
   });
 });
