@@ -3,3 +3,4 @@ export { stageCollect } from './collect/stage-collect.ts';
 export { publishCollect } from './collect/publish-collect.ts';
 export { stageCleanse } from './cleanse/stage-cleanse.ts';
 export { publishCleanse } from './cleanse/publish-cleanse.ts';
+export { reconcileOpenRuns } from './runs/reconcile-activity.ts';

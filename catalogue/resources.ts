@@ -52,3 +52,11 @@ export async function claimTable(trx: Knex.Transaction, tableRef: string, datase
 export function tableTakenError(tableRef: string, dataset: string, owner: string): BadInputError {
   return new BadInputError(`table ${tableRef} belongs to dataset "${owner}"; dataset "${dataset}" cannot publish into it (choose another target table)`);
 }
+
+/** The catalogue version a run published, if it published one. */
+export async function publishedVersionOf(db: Knex, runId: string): Promise<{ dataset: string; version: number; table_ref: string } | undefined> {
+  return db('dataops.catalogue_versions as v')
+    .join('dataops.catalogue_resources as r', 'r.id', 'v.resource_id')
+    .where('v.run_id', runId)
+    .first('r.dataset', 'v.version', 'v.table_ref');
+}

@@ -107,9 +107,10 @@ Start here:
     .argument('<job.yaml...>', 'one or more job specs')
     .action(action(async (paths: string[]) => (await import('./commands/admin.ts')).validateCommand(paths)));
 
-  program
-    .command('runs')
-    .description('run history from the metrics schema, newest first')
+  const runs = program.command('runs').description('run history from the metrics schema: list (default), show, reconcile');
+  runs
+    .command('list', { isDefault: true })
+    .description('runs newest first, with counts, accuracy and duration; failed runs show their error')
     .option('--job <job>', "only runs of this job (the spec's job)")
     .option('--dataset <dataset>', 'only runs of this dataset')
     .option('--department <department>', 'only runs of this owner department, e.g. civil-affairs')
@@ -121,6 +122,31 @@ Start here:
         (await import('./commands/runs.ts')).runsCommand(options),
       ),
     );
+  runs
+    .command('show')
+    .description('one run: status, each step with its metrics, what it published and quarantined, its error, the Web UI link')
+    .argument('<run>', 'run id, or a dataset for its newest run')
+    .option('--json', 'print JSON')
+    .action(action(async (run: string, options: { json?: boolean }) => (await import('./commands/runs.ts')).runsShowCommand(run, options)));
+  runs
+    .command('reconcile')
+    .description('close the records of runs whose workflows ended without them (terminated, timed out) and drop their staging; also runs on a schedule')
+    .option('--json', 'print JSON')
+    .action(action(async (options: { json?: boolean }) => (await import('./commands/runs.ts')).runsReconcileCommand(options)));
+
+  program
+    .command('status')
+    .description("a run's live progress (step, rows of total, rate, ETA) until it ends; a finished run's outcome")
+    .argument('<run>', 'run id, or a dataset for its newest run')
+    .option('--once', 'print one progress line and return')
+    .action(action(async (run: string, options: { once?: boolean }) => (await import('./commands/run-control.ts')).statusCommand(run, options)));
+
+  program
+    .command('cancel')
+    .description('cancel a running run: it stops at its next heartbeat, drops its staging and is recorded as cancelled')
+    .argument('<run>', 'run id, or a dataset for its newest run')
+    .option('--wait', 'wait until the run has ended')
+    .action(action(async (run: string, options: { wait?: boolean }) => (await import('./commands/run-control.ts')).cancelCommand(run, options)));
 
   const catalog = program.command('catalog').description('the resource catalogue: datasets, versions, column profiles');
   catalog

@@ -1,35 +1,35 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Progress } from '../schemas/progress.ts';
-import { progressQuery } from '../workflows/definitions.ts';
+import { readLiveProgress } from './live-progress.ts';
 
-/** Polls the workflow's progress query until it completes, calling `onProgress` on every change. */
+/**
+ * Follows a run until it completes, calling `onProgress` at least every `intervalMs` while it runs
+ * (with the same progress again when nothing moved, so a caller can show rate and elapsed time), and
+ * never after the result is known.
+ */
 export async function watchJob<T>(handle: WorkflowHandle, onProgress: (p: Progress) => void, intervalMs = 1_000): Promise<T> {
   let finished = false;
   const result = handle.result().finally(() => {
     finished = true;
   });
-  let last = '';
   const poll = async () => {
+    let last: Progress | undefined;
     while (!finished) {
       try {
-        const progress = await handle.query(progressQuery);
-        const key = JSON.stringify(progress);
-        if (key !== last) {
-          last = key;
-          onProgress(progress);
-        }
+        last = (await readLiveProgress(handle)) ?? last;
       } catch {
-        // a query can fail while the workflow is between tasks or already closed; the result decides
+        // between tasks, or already closed: the result decides
       }
-      await new Promise((r) => setTimeout(r, intervalMs));
+      if (finished) break;
+      if (last) onProgress(last);
+      await Promise.race([new Promise((r) => setTimeout(r, intervalMs)), result.catch(() => undefined)]);
     }
   };
-  await Promise.race([
-    result.then(
-      () => undefined,
-      () => undefined,
-    ),
-    poll(),
-  ]);
+  const polling = poll();
+  await result.then(
+    () => undefined,
+    () => undefined,
+  );
+  await polling;
   return (await result) as T;
 }

@@ -38,6 +38,8 @@ export interface RecordReader {
   /** The COPY options that read `payload` (e.g. `FORMAT csv, DELIMITER ','`). */
   copyOptions: string;
   totalBytes?: number;
+  /** An estimate of the rows to come (a table's planner statistics), for progress and ETA. */
+  estimatedRows?: number;
   /** The unique column rows arrive ordered by (tables and queries that can resume after a key). */
   key?: string;
   chunks(): AsyncGenerator<SourceChunk>;

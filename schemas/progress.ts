@@ -1,5 +1,20 @@
 import { z } from 'zod';
 
+/** Counts a staging activity has reached: its heartbeat details, read live by `dataops status` and `run --wait`. */
+export const liveCountsSchema = z.object({
+  step: z.string(),
+  /** Source records read (committed and in the open batch). */
+  rows: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  /** Known for files (their content size). */
+  totalBytes: z.number().int().min(0).optional(),
+  /** The planner's row estimate for table sources. */
+  totalRows: z.number().int().min(0).optional(),
+  batches: z.number().int().min(0),
+  /** Records quarantined so far, for services that reject. */
+  rejected: z.number().int().min(0).optional(),
+});
+
 /** What a running job reports to its workflow (by signal) and the CLI reads back (by query). */
 export const progressSchema = z.object({
   phase: z.enum(['starting', 'staging', 'publishing', 'finishing', 'done', 'failed']),
@@ -8,9 +23,12 @@ export const progressSchema = z.object({
   bytes: z.number().int().min(0),
   /** Known for files; unknown (undefined) for tables and queries. */
   totalBytes: z.number().int().min(0).optional(),
+  totalRows: z.number().int().min(0).optional(),
   batches: z.number().int().min(0),
+  rejected: z.number().int().min(0).optional(),
   attempt: z.number().int().min(1),
   updatedAt: z.string(),
 });
 
+export type LiveCounts = z.infer<typeof liveCountsSchema>;
 export type Progress = z.infer<typeof progressSchema>;

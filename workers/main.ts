@@ -1,11 +1,13 @@
 import { loadConfig } from '../config/load-config.ts';
 import { closeAllDbs } from '../db/knex.ts';
 import { createWorker } from './create-worker.ts';
+import { reconcileAtStartup } from './startup-reconcile.ts';
 
 /** Runs a worker until SIGINT/SIGTERM; the SDK drains in-flight tasks before exit. */
 export async function runWorker(opts: { maxConcurrentActivities?: number; identity?: string } = {}): Promise<void> {
   const config = loadConfig();
   const { worker, connection } = await createWorker({ config, ...opts });
+  reconcileAtStartup(config);
   try {
     await worker.run();
   } finally {

@@ -1,2 +1,3 @@
 export { collect } from './collect.ts';
 export { cleanse } from './cleanse.ts';
+export { reconcileRuns } from './reconcile-runs.ts';

@@ -1,4 +1,5 @@
-import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { progressDetails } from './progress-details.ts';
 import type * as activities from '../activities/index.ts';
 import type { Progress } from '../schemas/progress.ts';
 import { progressQuery, progressSignal } from './definitions.ts';
@@ -18,12 +19,18 @@ export class ProgressState {
   constructor() {
     setHandler(progressQuery, () => this.current);
     setHandler(progressSignal, (update) => {
-      if (this.current.phase === 'staging' || this.current.phase === 'starting') this.current = update;
+      if (this.current.phase === 'staging' || this.current.phase === 'starting') this.show(update);
     });
+    this.show(this.current);
   }
 
   set(update: Partial<Progress>): void {
-    this.current = { ...this.current, ...update, updatedAt: new Date().toISOString() };
+    this.show({ ...this.current, ...update, updatedAt: new Date().toISOString() });
+  }
+
+  private show(progress: Progress): void {
+    this.current = progress;
+    setCurrentDetails(progressDetails(progress));
   }
 }
 

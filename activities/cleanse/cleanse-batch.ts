@@ -55,6 +55,7 @@ export async function cleanseTransform(
       await sink.write(Buffer.from(result.out, 'utf8'));
       batch = { clean: batch.clean + result.clean, flagged: batch.flagged + result.flagged, fixes: batch.fixes + result.fixes };
     },
+    progress: (committed) => ({ rejected: committed.rejected + quarantine.pendingRecords }),
     async commit(client: pg.Client, next: CleanseCheckpoint) {
       const dedupColumns = (plan.dedup?.key ?? []).join(',');
       const gone = await retractSuperseded(

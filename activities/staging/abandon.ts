@@ -19,13 +19,15 @@ export async function abandonRunStaging(db: Knex, runId: string): Promise<string
     const table = row.state.stagingTable;
     await db.transaction(async (trx) => {
       await trx.raw("SET LOCAL lock_timeout = '10s'");
-      await trx('dataops.checkpoints')
-        .where({ run_id: runId, step: row.step })
-        .update({ status: 'abandoned', state: JSON.stringify({ owner: FENCED, stagingTable: table }), updated_at: trx.fn.now() });
+      // The staging table first, then the checkpoint: the order a batch takes them, so the two wait
+      // for each other instead of deadlocking.
       if (table && new RegExp(`^${STAGING_SCHEMA}\\.[a-z0-9_]+$`).test(table)) {
         await trx.raw(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
         dropped.push(table);
       }
+      await trx('dataops.checkpoints')
+        .where({ run_id: runId, step: row.step })
+        .update({ status: 'abandoned', state: JSON.stringify({ owner: FENCED, stagingTable: table }), updated_at: trx.fn.now() });
     });
   }
   await dropUnpublishedQuarantine(db, runId);

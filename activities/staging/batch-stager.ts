@@ -7,6 +7,7 @@ import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { activityConfig, activityLogger } from '../context.ts';
 import { forgetCheckpoint, takeOverCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import type { Beat } from './keep-alive.ts';
+import type { LiveCounts } from '../../schemas/progress.ts';
 import type { OpenedSource } from './open-source.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import { STAGING_SCHEMA } from './staging-table.ts';
@@ -39,6 +40,8 @@ export interface ChunkTransform<S extends StagedState> {
    * state with the shared counts advanced and returns the service's complete next state.
    */
   commit?(client: pg.Client, next: S): Promise<S>;
+  /** Service counts to show with the progress (e.g. records rejected so far). */
+  progress?(committed: S): Partial<LiveCounts>;
 }
 
 export interface StageService<S extends StagedState, R> {
@@ -140,8 +143,20 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
   );
   const progress = new ProgressReporter(step);
   let batch = { rows: 0, bytes: 0, position: state.position };
-  const report = (force = false) =>
-    progress.report({ rows: state.rows + batch.rows, bytes: state.bytes + batch.bytes, totalBytes: source.reader.totalBytes, batches: state.batches }, force);
+  const report = (force = false) => {
+    const counts: LiveCounts = {
+      step,
+      rows: state.rows + batch.rows,
+      bytes: state.bytes + batch.bytes,
+      totalBytes: source.reader.totalBytes,
+      totalRows: source.reader.estimatedRows,
+      batches: state.batches,
+      ...transform.progress?.(state),
+    };
+    // Heartbeat details are the live counts (resuming reads the checkpoint, never the heartbeat).
+    a.beat(counts);
+    progress.report(counts, force);
+  };
   const commit = async () => {
     await sink.ensure();
     await sink.commit(async () => {
@@ -158,7 +173,6 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
       state = next;
     });
     batch = { rows: 0, bytes: 0, position: state.position };
-    a.beat({ rows: state.rows, batches: state.batches, position: state.position });
   };
   try {
     let busySince = Date.now();

@@ -5,15 +5,16 @@ import type { Progress } from '../../schemas/progress.ts';
 const SIGNAL_EVERY_MS = 10_000;
 
 /**
- * Sends the workflow a small progress signal at most every ten seconds, so `dataops run --wait` can
- * show a live line through a workflow query without reading heartbeats or history.
+ * Sends the workflow a small progress signal at most every ten seconds: it keeps the workflow's
+ * progress query and the Web UI's current details up to date. The CLI's live line reads the
+ * activity's heartbeat details, which carry the same counts every second or so, for no history events.
  */
 export class ProgressReporter {
   private lastSent = 0;
 
   constructor(private readonly step: string) {}
 
-  report(progress: Omit<Progress, 'phase' | 'step' | 'updatedAt' | 'attempt'>, force = false): void {
+  report(progress: Omit<Progress, 'phase' | 'step' | 'updatedAt' | 'attempt'> & { step?: string }, force = false): void {
     const now = Date.now();
     if (!force && now - this.lastSent < SIGNAL_EVERY_MS) return;
     this.lastSent = now;

@@ -7,6 +7,7 @@ import { migrateLatest } from '../../db/migrate.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import { connectClient } from '../../temporal/client.ts';
 import { ensureSearchAttributes } from '../../temporal/ensure-search-attributes.ts';
+import { ensureReconcileSchedule, RECONCILE_EVERY, RECONCILE_SCHEDULE_ID } from '../../temporal/reconcile-schedule.ts';
 import { runWorker } from '../../workers/main.ts';
 import { jobSpecSchema } from '../../schemas/job-spec.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
@@ -38,6 +39,8 @@ export async function setupTemporalCommand(): Promise<number> {
   try {
     const added = await ensureSearchAttributes(client.connection as Connection, config.temporal.namespace);
     console.log(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
+    const created = await ensureReconcileSchedule(client, config.temporal.taskQueue);
+    console.log(`${created ? 'created' : 'updated'} schedule ${RECONCILE_SCHEDULE_ID} (reconciles run records every ${RECONCILE_EVERY})`);
     return 0;
   } finally {
     await client.connection.close();

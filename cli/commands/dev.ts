@@ -8,6 +8,9 @@ import { ensureDatabase } from '../../db/ensure-database.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import { startDevServer } from '../../temporal/dev-server.ts';
 import { createWorker } from '../../workers/create-worker.ts';
+import { reconcileAtStartup } from '../../workers/startup-reconcile.ts';
+import { connectClient } from '../../temporal/client.ts';
+import { ensureReconcileSchedule } from '../../temporal/reconcile-schedule.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import { describeUrl } from '../../config/redact.ts';
 import { stateDir } from '../state-dir.ts';
@@ -64,6 +67,16 @@ function banner(state: { address: string; uiUrl?: string }, worker: boolean): st
     .join('\n');
 }
 
+/** The reconcile schedule on the dev server: terminated runs do not stay `running` here either. */
+async function ensureMaintenance(config: ReturnType<typeof loadConfig>): Promise<void> {
+  const client = await connectClient(config);
+  try {
+    await ensureReconcileSchedule(client, config.temporal.taskQueue);
+  } finally {
+    await client.connection.close();
+  }
+}
+
 /** Foreground: dev server (history kept in .state/), migrations, a worker; Ctrl-C stops everything. */
 export async function devCommand(options: DevOptions): Promise<number> {
   if (options.detach) return devDetached(options);
@@ -82,8 +95,10 @@ export async function devCommand(options: DevOptions): Promise<number> {
     const migrated = await migrateLatest(config.databaseUrl);
     if (migrated.applied.length) console.log(`migrations applied: ${migrated.applied.join(', ')}`);
     const state: DevState = { pid: process.pid, address: server.address, uiUrl: server.uiUrl, startedAt: new Date().toISOString() };
+    await ensureMaintenance(config);
     if (options.worker) {
       const { worker, connection } = await createWorker({ config });
+      reconcileAtStartup(config);
       writeFileSync(stateFile(), JSON.stringify(state));
       console.log(banner(state, true));
       try {

@@ -3,23 +3,17 @@ import { loadConfig } from '../../config/load-config.ts';
 import { loadJobSpec } from '../load-spec.ts';
 import { connectClient } from '../../temporal/client.ts';
 import { startJob, workflowIdFor, workflowInput } from '../../client/start-job.ts';
-import { watchJob } from '../../client/watch-job.ts';
 import { rootCause } from '../../client/root-cause.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
-import { ProgressPrinter } from '../progress-line.ts';
+import { followRun } from '../follow-run.ts';
+import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
 export interface RunOptions {
   wait?: boolean;
   id?: string;
   json?: boolean;
-}
-
-export function uiLink(address: string, namespace: string, workflowId: string): string | undefined {
-  const uiBase =
-    process.env.DATAOPS_UI_URL ?? (address.startsWith('127.0.0.1:7233') || address.startsWith('localhost:7233') ? 'http://127.0.0.1:8233' : undefined);
-  return uiBase ? `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}` : undefined;
 }
 
 export function cleanseSummaryTable(result: CleanseResult): string {
@@ -85,10 +79,8 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     const link = uiLink(config.temporal.address, config.temporal.namespace, workflowId);
     console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
     if (!options.wait) return 0;
-    const printer = new ProgressPrinter();
     try {
-      const result = await watchJob<CollectResult | CleanseResult>(handle, (p) => printer.update(p));
-      printer.end();
+      const result = await followRun<CollectResult | CleanseResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('published' in result.publish) {
         console.log(cleanseSummaryTable(result as CleanseResult));
@@ -96,7 +88,6 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       } else console.log(summaryTable(result as CollectResult));
       return 0;
     } catch (error) {
-      printer.end();
       if (error instanceof WorkflowFailedError) {
         console.error(`${workflowId} failed: ${rootCause(error)?.message ?? error.message}`);
         return 1;

@@ -52,6 +52,13 @@ async function queryColumns(client: pg.Client, source: QuerySource): Promise<Col
   return result.fields.map((f, i) => ({ name: f.name, pgType: f.dataTypeID >= FIRST_USER_OID ? 'text' : (typeAt.get(i + 1) ?? 'text') }));
 }
 
+/** The planner's row count of a table (statistics, not a count): undefined when it was never analysed. */
+async function plannerRowEstimate(client: pg.Client, quotedTable: string): Promise<number | undefined> {
+  const result = await client.query<{ n: string }>('SELECT reltuples::bigint AS n FROM pg_class WHERE oid = $1::regclass', [quotedTable]);
+  const n = Number(result.rows[0]?.n ?? -1);
+  return n > 0 ? n : undefined;
+}
+
 /**
  * Streams a table or query with `COPY (SELECT ...) TO STDOUT`, ordered by its key so a retry can
  * resume after the last committed key. Without a key, a retry starts over.
@@ -65,11 +72,13 @@ export async function openPgReader(
   let columns: ColumnInfo[];
   let key = source.key;
   let from: string;
+  let estimatedRows: number | undefined;
   if (source.type === 'table') {
     const info = await tableColumns(client, source, connectionName);
     columns = info.columns;
     if (!key && info.primaryKey.length === 1) key = info.primaryKey[0];
     from = quoteTable(source.table);
+    estimatedRows = await plannerRowEstimate(client, from);
   } else {
     columns = await queryColumns(client, source);
     from = `(${source.sql}) AS q`;
@@ -106,6 +115,7 @@ export async function openPgReader(
   return {
     columns,
     key,
+    estimatedRows,
     copyOptions: 'FORMAT text',
     chunks,
     async close() {

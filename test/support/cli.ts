@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,4 +23,24 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { c
     timeout: options.timeoutMs ?? 30_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runCli without blocking this process (whose in-process worker must keep answering queries meanwhile). */
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'dataops-cli-'));
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'dataops.mjs'), ...args], {
+    cwd,
+    env: { ...process.env, DATAOPS_STATE_DIR: join(cwd, '.state'), ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  return new Promise((resolve) =>
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    }),
+  );
 }

@@ -34,7 +34,7 @@ describe('usage errors are one line and a hint, not the whole help', () => {
     [['foo'], "error: unknown command 'foo'; see dataops --help"],
     [['rnu'], "error: unknown command 'rnu' (Did you mean run?); see dataops --help"],
     [['catalog', 'foo'], "error: unknown command 'foo'; see dataops catalog --help"],
-    [['runs', '--foo'], "error: unknown option '--foo'; see dataops runs --help"],
+    [['runs', '--foo'], "error: unknown option '--foo'; see dataops runs list --help"],
     [['quality'], "error: missing required argument 'dataset'; see dataops quality --help"],
     [
       ['quarantine', 'export', 'r', '--format', 'xml'],

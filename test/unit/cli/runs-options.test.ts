@@ -59,6 +59,6 @@ describe('filter options are explained wherever they appear', () => {
         expect(option.description, `${command.name()} ${option.long}`).toMatch(/\w{3,}/);
       }
     }
-    expect(seen).toEqual(expect.arrayContaining(['runs --job', 'runs --dataset', 'runs --department', 'runs --status', 'list --department']));
+    expect(seen).toEqual(expect.arrayContaining(['list --job', 'list --dataset', 'list --department', 'list --status']));
   });
 });

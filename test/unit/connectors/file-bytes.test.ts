@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openCsvFile } from '../../../connectors/csv/csv-file-reader.ts';
 import { openNdjsonFile } from '../../../connectors/ndjson/ndjson-file-reader.ts';
-import type { RecordReader } from '../../../connectors/source-chunk.ts';
+import type { RecordReader, SourcePosition } from '../../../connectors/source-chunk.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dataops-file-bytes-'));
 const file = (name: string, content: string | Buffer) => {
@@ -17,7 +17,7 @@ const csv = { encoding: 'auto' as const, delimiter: ',', quote: '"' };
 
 async function rowsOf(reader: RecordReader) {
   const rows: (string | null)[][] = [];
-  let last;
+  let last: SourcePosition | undefined;
   for await (const chunk of reader.chunks()) {
     rows.push(...chunk.rows);
     last = chunk.end;
@@ -43,7 +43,7 @@ describe('gzip-compressed department files', () => {
   it('resumes at a content offset: the rows after it, as from the plain file', async () => {
     const path = file('resume.csv.gz', gzipSync(text));
     const first = await openCsvFile(path, { ...csv, chunkBytes: 4096 });
-    let position;
+    let position: SourcePosition | undefined;
     let seen = 0;
     for await (const chunk of first.chunks()) {
       seen += chunk.rows.length;

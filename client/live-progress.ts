@@ -1,0 +1,33 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { liveCountsSchema, type Progress } from '../schemas/progress.ts';
+import { progressQuery } from '../workflows/definitions.ts';
+
+/**
+ * Where a run stands now: the workflow's progress (phase, step, from a query) brought up to the second
+ * by the running activity's heartbeat details, which carry live counts. Reading both costs the server
+ * nothing lasting: no signal, no history event.
+ */
+export async function readLiveProgress(handle: WorkflowHandle): Promise<Progress | undefined> {
+  const [queried, description] = await Promise.all([handle.query(progressQuery).catch(() => undefined), handle.describe().catch(() => undefined)]);
+  const pending = description?.raw.pendingActivities ?? [];
+  for (const activity of pending) {
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    if (!payload) continue;
+    const counts = liveCountsSchema.safeParse(defaultPayloadConverter.fromPayload(payload));
+    if (!counts.success) continue;
+    const base: Progress = queried ?? { phase: 'staging', rows: 0, bytes: 0, batches: 0, attempt: 1, updatedAt: new Date().toISOString() };
+    return { ...base, ...counts.data, phase: 'staging', attempt: activity.attempt ?? base.attempt, updatedAt: new Date().toISOString() };
+  }
+  return queried;
+}
+
+/** Whether any worker has polled the task queue lately (Temporal keeps pollers of the last minutes). */
+export async function taskQueueHasPollers(client: Client, taskQueue: string): Promise<boolean> {
+  const response = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+  });
+  return (response.pollers ?? []).length > 0;
+}
