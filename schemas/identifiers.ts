@@ -4,7 +4,6 @@ const IDENT = '[a-z_][a-z0-9_]{0,62}';
 const TABLE_REF = new RegExp(`^(?:${IDENT}\\.)?${IDENT}$`);
 /** PostgreSQL keeps 63 bytes of a name (NAMEDATALEN - 1) and silently cuts longer ones. */
 export const MAX_NAME_BYTES = 63;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
 const UNUSABLE = /[\u0000-\u001f\u007f-\u009f"'`]/;
 
 /**
