@@ -41,3 +41,14 @@ export function resolveFilePath(config: Config, connectionName: string | undefin
   if (rel.startsWith('..') || isAbsolute(rel)) throw new BadInputError(`file path "${path}" escapes the root of connection "${connectionName}"`);
   return full;
 }
+
+/**
+ * The session time zone a PostgreSQL source is read in: the connection's own setting, else for the
+ * centre database the centre's zone (so a timestamp a department wrote as 14:41+08:00 reads back as
+ * 14:41+08, not 06:41+00), else the server's default (undefined).
+ */
+export function sessionTimeZone(config: Config, name: string): string | undefined {
+  const connection = config.connections[name];
+  if (connection?.type === 'postgres' && connection.timeZone) return connection.timeZone;
+  return name === CENTRE_CONNECTION ? config.timeZone : undefined;
+}

@@ -5,6 +5,9 @@ import { configFileSchema, configSchema, DEFAULT_DATABASE_URL, type Config } fro
 import { PROJECT_ROOT } from '../temporal/cli-locator.ts';
 import { formatZodError, suggestKnownKeys } from '../schemas/format-error.ts';
 
+/** Shanghai's district centres work in China Standard Time; timestamps the centre shows are in it. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
 export const DEFAULT_CONNECTIONS: Config['connections'] = {
   samples: { type: 'files', root: resolve(PROJECT_ROOT, 'samples', 'data'), description: 'bundled sample data' },
 };
@@ -35,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     connections: { ...DEFAULT_CONNECTIONS, ...(file.connections ?? {}) },
     logLevel: env.LOG_LEVEL ?? file.logLevel ?? 'info',
+    timeZone: env.DATAOPS_TIME_ZONE ?? file.timeZone ?? DEFAULT_TIME_ZONE,
     configFile: existsSync(path) ? path : undefined,
   };
   const checked = configSchema.safeParse(config);

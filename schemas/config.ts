@@ -20,6 +20,8 @@ export const configFileSchema = z
       .optional(),
     connections: z.record(slugSchema, connectionSchema).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+    /** The centre's time zone: how the centre database's timestamps are read and shown. */
+    timeZone: z.string().min(1).optional(),
   })
   .strict();
 
@@ -35,6 +37,8 @@ export const configSchema = z.object({
   }),
   connections: z.record(z.string(), connectionSchema),
   logLevel: z.string(),
+  /** IANA zone the centre works in (default Asia/Shanghai). */
+  timeZone: z.string().min(1),
   configFile: z.string().optional(),
 });
 

@@ -6,6 +6,8 @@ export const postgresConnectionSchema = z
     type: z.literal('postgres'),
     url: z.string().optional(),
     urlEnv: z.string().optional(),
+    /** Session time zone for reading (how timestamptz values print, e.g. in quarantine records); default: the server's. */
+    timeZone: z.string().min(1).optional(),
     description: z.string().optional(),
   })
   .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });

@@ -1,6 +1,6 @@
 import type { Config } from '../../schemas/config.ts';
 import type { CollectSource } from '../../schemas/sources.ts';
-import { resolveFilePath, resolvePostgresUrl } from '../../config/connections.ts';
+import { resolveFilePath, resolvePostgresUrl, sessionTimeZone } from '../../config/connections.ts';
 import { openCsvFile } from '../../connectors/csv/csv-file-reader.ts';
 import { openNdjsonFile } from '../../connectors/ndjson/ndjson-file-reader.ts';
 import { openPgReader } from '../../connectors/postgres/table-reader.ts';
@@ -61,6 +61,12 @@ async function openReader(config: Config, source: CollectSource, start: SourcePo
   try {
     // Read-only, with output formats that COPY round-trips exactly whatever the server's defaults.
     await client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ${VALUE_TEXT_SETTINGS}`);
+    const zone = sessionTimeZone(config, source.connection);
+    if (zone) {
+      await client.query("SELECT set_config('TimeZone', $1, false)", [zone]).catch((error: Error) => {
+        throw new BadInputError(`time zone "${zone}" for connection "${source.connection}" is not one PostgreSQL knows: ${error.message}`);
+      });
+    }
     const timeZone = (await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows[0]!.TimeZone;
     const reader = await openPgReader(client, source, source.connection, start);
     return {

@@ -87,10 +87,25 @@ describe('cleansing the bundled samples against the generator ground truth', () 
     expect(Object.keys(sample.record)).toContain('citizen_id');
     // Every quarantined record is the source row as it was, before any normaliser: superseded duplicates too.
     const columns = Object.keys(sample.record);
-    const raw = await env.db.raw(`SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM raw.residents`);
+    // Read in the centre's time zone, as the cleanse read its source.
+    const raw = await env.db.transaction(async (trx) => {
+      await trx.raw("SET LOCAL TimeZone = 'Asia/Shanghai'");
+      return trx.raw(`SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM raw.residents`);
+    });
     const original = new Map((raw.rows as Record<string, string | null>[]).map((r) => [`resident_id=${r.resident_id}`, r]));
     const quarantined = await env.db('dataops.quarantine').where({ run_id: result.runId }).select('source_ref', 'rule_id', 'record');
     for (const q of quarantined) expect(q.record, `${q.rule_id} ${q.source_ref}`).toEqual(original.get(q.source_ref));
+    // Timestamps read as the department wrote them: its local time and offset, not UTC.
+    const csv = new Map(
+      readFileSync(join(PROJECT_ROOT, 'samples', 'data', 'residents.csv'), 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => [`resident_id=${line.split(',')[0]}`, line.split(',')[9]]),
+    );
+    const mobile = quarantined.find((q) => q.rule_id === 'mobile.valid')!;
+    const written = csv.get(mobile.source_ref)!;
+    expect(written).toMatch(/\+08:00$/);
+    expect(mobile.record.updated_at).toBe(written.replace('T', ' ').replace(/:00$/, ''));
 
     // Every fixable defect arrives fixed; flagged rows carry their flags.
     const published = await env.db('clean.residents').select('*');
