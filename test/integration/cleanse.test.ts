@@ -88,11 +88,14 @@ describe('cleansing the bundled samples against the generator ground truth', () 
     // Every quarantined record is the source row as it was, before any normaliser: superseded duplicates too.
     const columns = Object.keys(sample.record);
     // Read in the centre's time zone, as the cleanse read its source.
-    const raw = await env.db.transaction(async (trx) => {
+    const rawRows = await env.db.transaction(async (trx) => {
       await trx.raw("SET LOCAL TimeZone = 'Asia/Shanghai'");
-      return trx.raw(`SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM raw.residents`);
+      const result = await trx.raw<{ rows: Record<string, string | null>[] }>(
+        `SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM raw.residents`,
+      );
+      return result.rows;
     });
-    const original = new Map((raw.rows as Record<string, string | null>[]).map((r) => [`resident_id=${r.resident_id}`, r]));
+    const original = new Map(rawRows.map((r) => [`resident_id=${r.resident_id}`, r]));
     const quarantined = await env.db('dataops.quarantine').where({ run_id: result.runId }).select('source_ref', 'rule_id', 'record');
     for (const q of quarantined) expect(q.record, `${q.rule_id} ${q.source_ref}`).toEqual(original.get(q.source_ref));
     // Timestamps read as the department wrote them: its local time and offset, not UTC.
