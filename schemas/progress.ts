@@ -15,17 +15,10 @@ export const liveCountsSchema = z.object({
   rejected: z.number().int().min(0).optional(),
 });
 
-/** What a running job reports to its workflow (by signal) and the CLI reads back (by query). */
-export const progressSchema = z.object({
+/** What a running job reports to its workflow (by signal) and the CLI reads back (by query): the live counts and where the run is. */
+export const progressSchema = liveCountsSchema.extend({
   phase: z.enum(['starting', 'staging', 'publishing', 'finishing', 'done', 'failed']),
   step: z.string().optional(),
-  rows: z.number().int().min(0),
-  bytes: z.number().int().min(0),
-  /** Known for files; unknown (undefined) for tables and queries. */
-  totalBytes: z.number().int().min(0).optional(),
-  totalRows: z.number().int().min(0).optional(),
-  batches: z.number().int().min(0),
-  rejected: z.number().int().min(0).optional(),
   attempt: z.number().int().min(1),
   updatedAt: z.string(),
 });
