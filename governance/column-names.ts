@@ -1,5 +1,4 @@
 // Published column names for a source's headers: as written, renamed by the spec, or derived ASCII names.
-import { pinyin } from 'pinyin-pro';
 import { columnNameProblem, MAX_NAME_BYTES } from '../schemas/identifiers.ts';
 import { closeMatches } from './rules/suggest.ts';
 
@@ -10,11 +9,16 @@ export interface NamingRules {
   /** Header (as written) -> published name; wins over `naming`. */
   rename?: Readonly<Record<string, string>>;
   naming: ColumnNaming;
+  /** For `pinyin`: text -> its words, Chinese characters as toneless pinyin (pinyin-pro, loaded only when needed). */
+  words?: PinyinWords;
 }
 
+/** pinyin-pro's array form: 出生日期(年月日) -> chu, sheng, ri, qi, (, nian, yue, ri, ). */
+export type PinyinWords = (text: string) => string[];
+
 /** An ASCII identifier for any header: 姓名 -> xing_ming, 出生日期(年月日) -> chu_sheng_ri_qi_nian_yue_ri, E-mail -> e_mail. */
-export function asciiName(header: string): string {
-  const words = pinyin(header, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true });
+export function asciiName(header: string, toWords: PinyinWords): string {
+  const words = toWords(header);
   const joined = words
     .map((w) => w.toLowerCase().replace(/[^a-z0-9]+/g, '_'))
     .join('_')
@@ -51,7 +55,10 @@ export function publishedColumnNames(headers: readonly string[], rules: NamingRu
     const explicit = rename[header];
     if (explicit !== undefined) return explicit;
     if (rules.naming === 'position') return `col_${i + 1}`;
-    if (rules.naming === 'pinyin') return asciiName(header) || `col_${i + 1}`;
+    if (rules.naming === 'pinyin') {
+      if (!rules.words) throw new Error('pinyin naming needs the pinyin word splitter');
+      return asciiName(header, rules.words) || `col_${i + 1}`;
+    }
     return keptName(header);
   });
   const derived = (i: number) => rename[headers[i]!] === undefined && rules.naming !== 'keep';

@@ -25,7 +25,10 @@ export async function connectWorker(config: Config): Promise<NativeConnection> {
 function workflowCode(given: WorkerOptions['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   if (given) return { workflowBundle: given };
   const prebuilt = prebuiltBundlePath();
-  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: WORKFLOWS_PATH };
+  if (prebuilt) return { workflowBundle: { codePath: prebuilt } };
+  // Works, but costs seconds at start and some 100-200 MB of heap for the worker's whole life.
+  logger().warn('no prebuilt workflow bundle matches workflows/ (the sources changed since `npm run setup`); bundling in this process');
+  return { workflowsPath: WORKFLOWS_PATH };
 }
 
 /** A worker on the `dataops` task queue running every workflow and activity. */

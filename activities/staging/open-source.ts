@@ -7,7 +7,7 @@ import { openPgReader } from '../../connectors/postgres/table-reader.ts';
 import type { RecordReader, SourcePosition } from '../../connectors/source-chunk.ts';
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
-import { publishedColumnNames } from '../../governance/column-names.ts';
+import { publishedColumnNames, type PinyinWords } from '../../governance/column-names.ts';
 
 /** Session settings under which typed values come out of PostgreSQL as the same text on any server. */
 export const VALUE_TEXT_SETTINGS = "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3";
@@ -29,7 +29,7 @@ export interface OpenedSource {
 export async function openSourceReader(config: Config, source: CollectSource, start: SourcePosition | undefined): Promise<OpenedSource> {
   const opened = await openReader(config, source, start);
   try {
-    nameColumns(opened.reader, source);
+    nameColumns(opened.reader, source, source.columnNames === 'pinyin' ? await pinyinWords() : undefined);
   } catch (error) {
     await opened.close();
     throw error;
@@ -37,10 +37,16 @@ export async function openSourceReader(config: Config, source: CollectSource, st
   return opened;
 }
 
-function nameColumns(reader: RecordReader, source: CollectSource): void {
+/** pinyin-pro holds a dictionary of some 16 MB: loaded by the runs that ask for pinyin names, not by every worker. */
+async function pinyinWords(): Promise<PinyinWords> {
+  const { pinyin } = await import('pinyin-pro');
+  return (text) => pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true });
+}
+
+function nameColumns(reader: RecordReader, source: CollectSource, words: PinyinWords | undefined): void {
   const rename = source.columns === undefined || Array.isArray(source.columns) ? undefined : source.columns;
   const headers = reader.columns.map((c) => c.name);
-  const { names, problems } = publishedColumnNames(headers, { rename, naming: source.columnNames });
+  const { names, problems } = publishedColumnNames(headers, { rename, naming: source.columnNames, words });
   const where = source.type === 'file' ? (source.path.split('/').pop() ?? source.path) : `source connection "${source.connection}"`;
   if (problems.length) throw new BadInputError(`${where}: its columns cannot be published as they are:\n  ${problems.join('\n  ')}`);
   if (reader.key) reader.key = names[headers.indexOf(reader.key)];
