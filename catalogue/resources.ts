@@ -60,3 +60,13 @@ export async function publishedVersionOf(db: Knex, runId: string): Promise<{ dat
     .where('v.run_id', runId)
     .first('r.dataset', 'v.version', 'v.table_ref');
 }
+
+/** The dataset's catalogue row, locked for the publishing transaction (undefined before its first publish). */
+export async function lockResource(trx: Knex.Transaction, dataset: string): Promise<{ id: number; current_version: number } | undefined> {
+  return trx('dataops.catalogue_resources').where({ dataset }).forUpdate().first('id', 'current_version');
+}
+
+/** The sensitivity a published table was catalogued with, and why. */
+export async function sensitivityOfTable(db: Knex, tableRef: string): Promise<{ sensitivity: string; sensitivity_reasons: string[] } | undefined> {
+  return db('dataops.catalogue_resources').where({ table_ref: tableRef }).first('sensitivity', 'sensitivity_reasons');
+}

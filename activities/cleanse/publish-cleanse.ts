@@ -7,6 +7,7 @@ import { cleanseIndicators } from '../../governance/cleanse-indicators.ts';
 import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
 import { placeStagedTable, publishStaged } from '../publish/publish-staged.ts';
 import { nameKeptRecords } from '../../catalogue/quarantine.ts';
+import { sensitivityOfTable } from '../../catalogue/resources.ts';
 import { recordRunCounts } from '../../catalogue/runs.ts';
 import { recordStepMetrics } from '../../catalogue/steps.ts';
 import { recordIndicators } from '../../catalogue/indicators.ts';
@@ -51,10 +52,7 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind]);
       const figures = cleanseIndicators(entries, { read: state.rows, published });
       const accuracy = figures.find((f) => f.indicator === 'accuracy.overall')?.value ?? null;
-      const origin =
-        spec.source.type === 'table' && spec.source.connection === 'centre'
-          ? await trx('dataops.catalogue_resources').where({ table_ref: spec.source.table }).first('sensitivity', 'sensitivity_reasons')
-          : undefined;
+      const origin = spec.source.type === 'table' && spec.source.connection === 'centre' ? await sensitivityOfTable(trx, spec.source.table) : undefined;
       const sensitivity = cleansedSensitivity(
         guessSensitivity(profiles.map((p) => p.semanticType)),
         origin && {

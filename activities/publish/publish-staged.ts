@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { JobSpec } from '../../schemas/job-spec.ts';
 import { splitTableRef } from '../../schemas/identifiers.ts';
-import { claimTable } from '../../catalogue/resources.ts';
+import { claimTable, lockResource } from '../../catalogue/resources.ts';
 import { activityDb } from '../context.ts';
 import type { CheckpointRow } from '../staging/checkpoint.ts';
 import { swapIntoPlace } from './swap-into-place.ts';
@@ -37,7 +37,7 @@ export interface PlacedTable {
 export async function placeStagedTable(trx: Knex.Transaction, spec: JobSpec, stagingTable: string, defaultSchema: string): Promise<PlacedTable> {
   const { schema, table } = splitTableRef(spec.target.table, defaultSchema);
   await claimTable(trx, `${schema}.${table}`, spec.dataset);
-  const resource = await trx('dataops.catalogue_resources').where({ dataset: spec.dataset }).forUpdate().first();
+  const resource = await lockResource(trx, spec.dataset);
   const version = (resource?.current_version ?? 0) + 1;
   const target = await swapIntoPlace(trx, stagingTable, spec.target.table, defaultSchema, spec.target.mode, version);
   return { resource, version, target };
