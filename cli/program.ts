@@ -148,6 +148,18 @@ Start here:
     .option('--wait', 'wait until the run has ended')
     .action(action(async (run: string, options: { wait?: boolean }) => (await import('./commands/run-control.ts')).cancelCommand(run, options)));
 
+  const watermarks = program.command('watermarks').description('where each incremental sync stands: list (default), reset');
+  watermarks
+    .command('list', { isDefault: true })
+    .description("the (cursor, key) of the last row each dataset's last published sync read")
+    .option('--json', 'print JSON')
+    .action(action(async (options: { json?: boolean }) => (await import('./commands/watermarks.ts')).watermarksListCommand(options)));
+  watermarks
+    .command('reset')
+    .description("forget a dataset's watermark: its next sync reads and merges the whole source")
+    .argument('<dataset>', 'the dataset whose sync starts over')
+    .action(action(async (dataset: string) => (await import('./commands/watermarks.ts')).watermarksResetCommand(dataset)));
+
   const catalog = program.command('catalog').description('the resource catalogue: datasets, versions, column profiles');
   catalog
     .command('list')

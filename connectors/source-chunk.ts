@@ -11,6 +11,8 @@ export interface SourcePosition {
   fingerprint?: string;
   /** Text form of the last key read (tables and queries) */
   lastKey?: string | null;
+  /** Incremental reads: the cursor of the last row read, as the source printed it (full precision). */
+  lastCursor?: string | null;
 }
 
 /** A run of complete records: parsed fields for the rules and profiler, bytes for COPY. */

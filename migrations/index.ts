@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as metricsSchema from './20261126000000_metrics_schema.ts';
 import * as cleanseQuarantine from './20261126010000_cleanse_quarantine.ts';
 import * as fieldTrial from './20261201000000_field_trial.ts';
+import * as incrementalSync from './20261201020000_incremental_sync.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,6 +14,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261126000000_metrics_schema.ts', metricsSchema],
   ['20261126010000_cleanse_quarantine.ts', cleanseQuarantine],
   ['20261201000000_field_trial.ts', fieldTrial],
+  ['20261201020000_incremental_sync.ts', incrementalSync],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

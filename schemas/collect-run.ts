@@ -26,6 +26,9 @@ export const publishSummarySchema = z.object({
   /** Share of checked values that passed their semantic validator; null when no column had a semantic type. */
   accuracy: z.number().min(0).max(1).nullable(),
   completeness: z.number().min(0).max(1).nullable(),
+  /** Merge targets: rows inserted or updated, and rows removed because the source marked them deleted. */
+  changed: z.number().int().min(0).optional(),
+  deleted: z.number().int().min(0).optional(),
 });
 
 export const collectResultSchema = z.object({

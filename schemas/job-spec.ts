@@ -18,12 +18,27 @@ export const collectTargetSchema = z
   .object({
     /** The centre-side table, e.g. `raw.residents`. */
     table: tableRefSchema,
-    /** `replace` swaps the table atomically; `version` keeps `<table>_v<N>` and points a view at the newest. */
-    mode: z.enum(['replace', 'version']).default('replace'),
+    /**
+     * `replace` swaps the table atomically; `version` keeps `<table>_v<N>` and points a view at the
+     * newest; `merge` upserts the rows read by key into the published table (the nightly sync).
+     */
+    mode: z.enum(['replace', 'version', 'merge']).default('replace'),
     /** `infer` gives file columns the narrowest type that fits every value; `text` keeps all text. */
     typing: z.enum(['infer', 'text']).default('infer'),
+    /** For merge: the columns identifying a row (default: the incremental key, else the source's key). */
+    key: z.array(columnNameSchema).min(1).optional(),
+    /** For merge: rows the source marks deleted (a boolean column) leave the published table. */
+    deletes: z.object({ column: columnNameSchema }).strict().optional(),
   })
   .strict();
+
+/** The key a merge target upserts by, from the spec alone (undefined: the spec does not say). */
+export function mergeKey(spec: { source: z.infer<typeof collectSourceSchema>; target: z.infer<typeof collectTargetSchema> }): string[] | undefined {
+  if (spec.target.key) return spec.target.key;
+  if (spec.source.type === 'file') return undefined;
+  const key = spec.source.incremental?.key ?? spec.source.key;
+  return key ? [key] : undefined;
+}
 
 export const collectJobSpecSchema = z
   .object({
@@ -41,7 +56,22 @@ export const collectJobSpecSchema = z
       .strict()
       .default({ batchRows: 100_000, heartbeatSeconds: 30 }),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.target.mode === 'merge' && !mergeKey(spec)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'key'],
+        message: 'a merge target needs a key: set target.key (or source.incremental.key, or source.key)',
+      });
+    }
+    if (spec.target.mode !== 'merge' && (spec.target.key || spec.target.deletes)) {
+      ctx.addIssue({ code: 'custom', path: ['target', spec.target.key ? 'key' : 'deletes'], message: 'only a merge target takes key and deletes' });
+    }
+    if (spec.source.type !== 'file' && spec.source.incremental && spec.target.mode !== 'merge') {
+      ctx.addIssue({ code: 'custom', path: ['target', 'mode'], message: 'an incremental source reads only changed rows: its target must be mode: merge' });
+    }
+  });
 
 const runOptionsSchema = z
   .object({

@@ -1,8 +1,25 @@
 import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
+import { durationSchema } from './duration.ts';
 
 /** Source column (a header as written) -> published name, e.g. `姓名: name`. */
 const renameSchema = z.record(z.string().min(1), columnNameSchema);
+
+/**
+ * Reads only rows changed since the last sync: rows whose (cursor, key) comes after the watermark the
+ * last successful run stored, and whose cursor is older than `lag` (so rows of transactions still
+ * committing are left for the next run instead of being skipped for good).
+ */
+export const incrementalSchema = z
+  .object({
+    /** A timestamp column the source sets on every insert and update (e.g. updated_at). */
+    cursor: columnNameSchema,
+    /** A unique, non-null column breaking ties between equal cursor values (default: the source's key). */
+    key: columnNameSchema.optional(),
+    /** Longer than the source's longest write transaction (default 5m). */
+    lag: durationSchema.default('5m'),
+  })
+  .strict();
 
 /** How columns without a rename are named: as written, pinyin ASCII names (姓名 -> xing_ming), or col_1..n. */
 const columnNamingSchema = z.enum(['keep', 'pinyin', 'position']).default('keep');
@@ -43,6 +60,7 @@ export const tableSourceSchema = z
     /** The columns to copy, in order; as a map, also their published names. */
     columns: z.union([z.array(columnNameSchema).min(1), renameSchema]).optional(),
     columnNames: columnNamingSchema,
+    incremental: incrementalSchema.optional(),
   })
   .strict();
 
@@ -56,6 +74,7 @@ export const querySourceSchema = z
     /** Renames result columns (or alias them in the SQL). */
     columns: renameSchema.optional(),
     columnNames: columnNamingSchema,
+    incremental: incrementalSchema.optional(),
   })
   .strict();
 

@@ -14,7 +14,7 @@ import { recordIndicators } from '../../catalogue/indicators.ts';
 import { labelsOf, labelsOfTable, recordColumnProfiles } from '../../catalogue/column-profiles.ts';
 import { recordCatalogueVersion } from '../../catalogue/catalogue-version.ts';
 import { guessSensitivity, type SensitivityGuess, type SensitivityLevel } from '../../governance/sensitivity.ts';
-import { profileStagedTable } from './profile-sample.ts';
+import { printLikeSource, profileStagedTable } from '../publish/profile-table.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './cleanse-plan.ts';
 import { loadReferences } from './references.ts';
@@ -40,10 +40,7 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
       const entries = RuleCounters.fromJSON(plan.slots, state.counters).entries();
       // Values print as the source printed them (dates ISO, timestamps in the source's time zone):
       // for the kept records' references and for the profile.
-      await trx.raw(
-        "SELECT set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '3', true)",
-      );
-      if (state.timeZone) await trx.raw("SELECT set_config('TimeZone', ?, true)", [state.timeZone]);
+      await printLikeSource(trx, state.timeZone);
       await nameKeptRecords(trx, runId, CLEANSE_STEP, quoteTable(state.stagingTable), sourceRefSql(names, state.keyColumns ?? [], state.columns));
       const dropped = state.columns.filter((c) => c.name === REF_COLUMN || c.name === ORIGINAL_COLUMN).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
       await trx.raw(`ALTER TABLE ${quoteTable(state.stagingTable)} ${dropped.join(', ')}`);

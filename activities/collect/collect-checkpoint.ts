@@ -7,4 +7,6 @@ export interface CollectCheckpoint extends StagedState {
   /** The column profiler's serialised state: it covers exactly the committed rows. */
   profile: unknown;
   startedAttempt: number;
+  /** A database source's session time zone: how its typed values print (the merged table's profile). */
+  timeZone?: string;
 }

@@ -10,6 +10,8 @@ import { collectIndicators, ratio } from '../../governance/collect-indicators.ts
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { placeStagedTable, publishStaged } from '../publish/publish-staged.ts';
 import { recordRunCounts } from '../../catalogue/runs.ts';
+import { recordWatermark } from '../../catalogue/watermarks.ts';
+import { profileTable } from '../publish/profile-table.ts';
 import { recordStepMetrics } from '../../catalogue/steps.ts';
 import { labelsOf } from '../../catalogue/column-profiles.ts';
 import { recordIndicators } from '../../catalogue/indicators.ts';
@@ -53,41 +55,80 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         state.typing === 'cast-on-publish'
           ? await applyInferredTypes(trx, quoteTable(state.stagingTable), profiles)
           : new Map(state.columns.map((c) => [c.name, c.pgType]));
-      const { resource, version, target } = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind]);
-      const sensitivity = guessSensitivity(profiles.map((p) => p.semanticType));
-      const schemaHash = createHash('sha256')
-        .update(JSON.stringify(profiles.map((p) => [p.name, types.get(p.name)])))
-        .digest('hex')
-        .slice(0, 16);
-      const resourceId = await recordCatalogueVersion(trx, { spec, resource, version, runId, target, rows: state.rows, sensitivity, schemaHash });
-      await recordColumnProfiles(trx, resourceId, version, profiles, types, labelsOf(state.columns));
-      const figures = collectIndicators(profiles);
+      const { resource, version, target, merge } = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind]);
+      const tableRef = `${target.schema}.${target.table}`;
+      const rows = merge ? merge.rows : state.rows;
       await recordStepMetrics(trx, {
         run_id: runId,
         step: COLLECT_STEP,
         attempt: state.stagedAttempt ?? attempt,
         records_in: state.rows,
-        records_out: state.rows,
+        records_out: merge ? merge.upserted : state.rows,
         records_rejected: 0,
         bytes: state.bytes,
         duration_ms: input.durationMs,
       });
-      await recordIndicators(trx, runId, COLLECT_STEP, `${target.schema}.${target.table}`, figures);
+      if (merge) await advanceWatermark(trx, spec, runId, state);
+      if (merge && resource && state.rows === 0 && merge.deleted === 0) {
+        // Nothing changed since the last sync: no new catalogue version, indicators or profile.
+        await recordRunCounts(trx, runId, { records_in: 0, records_out: 0, records_rejected: 0, accuracy: null });
+        return {
+          table: tableRef,
+          version: resource.current_version,
+          rows,
+          columns: state.columns.length,
+          sensitivity: '',
+          accuracy: null,
+          completeness: null,
+          changed: 0,
+          deleted: 0,
+        };
+      }
+      // After a merge the catalogue describes the whole published table, not only the rows this run read.
+      const published = merge
+        ? await profileTable(
+            trx,
+            quoteTable(target),
+            state.columns.map((c) => c.name),
+            rows,
+            state.timeZone,
+          )
+        : profiles;
+      const sensitivity = guessSensitivity(published.map((p) => p.semanticType));
+      const schemaHash = createHash('sha256')
+        .update(JSON.stringify(published.map((p) => [p.name, types.get(p.name)])))
+        .digest('hex')
+        .slice(0, 16);
+      const resourceId = await recordCatalogueVersion(trx, { spec, resource, version, runId, target, rows, sensitivity, schemaHash });
+      await recordColumnProfiles(trx, resourceId, version, published, types, labelsOf(state.columns));
+      const figures = collectIndicators(published);
+      await recordIndicators(trx, runId, COLLECT_STEP, tableRef, figures);
       const accuracyFigure = figures.find((f) => f.indicator === 'accuracy' && f.column === '');
       const completenessFigure = figures.find((f) => f.indicator === 'completeness' && f.column === '');
       const accuracy = accuracyFigure ? ratio(accuracyFigure.a, accuracyFigure.b) : null;
-      await recordRunCounts(trx, runId, { records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy });
+      await recordRunCounts(trx, runId, { records_in: state.rows, records_out: merge ? merge.upserted : state.rows, records_rejected: 0, accuracy });
       return {
         table: `${target.schema}.${target.physical}`,
         version,
-        rows: state.rows,
-        columns: profiles.length,
+        rows,
+        columns: published.length,
         sensitivity: sensitivity.level,
         accuracy,
         completeness: completenessFigure ? ratio(completenessFigure.a, completenessFigure.b) : null,
+        ...(merge ? { changed: merge.upserted, deleted: merge.deleted } : {}),
       };
     });
     activityLogger({ runId, step: COLLECT_STEP }).info(summary, 'published');
     return summary;
   });
+}
+
+/** The (cursor, key) of the last row this run read becomes the dataset's watermark, with the rows. */
+async function advanceWatermark(trx: Knex.Transaction, spec: CollectJobSpec, runId: string, state: CollectCheckpoint): Promise<void> {
+  const source = spec.source;
+  if (source.type === 'file' || !source.incremental) return;
+  const { lastCursor, lastKey } = state.position ?? {};
+  if (state.rows === 0 || lastCursor == null || lastKey == null) return;
+  const keyColumn = source.incremental.key ?? source.key!;
+  await recordWatermark(trx, spec.dataset, { cursorColumn: source.incremental.cursor, keyColumn, cursor: lastCursor, key: lastKey, runId });
 }

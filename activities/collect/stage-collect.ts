@@ -3,7 +3,9 @@ import type { CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { StageSummary } from '../../schemas/collect-run.ts';
 import { TableProfiler, type TableProfileState } from '../../governance/profile/column-profiler.ts';
 import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
-import { activityConfig, activityLogger, classifyErrors } from '../context.ts';
+import { activityConfig, activityDb, activityLogger, classifyErrors } from '../context.ts';
+import { getWatermark } from '../../catalogue/watermarks.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import { RestageRequested, stageBatches, type StageService } from '../staging/batch-stager.ts';
 import { withKeepAlive } from '../staging/keep-alive.ts';
 import { openSourceReader } from '../staging/open-source.ts';
@@ -47,7 +49,8 @@ function collectService({ runId, spec }: StageCollectInput, fallback: Fallback):
     runId,
     step: COLLECT_STEP,
     batchRows: spec.options.batchRows,
-    openSource: (position) => openSourceReader(activityConfig(), spec.source, position),
+    // A fresh run of an incremental sync starts after the watermark; a resumed one after its own checkpoint.
+    openSource: async (position) => openSourceReader(activityConfig(), spec.source, position, position ? undefined : await syncedUpTo(spec)),
     canResume: (committed, source) => source.resumable && committed.columns.map((c) => c.name).join() === source.reader.columns.map((c) => c.name).join(),
     async start(source, committed) {
       const columns = source.reader.columns;
@@ -61,6 +64,7 @@ function collectService({ runId, spec }: StageCollectInput, fallback: Fallback):
         profile: new TableProfiler(columns.map((c) => c.name)).toState(),
         stagingTable: stagingTableName(runId, COLLECT_STEP),
         startedAttempt: Context.current().info.attempt,
+        timeZone: source.timeZone,
       };
       speculative = state.typing === 'speculative';
       const profiler = TableProfiler.fromState(state.profile as TableProfileState);
@@ -81,4 +85,20 @@ function collectService({ runId, spec }: StageCollectInput, fallback: Fallback):
     restartAfter: (error) => speculative && fallbackAfter(error) !== undefined,
     summary: (s, attempt, resumedFromRow) => ({ rows: s.rows, bytes: s.bytes, batches: s.batches, attempt, resumedFromRow, stagingTable: s.stagingTable }),
   };
+}
+
+/** Where the dataset's last published sync stopped, checked against the columns the spec syncs by. */
+async function syncedUpTo(spec: CollectJobSpec): Promise<{ cursor: string; key: string } | undefined> {
+  const source = spec.source;
+  if (source.type === 'file' || !source.incremental) return undefined;
+  const watermark = await getWatermark(activityDb(), spec.dataset);
+  if (!watermark) return undefined;
+  const key = source.incremental.key ?? source.key;
+  if (watermark.cursorColumn !== source.incremental.cursor || watermark.keyColumn !== key) {
+    throw new BadInputError(
+      `dataset ${spec.dataset} was synced by (${watermark.cursorColumn}, ${watermark.keyColumn}), the spec now says (${source.incremental.cursor}, ${key}); ` +
+        `to sync the whole source again by the new columns: dataops watermarks reset ${spec.dataset}`,
+    );
+  }
+  return { cursor: watermark.cursor, key: watermark.key };
 }

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import type { JobSpec } from '../../schemas/job-spec.ts';
+import { mergeKey, type JobSpec } from '../../schemas/job-spec.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
+import { mergeIntoPlace, type MergeOutcome } from './merge-into-place.ts';
 import { splitTableRef } from '../../schemas/identifiers.ts';
 import { claimTable, lockResource } from '../../catalogue/resources.ts';
 import { activityDb } from '../context.ts';
@@ -31,14 +33,32 @@ export interface PlacedTable {
   resource: { id: number; current_version: number } | undefined;
   version: number;
   target: { schema: string; table: string; physical: string };
+  /** For merge targets: what the merge did and the table's rows afterwards. */
+  merge?: MergeOutcome;
 }
 
-/** Claims the target for the dataset, takes the next version number and swaps the staged table into place. */
+/**
+ * Claims the target for the dataset, takes the next version number and puts the staged rows in place:
+ * swapped in whole (replace, version) or merged by key (merge).
+ */
 export async function placeStagedTable(trx: Knex.Transaction, spec: JobSpec, stagingTable: string, defaultSchema: string): Promise<PlacedTable> {
   const { schema, table } = splitTableRef(spec.target.table, defaultSchema);
   await claimTable(trx, `${schema}.${table}`, spec.dataset);
   const resource = await lockResource(trx, spec.dataset);
   const version = (resource?.current_version ?? 0) + 1;
+  if (spec.target.mode === 'merge') {
+    const key = spec.kind === 'collect' ? mergeKey(spec) : undefined;
+    if (!key) throw new BadInputError('a merge target needs a key: set target.key');
+    const merge = await mergeIntoPlace(
+      trx,
+      stagingTable,
+      spec.target.table,
+      defaultSchema,
+      key,
+      spec.kind === 'collect' ? spec.target.deletes?.column : undefined,
+    );
+    return { resource, version, target: merge.target, merge };
+  }
   const target = await swapIntoPlace(trx, stagingTable, spec.target.table, defaultSchema, spec.target.mode, version);
   return { resource, version, target };
 }

@@ -3,7 +3,7 @@ import { BadInputError } from '../../errors/bad-input.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { splitTableRef, type TableRef } from '../../schemas/identifiers.ts';
 
-async function relationKind(trx: Knex.Transaction, schema: string, table: string): Promise<string | undefined> {
+export async function relationKind(trx: Knex.Transaction, schema: string, table: string): Promise<string | undefined> {
   const result = await trx.raw<{ rows: { relkind: string }[] }>(
     'SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?',
     [schema, table],

@@ -1,9 +1,11 @@
 import type { Config } from '../../schemas/config.ts';
-import type { CollectSource } from '../../schemas/sources.ts';
+import type { CollectSource, QuerySource, TableSource } from '../../schemas/sources.ts';
 import { resolveFilePath, resolvePostgresUrl, sessionTimeZone } from '../../config/connections.ts';
 import { openCsvFile } from '../../connectors/csv/csv-file-reader.ts';
 import { openNdjsonFile } from '../../connectors/ndjson/ndjson-file-reader.ts';
-import { openPgReader } from '../../connectors/postgres/table-reader.ts';
+import { openPgReader, type ChangeWindow } from '../../connectors/postgres/table-reader.ts';
+import { durationMs } from '../../schemas/duration.ts';
+import type pg from 'pg';
 import type { RecordReader, SourcePosition } from '../../connectors/source-chunk.ts';
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
@@ -26,8 +28,13 @@ export interface OpenedSource {
  * names), each keeping the source's own name as its label. Readers only see source names; staging,
  * rules and the published table see the published ones.
  */
-export async function openSourceReader(config: Config, source: CollectSource, start: SourcePosition | undefined): Promise<OpenedSource> {
-  const opened = await openReader(config, source, start);
+export async function openSourceReader(
+  config: Config,
+  source: CollectSource,
+  start: SourcePosition | undefined,
+  syncedUpTo?: { cursor: string; key: string },
+): Promise<OpenedSource> {
+  const opened = await openReader(config, source, start, syncedUpTo);
   try {
     nameColumns(opened.reader, source, source.columnNames === 'pinyin' ? await pinyinWords() : undefined);
   } catch (error) {
@@ -53,7 +60,31 @@ function nameColumns(reader: RecordReader, source: CollectSource, words: PinyinW
   reader.columns = reader.columns.map((c, i) => (names[i] === c.name ? { ...c, name: names[i]! } : { ...c, name: names[i]!, label: c.name }));
 }
 
-async function openReader(config: Config, source: CollectSource, start: SourcePosition | undefined): Promise<OpenedSource> {
+/**
+ * The rows an incremental sync may read now: after where the last sync stopped, and with a cursor
+ * older than both `now() - lag` and the start of the oldest write transaction still open on the
+ * source, whose rows may yet commit with older cursor values. (Other roles' transactions are only
+ * visible with pg_read_all_stats; the lag covers those.)
+ */
+async function changeWindow(client: pg.Client, source: TableSource | QuerySource, after: { cursor: string; key: string } | undefined): Promise<ChangeWindow> {
+  const incremental = source.incremental!;
+  const key = incremental.key ?? source.key;
+  if (!key) throw new BadInputError('an incremental source needs a key breaking ties between equal cursors: set incremental.key (or source.key)');
+  const lagMs = durationMs(incremental.lag)!;
+  const bound = await client.query<{ before: string }>(
+    `SELECT least(now() - make_interval(secs => $1::double precision / 1000),
+                  (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()))::text AS before`,
+    [lagMs],
+  );
+  return { cursor: incremental.cursor, key, after, before: bound.rows[0]!.before };
+}
+
+async function openReader(
+  config: Config,
+  source: CollectSource,
+  start: SourcePosition | undefined,
+  syncedUpTo: { cursor: string; key: string } | undefined,
+): Promise<OpenedSource> {
   if (source.type === 'file') {
     const path = resolveFilePath(config, source.connection, source.path);
     const reader =
@@ -74,7 +105,8 @@ async function openReader(config: Config, source: CollectSource, start: SourcePo
       });
     }
     const timeZone = (await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows[0]!.TimeZone;
-    const reader = await openPgReader(client, source, source.connection, start);
+    const window = source.incremental ? await changeWindow(client, source, syncedUpTo) : undefined;
+    const reader = await openPgReader(client, source, source.connection, start, window);
     return {
       reader,
       resumable: Boolean(reader.key),

@@ -60,17 +60,63 @@ async function plannerRowEstimate(client: pg.Client, quotedTable: string): Promi
 }
 
 /**
+ * The changed rows: after the resume point in (cursor, key) order, never `>` on the cursor alone (it
+ * loses rows sharing the boundary value) nor `>=` (it repeats them), and only cursors before the bound.
+ */
+function changedRowsSql(client: pg.Client, select: string, from: string, window: ChangeWindow, start: SourcePosition | undefined): string {
+  const cursor = quoteIdent(window.cursor);
+  const key = quoteIdent(window.key);
+  const resume = start?.lastCursor != null && start.lastKey != null ? { cursor: start.lastCursor, key: start.lastKey } : window.after;
+  const after = resume ? ` AND (${cursor}, ${key}) > (${client.escapeLiteral(resume.cursor)}, ${client.escapeLiteral(resume.key)})` : '';
+  // As timestamptz: a `timestamp` cursor compares in the session's time zone (the connection's timeZone).
+  return `SELECT ${select} FROM ${from} WHERE ${cursor} < ${client.escapeLiteral(window.before)}::timestamptz${after} ORDER BY ${cursor}, ${key}`;
+}
+
+/** Each row's (cursor, key) must follow the previous one: a NULL or a repeat would make resuming inexact. */
+function checkChangeOrder(
+  rows: readonly (string | null)[][],
+  cursorIndex: number,
+  keyIndex: number,
+  window: ChangeWindow,
+  last: { cursor: string | null; key: string | null },
+): { cursor: string | null; key: string | null } {
+  let { cursor, key } = last;
+  for (const row of rows) {
+    const c = row[cursorIndex] ?? null;
+    const k = row[keyIndex] ?? null;
+    if (k === null) throw new BadInputError(`key column "${window.key}" has a NULL value: an incremental sync needs a unique, non-null key`);
+    if (c === cursor && k === key)
+      throw new BadInputError(`(${window.cursor}, ${window.key}) repeats (${c}, ${k}): an incremental sync needs a key unique per cursor value`);
+    cursor = c;
+    key = k;
+  }
+  return { cursor, key };
+}
+
+/** An incremental read: rows after `after` in (cursor, key) order whose cursor is before `before`. */
+export interface ChangeWindow {
+  cursor: string;
+  key: string;
+  /** Where the last sync (or this run's last committed batch) stopped; undefined: from the first row. */
+  after?: { cursor: string; key: string };
+  /** A timestamp (text) no row of a transaction still in flight can be older than. */
+  before: string;
+}
+
+/**
  * Streams a table or query with `COPY (SELECT ...) TO STDOUT`, ordered by its key so a retry can
- * resume after the last committed key. Without a key, a retry starts over.
+ * resume after the last committed key. Without a key, a retry starts over. With a change window it
+ * reads only the window, ordered by (cursor, key), and resumes after the last (cursor, key) read.
  */
 export async function openPgReader(
   client: pg.Client,
   source: TableSource | QuerySource,
   connectionName: string,
   start?: SourcePosition,
+  window?: ChangeWindow,
 ): Promise<RecordReader & { key?: string }> {
   let columns: ColumnInfo[];
-  let key = source.key;
+  let key = window?.key ?? source.key;
   let from: string;
   let estimatedRows: number | undefined;
   if (source.type === 'table') {
@@ -86,15 +132,30 @@ export async function openPgReader(
   const keyIndex = key ? columns.findIndex((c) => c.name === key) : -1;
   if (key && keyIndex === -1) throw new BadInputError(`key column "${key}" is not among the source columns (${columns.map((c) => c.name).join(', ')})`);
   const select = columns.map((c) => quoteIdent(c.name)).join(', ');
-  const resumeAfter = key && start?.lastKey != null ? ` WHERE ${quoteIdent(key)} > ${client.escapeLiteral(start.lastKey)}` : '';
-  const order = key ? ` ORDER BY ${quoteIdent(key)}` : '';
-  const sql = `COPY (SELECT ${select} FROM ${from}${resumeAfter}${order}) TO STDOUT`;
+  const cursorIndex = window ? columns.findIndex((c) => c.name === window.cursor) : -1;
+  let sql: string;
+  if (window) {
+    if (cursorIndex === -1)
+      throw new BadInputError(`cursor column "${window.cursor}" is not among the source columns (${columns.map((c) => c.name).join(', ')})`);
+    const cursorType = columns[cursorIndex]!.pgType;
+    if (!/^(timestamp|date)/.test(cursorType)) {
+      throw new BadInputError(
+        `cursor column "${window.cursor}" is ${cursorType}: an incremental sync needs a timestamp the source sets on every change (the lag is a time)`,
+      );
+    }
+    sql = `COPY (${changedRowsSql(client, select, from, window, start)}) TO STDOUT`;
+  } else {
+    const resumeAfter = key && start?.lastKey != null ? ` WHERE ${quoteIdent(key)} > ${client.escapeLiteral(start.lastKey)}` : '';
+    const order = key ? ` ORDER BY ${quoteIdent(key)}` : '';
+    sql = `COPY (SELECT ${select} FROM ${from}${resumeAfter}${order}) TO STDOUT`;
+  }
   let stream: ReturnType<typeof copyTo> | undefined;
 
   async function* chunks(): AsyncGenerator<SourceChunk> {
     stream = client.query(copyTo(sql));
     let carry: Buffer = Buffer.alloc(0);
-    let lastKey = start?.lastKey ?? null;
+    let lastKey = start?.lastKey ?? window?.after?.key ?? null;
+    let lastCursor = start?.lastCursor ?? window?.after?.cursor ?? null;
     const decoder = new TextDecoder('utf-8');
     for await (const piece of stream as AsyncIterable<Buffer>) {
       const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
@@ -107,6 +168,13 @@ export async function openPgReader(
       carry = bytes.subarray(end);
       const lines: string[] = [];
       const rows = parseCopyText(decoder.decode(payload), lines);
+      if (window) {
+        const last = checkChangeOrder(rows, cursorIndex, keyIndex, window, { cursor: lastCursor, key: lastKey });
+        lastCursor = last.cursor;
+        lastKey = last.key;
+        yield { rows, lines, payload, bytes: end, end: { lastKey, lastCursor } };
+        continue;
+      }
       if (keyIndex >= 0) lastKey = checkKeyOrder(rows, keyIndex, key!, lastKey);
       yield { rows, lines, payload, bytes: end, end: { lastKey } };
     }

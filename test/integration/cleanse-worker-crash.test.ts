@@ -3,7 +3,7 @@ import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { startJob } from '../../client/start-job.ts';
 import { cleanseJobSpecSchema, type CleanseJobSpec } from '../../schemas/job-spec.ts';
-import { PROFILE_SAMPLE_ROWS } from '../../activities/cleanse/profile-sample.ts';
+import { PROFILE_SAMPLE_ROWS } from '../../activities/publish/profile-table.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 

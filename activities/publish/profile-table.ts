@@ -32,3 +32,21 @@ export async function profileStagedTable(trx: Knex.Transaction, table: string, c
   await trx.raw('CLOSE dataops_profile');
   return profiler.results();
 }
+
+/** Makes this transaction print values as the source session printed them (dates ISO, timestamps in its zone). */
+export async function printLikeSource(trx: Knex.Transaction, timeZone: string | undefined): Promise<void> {
+  await trx.raw("SELECT set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '3', true)");
+  if (timeZone) await trx.raw("SELECT set_config('TimeZone', ?, true)", [timeZone]);
+}
+
+/** A published table's profile, values printed as its source printed them. */
+export async function profileTable(
+  trx: Knex.Transaction,
+  table: string,
+  columns: readonly string[],
+  rows: number,
+  timeZone: string | undefined,
+): Promise<ColumnProfile[]> {
+  await printLikeSource(trx, timeZone);
+  return profileStagedTable(trx, table, columns, rows);
+}

@@ -1,0 +1,59 @@
+import type { Knex } from 'knex';
+
+export interface Watermark {
+  cursorColumn: string;
+  keyColumn: string;
+  /** The cursor and key of the last row read, as the source printed them (full precision). */
+  cursor: string;
+  key: string;
+  runId: string;
+  updatedAt: Date;
+}
+
+/** Where a dataset's incremental sync left off, if it ever published. */
+export async function getWatermark(db: Knex, dataset: string): Promise<Watermark | undefined> {
+  const row = await db('dataops.watermarks').where({ dataset }).first();
+  if (!row) return undefined;
+  return {
+    cursorColumn: row.cursor_column,
+    keyColumn: row.key_column,
+    cursor: row.last_cursor,
+    key: row.last_key,
+    runId: row.run_id,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Advances the watermark; called in the transaction that publishes the rows it stands after. */
+export async function recordWatermark(trx: Knex.Transaction, dataset: string, w: Omit<Watermark, 'updatedAt'>): Promise<void> {
+  await trx('dataops.watermarks')
+    .insert({
+      dataset,
+      cursor_column: w.cursorColumn,
+      key_column: w.keyColumn,
+      last_cursor: w.cursor,
+      last_key: w.key,
+      run_id: w.runId,
+      updated_at: trx.fn.now(),
+    })
+    .onConflict('dataset')
+    .merge();
+}
+
+/** Forgets a dataset's watermark: its next sync reads the whole source again. */
+export async function resetWatermark(db: Knex, dataset: string): Promise<boolean> {
+  return (await db('dataops.watermarks').where({ dataset }).delete()) > 0;
+}
+
+export async function listWatermarks(db: Knex): Promise<(Watermark & { dataset: string })[]> {
+  const rows = await db('dataops.watermarks').orderBy('dataset');
+  return rows.map((row) => ({
+    dataset: row.dataset,
+    cursorColumn: row.cursor_column,
+    keyColumn: row.key_column,
+    cursor: row.last_cursor,
+    key: row.last_key,
+    runId: row.run_id,
+    updatedAt: row.updated_at,
+  }));
+}
