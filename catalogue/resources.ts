@@ -62,8 +62,9 @@ export async function publishedVersionOf(db: Knex, runId: string): Promise<{ dat
 }
 
 /** The dataset's catalogue row, locked for the publishing transaction (undefined before its first publish). */
-export async function lockResource(trx: Knex.Transaction, dataset: string): Promise<{ id: number; current_version: number } | undefined> {
-  return trx('dataops.catalogue_resources').where({ dataset }).forUpdate().first('id', 'current_version');
+export async function lockResource(trx: Knex.Transaction, dataset: string): Promise<{ id: number; current_version: number; row_count: number } | undefined> {
+  const row = await trx('dataops.catalogue_resources').where({ dataset }).forUpdate().first('id', 'current_version', 'row_count');
+  return row && { ...row, row_count: Number(row.row_count) };
 }
 
 /** The sensitivity a published table was catalogued with, and why. */

@@ -25,7 +25,8 @@ async function columnTypes(trx: Knex.Transaction, table: string): Promise<Map<st
 /** A unique index exactly on the key columns, so ON CONFLICT can use it; created if the table has none. */
 async function ensureKeyIndex(trx: Knex.Transaction, table: string, key: readonly string[]): Promise<void> {
   const existing = await trx.raw<{ rows: { columns: string[] }[] }>(
-    `SELECT array_agg(a.attname ORDER BY k.ord) AS columns FROM pg_index i
+    // ::text[]: pg hands text arrays back as arrays (a name[] would arrive as one string).
+    `SELECT array_agg(a.attname::text ORDER BY k.ord) AS columns FROM pg_index i
        CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
       WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indpred IS NULL GROUP BY i.indexrelid`,
@@ -55,6 +56,8 @@ export async function mergeIntoPlace(
   defaultSchema: string,
   key: readonly string[],
   deletedColumn: string | undefined,
+  /** The published table's rows before this merge, as catalogued (undefined: counted after). */
+  rowsBefore?: number,
 ): Promise<MergeOutcome> {
   const { schema, table } = splitTableRef(targetRef, defaultSchema);
   const target = quoteTable({ schema, table });
@@ -102,11 +105,15 @@ export async function mergeIntoPlace(
       )
     : { rowCount: 0 };
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
-  const upserted = await trx.raw(
-    `${latest} INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM latest WHERE NOT (${deleted})
-     ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
+  // xmax = 0 on a row the statement inserted (not updated): with the rows before, no count(*) of the table is needed.
+  const upserted = await trx.raw<{ rows: { inserted: string; total: string }[] }>(
+    `${latest}, merged AS (INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM latest WHERE NOT (${deleted})
+       ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'} RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) AS total FROM merged`,
   );
   await trx.raw(`DROP TABLE ${s}`);
-  const rows = Number((await trx.raw(`SELECT count(*) AS n FROM ${target}`)).rows[0].n);
-  return { target: { schema, table, physical: table }, upserted: upserted.rowCount ?? 0, deleted: removed.rowCount ?? 0, rows };
+  const inserted = Number(upserted.rows[0]!.inserted);
+  const gone = removed.rowCount ?? 0;
+  const rows = rowsBefore === undefined ? Number((await trx.raw(`SELECT count(*) AS n FROM ${target}`)).rows[0].n) : rowsBefore + inserted - gone;
+  return { target: { schema, table, physical: table }, upserted: Number(upserted.rows[0]!.total), deleted: gone, rows };
 }

@@ -152,3 +152,10 @@ describe('an incremental sync into a merge target', () => {
     expect(notMerge.error!.issues[0]!.message).toMatch(/its target must be mode: merge/);
   });
 });
+
+describe('merge targets over many runs', () => {
+  it('keep one unique index on the key, however many syncs ran', async () => {
+    const indexes = await env.db.raw("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'raw' AND tablename = 'inc_people'");
+    expect(indexes.rows[0].n).toBe(1);
+  });
+});

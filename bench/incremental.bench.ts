@@ -1,0 +1,117 @@
+/**
+ * Benchmark (not a test): the nightly sync. A source table of N rows (default 10,000,000) of which 1%
+ * changed since the last sync, synced incrementally into a merge target, against a full collect of the
+ * same table, both through the real workflow in the same run. Reports both times, their ratio (target:
+ * the sync takes at most 5% of the full collect) and peak RSS. The source has an index on
+ * (updated_at, id), as a table synced by those columns should.
+ *
+ *   npm run bench:incremental -- [--rows 10000000] [--runs 3] [--changed 0.01]
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import pg from 'pg';
+import { startDevServer } from '../temporal/dev-server.ts';
+import { migrateLatest } from '../db/migrate.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { createWorker } from '../workers/create-worker.ts';
+import { closeAllDbs } from '../db/knex.ts';
+import { startJob } from '../client/start-job.ts';
+import { collectJobSpecSchema, type CollectJobSpec } from '../schemas/job-spec.ts';
+import type { CollectResult } from '../schemas/collect-run.ts';
+import { median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
+
+const { rows: ROWS, runs: RUNS, changed: CHANGED } = parseBenchArgs({ rows: 10_000_000, runs: 3, changed: 0.01 });
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench';
+const SOURCE = `public.bench_sync_${ROWS}`;
+
+async function createSource(db: pg.Client): Promise<void> {
+  const exists = await db.query('SELECT to_regclass($1) AS t', [SOURCE]);
+  if (exists.rows[0].t) return;
+  console.log(`creating ${SOURCE} ...`);
+  await db.query(`CREATE TABLE ${SOURCE} (id bigint PRIMARY KEY, name text, citizen_id text, mobile text, street text, address text,
+    birth_date date, income numeric(12,2), status text, updated_at timestamptz NOT NULL)`);
+  await db.query(`INSERT INTO ${SOURCE}
+    SELECT g, '居民' || g, '310112' || lpad((g % 100000000)::text, 12, '0'), '139' || lpad((g % 100000000)::text, 8, '0'),
+      (ARRAY['江川路街道','古美路街道','莘庄镇','七宝镇'])[1 + g % 4], '上海市闵行区某路' || (g % 999) || '号',
+      DATE '1950-01-01' + (g % 25000), (g % 100000) / 10.0, 'active', TIMESTAMPTZ '2026-01-01 00:00:00+08' + g * INTERVAL '1 millisecond'
+    FROM generate_series(1, ${ROWS}) g`);
+  await db.query(`CREATE INDEX ON ${SOURCE} (updated_at, id)`);
+  await db.query(`VACUUM ANALYZE ${SOURCE}`);
+}
+
+/** Changes CHANGED of the rows (a different slice each run), stamped a minute ago: older than the lag. */
+async function changeRows(db: pg.Client, run: number): Promise<number> {
+  const every = Math.round(1 / CHANGED);
+  const result = await db.query(
+    `UPDATE ${SOURCE} SET status = 'changed ' || $1, updated_at = clock_timestamp() - INTERVAL '1 minute' WHERE id % $2 = $3`,
+    [run, every, run % every],
+  );
+  await db.query(`VACUUM ANALYZE ${SOURCE}`);
+  return result.rowCount ?? 0;
+}
+
+async function timed(client: Client, config: ReturnType<typeof loadConfig>, spec: CollectJobSpec, id: string): Promise<{ ms: number; result: CollectResult }> {
+  const t = performance.now();
+  const { handle } = await startJob(client, config, spec, id);
+  const result = (await handle.result()) as CollectResult;
+  return { ms: performance.now() - t, result };
+}
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  process.env.LOG_LEVEL ??= 'warn';
+  await migrateLatest(DATABASE_URL);
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  await createSource(db);
+  const server = await startDevServer({ uiPort: false });
+  process.env.TEMPORAL_ADDRESS = server.address;
+  process.env.DATABASE_URL = DATABASE_URL;
+  process.env.DATAOPS_TASK_QUEUE = 'bench-incremental';
+  const config = loadConfig();
+  const { worker, connection: workerConnection } = await createWorker({ config });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const common = { kind: 'collect', department: 'bench', options: { batchRows: 100_000 } };
+  const full = collectJobSpecSchema.parse({ ...common, job: 'bench-full', dataset: 'bench-sync-full', source: { type: 'table', connection: 'centre', table: SOURCE }, target: { table: 'raw.bench_sync_full' } });
+  const sync = collectJobSpecSchema.parse({
+    ...common,
+    job: 'bench-sync',
+    dataset: 'bench-sync',
+    source: { type: 'table', connection: 'centre', table: SOURCE, incremental: { cursor: 'updated_at', key: 'id', lag: '30s' } },
+    target: { table: 'raw.bench_sync', mode: 'merge' },
+  });
+  await db.query("DELETE FROM dataops.watermarks WHERE dataset = 'bench-sync'");
+  await db.query('DROP TABLE IF EXISTS raw.bench_sync');
+  const initial = await timed(client, config, sync, `bench-sync-initial-${Date.now()}`);
+  console.log(`initial sync (the whole table into the merge target): ${(initial.ms / 1000).toFixed(1)} s, ${initial.result.stage.rows.toLocaleString()} rows`);
+  const fulls: number[] = [];
+  const syncs: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const changed = await changeRows(db, run);
+    const s = await timed(client, config, sync, `bench-sync-${run}-${Date.now()}`);
+    if (s.result.stage.rows !== changed) throw new Error(`the sync read ${s.result.stage.rows} rows, ${changed} changed`);
+    const f = await timed(client, config, full, `bench-full-${run}-${Date.now()}`);
+    syncs.push(s.ms);
+    fulls.push(f.ms);
+    console.log(
+      `run ${run}: incremental sync of ${changed.toLocaleString()} changed rows ${(s.ms / 1000).toFixed(2)} s · full collect of ${f.result.stage.rows.toLocaleString()} rows ${(f.ms / 1000).toFixed(2)} s · ratio ${(s.ms / f.ms).toFixed(3)}`,
+    );
+  }
+  const ms = median(syncs);
+  const mf = median(fulls);
+  console.log(
+    `\n${ROWS.toLocaleString()} rows, ${(CHANGED * 100).toFixed(1)}% changed, median of ${RUNS}: incremental sync ${(ms / 1000).toFixed(2)} s · full collect ${(mf / 1000).toFixed(2)} s · ratio ${(ms / mf).toFixed(3)} (target <= 0.05)`,
+  );
+  console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB`);
+  await db.end();
+  worker.shutdown();
+  await running;
+  await workerConnection.close();
+  await connection.close();
+  await closeAllDbs();
+  await server.stop();
+}
+
+await main();
