@@ -1,4 +1,4 @@
-export { startRun, finishRun, abandonStaging } from './runs/run-records.ts';
+export { startRun, finishRun, abandonStaging, noteRunWarning } from './runs/run-records.ts';
 export { stageCollect } from './collect/stage-collect.ts';
 export { publishCollect } from './collect/publish-collect.ts';
 export { stageCleanse } from './cleanse/stage-cleanse.ts';

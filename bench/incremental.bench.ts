@@ -20,7 +20,9 @@ import { collectJobSpecSchema, type CollectJobSpec } from '../schemas/job-spec.t
 import type { CollectResult } from '../schemas/collect-run.ts';
 import { median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 
-const { rows: ROWS, runs: RUNS, changed: CHANGED } = parseBenchArgs({ rows: 10_000_000, runs: 3, changed: 0.01 });
+// --recent 1: the changed rows are the newest ids (clustered, as recent records tend to be); 0: spread
+// evenly over the table, so every changed row sits on a page of its own (PostgreSQL's worst case).
+const { rows: ROWS, runs: RUNS, changed: CHANGED, recent: RECENT } = parseBenchArgs({ rows: 10_000_000, runs: 3, changed: 0.01, recent: 0 });
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench';
 const SOURCE = `public.bench_sync_${ROWS}`;
 
@@ -42,10 +44,14 @@ async function createSource(db: pg.Client): Promise<void> {
 /** Changes CHANGED of the rows (a different slice each run), stamped a minute ago: older than the lag. */
 async function changeRows(db: pg.Client, run: number): Promise<number> {
   const every = Math.round(1 / CHANGED);
-  const result = await db.query(
-    `UPDATE ${SOURCE} SET status = 'changed ' || $1, updated_at = clock_timestamp() - INTERVAL '1 minute' WHERE id % $2 = $3`,
-    [run, every, run % every],
-  );
+  const count = Math.round(ROWS * CHANGED);
+  const result = RECENT
+    ? await db.query(`UPDATE ${SOURCE} SET status = 'changed ' || $1, updated_at = clock_timestamp() - INTERVAL '1 minute' WHERE id > $2`, [run, ROWS - count])
+    : await db.query(`UPDATE ${SOURCE} SET status = 'changed ' || $1, updated_at = clock_timestamp() - INTERVAL '1 minute' WHERE id % $2 = $3`, [
+        run,
+        every,
+        run % every,
+      ]);
   await db.query(`VACUUM ANALYZE ${SOURCE}`);
   return result.rowCount ?? 0;
 }
@@ -74,7 +80,13 @@ async function main() {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const common = { kind: 'collect', department: 'bench', options: { batchRows: 100_000 } };
-  const full = collectJobSpecSchema.parse({ ...common, job: 'bench-full', dataset: 'bench-sync-full', source: { type: 'table', connection: 'centre', table: SOURCE }, target: { table: 'raw.bench_sync_full' } });
+  const full = collectJobSpecSchema.parse({
+    ...common,
+    job: 'bench-full',
+    dataset: 'bench-sync-full',
+    source: { type: 'table', connection: 'centre', table: SOURCE },
+    target: { table: 'raw.bench_sync_full' },
+  });
   const sync = collectJobSpecSchema.parse({
     ...common,
     job: 'bench-sync',
@@ -102,7 +114,7 @@ async function main() {
   const ms = median(syncs);
   const mf = median(fulls);
   console.log(
-    `\n${ROWS.toLocaleString()} rows, ${(CHANGED * 100).toFixed(1)}% changed, median of ${RUNS}: incremental sync ${(ms / 1000).toFixed(2)} s · full collect ${(mf / 1000).toFixed(2)} s · ratio ${(ms / mf).toFixed(3)} (target <= 0.05)`,
+    `\n${ROWS.toLocaleString()} rows, ${(CHANGED * 100).toFixed(1)}% changed (${RECENT ? 'the newest rows' : 'spread over every page'}), median of ${RUNS}: incremental sync ${(ms / 1000).toFixed(2)} s · full collect ${(mf / 1000).toFixed(2)} s · ratio ${(ms / mf).toFixed(3)} (target <= 0.05)`,
   );
   console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB`);
   await db.end();

@@ -1,13 +1,15 @@
 import type { Knex } from 'knex';
 import { runRowSchema, type RunRow, type RunStatus } from '../schemas/metrics.ts';
-import type { JobSpec } from '../schemas/job-spec.ts';
+import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
 import { sanitiseErrorText } from '../errors/sanitise.ts';
 
 export interface NewRun {
   runId: string;
-  spec: JobSpec;
+  spec: RunnableSpec;
   workflowId: string;
   temporalRunId: string | null;
+  logicalDate?: string;
+  parentRunId?: string;
 }
 
 /** Records a run as running; idempotent, so a retried start never creates a second row. */
@@ -23,6 +25,8 @@ export async function recordRunStart(db: Knex, run: NewRun): Promise<void> {
       temporal_run_id: run.temporalRunId,
       status: 'running',
       spec: JSON.stringify(run.spec),
+      logical_date: run.logicalDate ?? null,
+      parent_run_id: run.parentRunId ?? null,
     })
     .onConflict('run_id')
     .ignore();
@@ -95,4 +99,17 @@ export async function resolveRun(db: Knex, runOrDataset: string, anyStatus = fal
   if (!anyStatus) return undefined;
   const latest = await db('dataops.runs').where({ dataset: runOrDataset }).orderBy('started_at', 'desc').first('run_id');
   return latest ? { runId: latest.run_id, chosen: 'newest' } : undefined;
+}
+
+/** Appends a warning to a run's record (a gate that missed with onFail: warn). */
+export async function recordRunWarning(db: Knex, runId: string, warning: string): Promise<void> {
+  await db('dataops.runs')
+    .where({ run_id: runId })
+    .update({ warnings: db.raw("coalesce(warnings, '[]'::jsonb) || jsonb_build_array(?::text)", [sanitiseErrorText(warning)]) });
+}
+
+/** The steps of a pipeline run: the runs it started, in the order they started. */
+export async function childRuns(db: Knex, parentRunId: string): Promise<RunRow[]> {
+  const rows = await db('dataops.runs').where({ parent_run_id: parentRunId }).orderBy('started_at');
+  return rows.map((r) => runRowSchema.parse(r));
 }

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { jobSpecSchema, type JobSpec } from '../schemas/job-spec.ts';
+import { pipelineSpecSchema, type RunnableSpec } from '../schemas/pipeline-spec.ts';
 import { formatZodError, suggestKnownKeys } from '../schemas/format-error.ts';
 import { offlineRuleProblems } from '../governance/rules/offline-check.ts';
 import type { LooseTableRuleSpec } from '../governance/rules/spec.ts';
@@ -63,6 +64,15 @@ function toData(path: string, document: ReturnType<typeof parseDocument>): unkno
   }
 }
 
+/** A YAML file (a job spec, a schedule) as plain data: size-checked, parse errors and alias bombs refused with the file named. */
+export function readYamlData(path: string): unknown {
+  const document = parseDocument(readSpecText(path), { prettyErrors: true });
+  if (document.errors.length) {
+    throw new SpecError(`${path} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join('\n')}`);
+  }
+  return toData(path, document);
+}
+
 /**
  * A file named without a connection lives in the spec's own folder (or below it). Anything else, an
  * absolute path elsewhere or one that climbs out with `..`, needs a `files` connection whose root an
@@ -84,15 +94,32 @@ function besideSpec(specPath: string, here: string, where: string, path: string)
  * without a connection are made absolute relative to the spec, so workers anywhere can find them.
  */
 export function loadJobSpec(path: string): JobSpec {
-  const text = readSpecText(path);
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length) {
-    throw new SpecError(`${path} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join('\n')}`);
-  }
-  const parsed = jobSpecSchema.safeParse(toData(path, document), { error: suggestKnownKeys });
+  const spec = loadSpec(path);
+  if (spec.kind === 'pipeline') throw new SpecError(`${path} is a pipeline, not a single job`);
+  return spec;
+}
+
+/** A job spec or a pipeline (each step's spec loaded from its file, or checked inline), validated as `run` needs it. */
+export function loadSpec(path: string): RunnableSpec {
+  const data = readYamlData(path);
+  if ((data as { kind?: unknown } | null)?.kind !== 'pipeline') return checkedJobSpec(path, data);
+  const parsed = pipelineSpecSchema.safeParse(data, { error: suggestKnownKeys });
+  if (!parsed.success) throw new SpecError(`${path} is not a valid pipeline:\n${formatZodError(parsed.error)}`);
+  const here = dirname(resolve(path));
+  const steps = Object.fromEntries(
+    Object.entries(parsed.data.steps).map(([name, step]) => {
+      const spec = typeof step.spec === 'string' ? loadJobSpec(resolve(here, step.spec)) : checkedJobSpec(`${path} (step ${name})`, step.spec, here);
+      return [name, { ...step, spec }];
+    }),
+  );
+  return { ...parsed.data, steps };
+}
+
+/** A single job's spec from its data: schema, paths beside the spec, rules compiled offline. */
+function checkedJobSpec(path: string, data: unknown, here = dirname(resolve(path))): JobSpec {
+  const parsed = jobSpecSchema.safeParse(data, { error: suggestKnownKeys });
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  const here = dirname(resolve(path));
   if (spec.source.type === 'file' && !spec.source.connection) spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
   if (spec.kind === 'cleanse') {
     for (const [name, ref] of Object.entries(spec.references))

@@ -148,6 +148,72 @@ Start here:
     .option('--wait', 'wait until the run has ended')
     .action(action(async (run: string, options: { wait?: boolean }) => (await import('./commands/run-control.ts')).cancelCommand(run, options)));
 
+  const schedule = program
+    .command('schedule')
+    .description('nightly syncs on Temporal Schedules: schedules as code (apply), and their life (pause, trigger, backfill)');
+  schedule
+    .command('apply')
+    .description('create, update (and with --prune delete) schedules to match the schedule files; prints the plan; idempotent')
+    .argument('<files-or-folders...>', 'schedule YAML files, or folders of them (e.g. samples/schedules/)')
+    .option('--prune', 'also delete dataops-managed schedules no file names')
+    .option('--dry-run', 'print the plan only')
+    .action(
+      action(async (paths: string[], options: { prune?: boolean; dryRun?: boolean }) =>
+        (await import('./commands/schedule.ts')).scheduleApplyCommand(paths, options),
+      ),
+    );
+  schedule
+    .command('create')
+    .description('create (or update) one schedule from its file')
+    .argument('<schedule.yaml>', 'a schedule file')
+    .action(action(async (file: string) => (await import('./commands/schedule.ts')).scheduleCreateCommand(file)));
+  schedule
+    .command('list')
+    .description('every schedule: when it runs, its state, next and last run')
+    .option('--json', 'print JSON')
+    .action(action(async (options: { json?: boolean }) => (await import('./commands/schedule.ts')).scheduleListCommand(options)));
+  schedule
+    .command('describe')
+    .description('one schedule: spec and policies, the next five fire times, recent runs with their outcome')
+    .argument('<schedule>', 'schedule id')
+    .option('--json', 'print JSON')
+    .action(action(async (id: string, options: { json?: boolean }) => (await import('./commands/schedule.ts')).scheduleDescribeCommand(id, options)));
+  for (const [verb, pause] of [
+    ['pause', true],
+    ['unpause', false],
+  ] as const) {
+    schedule
+      .command(verb)
+      .description(pause ? 'stop a schedule firing until unpaused, with a note saying why' : 'let a paused schedule fire again')
+      .argument('<schedule>', 'schedule id')
+      .option('--note <text>', 'why (shown in the Web UI and schedule list)')
+      .action(action(async (id: string, options: { note?: string }) => (await import('./commands/schedule.ts')).schedulePauseCommand(id, options, pause)));
+  }
+  schedule
+    .command('trigger')
+    .description('start a run now, outside the schedule')
+    .argument('<schedule>', 'schedule id')
+    .action(action(async (id: string) => (await import('./commands/schedule.ts')).scheduleTriggerCommand(id)));
+  schedule
+    .command('backfill')
+    .description('run the schedule for every time it would have fired in a past window; each run carries that time as its logical date')
+    .argument('<schedule>', 'schedule id')
+    .requiredOption('--from <time>', 'start of the window, e.g. 2026-11-24T00:00+08:00')
+    .requiredOption('--to <time>', 'end of the window')
+    .action(action(async (id: string, options: { from: string; to: string }) => (await import('./commands/schedule.ts')).scheduleBackfillCommand(id, options)));
+  schedule
+    .command('delete')
+    .description('delete a schedule (the runs it started stay)')
+    .argument('<schedule>', 'schedule id')
+    .action(action(async (id: string) => (await import('./commands/schedule.ts')).scheduleDeleteCommand(id)));
+
+  program
+    .command('freshness')
+    .description('datasets whose last successful run is older than their updateFrequency allows, and schedules that missed or skipped runs; exit 1 if any')
+    .option('--all', 'every dataset, fresh ones too')
+    .option('--json', 'print JSON')
+    .action(action(async (options: { all?: boolean; json?: boolean }) => (await import('./commands/freshness.ts')).freshnessCommand(options)));
+
   const watermarks = program.command('watermarks').description('where each incremental sync stands: list (default), reset');
   watermarks
     .command('list', { isDefault: true })

@@ -10,6 +10,12 @@ import { progressQuery } from '../workflows/definitions.ts';
  */
 export async function readLiveProgress(handle: WorkflowHandle): Promise<Progress | undefined> {
   const [queried, description] = await Promise.all([handle.query(progressQuery).catch(() => undefined), handle.describe().catch(() => undefined)]);
+  if (queried?.child) {
+    // A pipeline: the step running now has the live counts.
+    const step = await readLiveProgress(handle.client.getHandle(queried.child)).catch(() => undefined);
+    if (step)
+      return { ...step, phase: step.phase === 'done' ? 'staging' : step.phase, step: `${queried.step}: ${step.step ?? step.phase}`, child: queried.child };
+  }
   const pending = description?.raw.pendingActivities ?? [];
   for (const activity of pending) {
     const payload = activity.heartbeatDetails?.payloads?.[0];

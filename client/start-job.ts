@@ -1,31 +1,17 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { JobSpec } from '../schemas/job-spec.ts';
 import type { Config } from '../schemas/config.ts';
-import { sourceLabel } from '../workflows/source-label.ts';
-import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from '../workflows/definitions.ts';
+import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
+import { jobSearchAttributes, staticDetails, staticSummary } from '../workflows/job-labels.ts';
+
+export { staticSummary };
 
 /** `collect:minhang-residents:20261126T020000`: what it is and when, readable in the UI. */
-export function workflowIdFor(spec: JobSpec, at: Date = new Date()): string {
+export function workflowIdFor(spec: RunnableSpec, at: Date = new Date()): string {
   const stamp = at
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, '');
   return `${spec.kind}:${spec.dataset}:${stamp}`;
-}
-
-export function staticSummary(spec: JobSpec): string {
-  return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
-}
-
-function staticDetails(spec: JobSpec): string {
-  return [
-    `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
-    `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`,
-    spec.sourceSystem ? `**Source system** ${spec.sourceSystem}` : '',
-    spec.description ?? '',
-  ]
-    .filter(Boolean)
-    .join('\n\n');
 }
 
 export interface StartedJob {
@@ -61,27 +47,33 @@ export class WorkflowInputTooLargeError extends Error {
 }
 
 /** What the workflow gets, `{ runId, spec }`; refused with WorkflowInputTooLargeError when too large to send. */
-export function workflowInput(spec: JobSpec, workflowId: string): { runId: string; spec: JobSpec } {
+export function workflowInput<S extends RunnableSpec>(spec: S, workflowId: string): { runId: string; spec: S } {
   if (spec.kind === 'cleanse' && !spec.today) spec = { ...spec, today: shanghaiToday() };
-  const input = { runId: workflowId, spec };
+  return sizeChecked({ runId: workflowId, spec }, workflowId);
+}
+
+/**
+ * What a schedule starts each time: the spec alone. Every run takes its id from its workflow id and
+ * its "today" from its scheduled time, so a run next month does not work on today's date.
+ */
+export function scheduledInput<S extends RunnableSpec>(spec: S, scheduleId: string): { spec: S } {
+  return sizeChecked({ spec }, scheduleId);
+}
+
+function sizeChecked<T>(input: T, id: string): T {
   const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
-  if (bytes > MAX_WORKFLOW_INPUT_BYTES) throw new WorkflowInputTooLargeError(workflowId, bytes);
+  if (bytes > MAX_WORKFLOW_INPUT_BYTES) throw new WorkflowInputTooLargeError(id, bytes);
   return input;
 }
 
-export async function startJob(client: Client, config: Config, spec: JobSpec, workflowId = workflowIdFor(spec)): Promise<StartedJob> {
+export async function startJob(client: Client, config: Config, spec: RunnableSpec, workflowId = workflowIdFor(spec)): Promise<StartedJob> {
   const input = workflowInput(spec, workflowId);
   spec = input.spec;
   const handle = await client.workflow.start(spec.kind, {
     taskQueue: config.temporal.taskQueue,
     workflowId,
     args: [input],
-    typedSearchAttributes: [
-      { key: DataOpsJob, value: spec.job },
-      { key: DataOpsKind, value: spec.kind },
-      { key: DataOpsDataset, value: spec.dataset },
-      { key: DataOpsDepartment, value: spec.department },
-    ],
+    typedSearchAttributes: jobSearchAttributes(spec),
     // A run id names one run forever: its staging, checkpoint, metrics and quarantine.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     staticSummary: staticSummary(spec),

@@ -3,6 +3,7 @@ import * as metricsSchema from './20261126000000_metrics_schema.ts';
 import * as cleanseQuarantine from './20261126010000_cleanse_quarantine.ts';
 import * as fieldTrial from './20261201000000_field_trial.ts';
 import * as incrementalSync from './20261201020000_incremental_sync.ts';
+import * as scheduledRuns from './20261201030000_scheduled_runs.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261126010000_cleanse_quarantine.ts', cleanseQuarantine],
   ['20261201000000_field_trial.ts', fieldTrial],
   ['20261201020000_incremental_sync.ts', incrementalSync],
+  ['20261201030000_scheduled_runs.ts', scheduledRuns],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

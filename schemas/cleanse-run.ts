@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { cleanseJobSpecSchema } from './job-spec.ts';
 
-export const cleanseWorkflowInputSchema = z.object({ runId: z.string().min(1), spec: cleanseJobSpecSchema });
+export const cleanseWorkflowInputSchema = z.object({
+  runId: z.string().min(1).optional(),
+  spec: cleanseJobSpecSchema,
+  parentRunId: z.string().optional(),
+  logicalDate: z.string().optional(),
+});
 
 export const cleanseStageSummarySchema = z.object({
   rows: z.number().int().min(0),

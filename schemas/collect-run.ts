@@ -3,8 +3,13 @@ import { collectJobSpecSchema } from './job-spec.ts';
 
 /** The collect workflow's input: a validated spec and the run id; references only, never rows or secrets. */
 export const collectWorkflowInputSchema = z.object({
-  runId: z.string().min(1),
+  /** Omitted by schedules: each scheduled run is named by its own workflow id. */
+  runId: z.string().min(1).optional(),
   spec: collectJobSpecSchema,
+  /** The pipeline run this run is a step of. */
+  parentRunId: z.string().optional(),
+  /** Handed down by a pipeline: the time its steps run for. */
+  logicalDate: z.string().optional(),
 });
 
 /** Small summaries activities hand back to the workflow. */

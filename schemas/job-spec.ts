@@ -3,7 +3,7 @@ import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 
-const commonJobFields = {
+export const commonJobFields = {
   /** Job name: one name per recurring job; it prefixes the workflow id. */
   job: slugSchema,
   dataset: slugSchema,

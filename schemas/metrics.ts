@@ -21,6 +21,11 @@ export const runRowSchema = z.object({
   records_rejected: z.coerce.number().nullable(),
   accuracy: z.coerce.number().nullable(),
   error: z.string().nullable(),
+  /** The time the run is for: a scheduled run's scheduled time, else its start. */
+  logical_date: z.coerce.date().nullable().optional(),
+  /** The pipeline run this run is a step of. */
+  parent_run_id: z.string().nullable().optional(),
+  warnings: z.array(z.string()).nullable().optional(),
 });
 
 /** One row of `dataops.step_metrics`: written once per step, in the transaction that publishes it. */

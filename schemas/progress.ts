@@ -19,6 +19,8 @@ export const liveCountsSchema = z.object({
 export const progressSchema = liveCountsSchema.extend({
   phase: z.enum(['starting', 'staging', 'publishing', 'finishing', 'done', 'failed']),
   step: z.string().optional(),
+  /** A pipeline: the workflow id of the step running now, whose own progress is the live one. */
+  child: z.string().optional(),
   attempt: z.number().int().min(1),
   updatedAt: z.string(),
 });

@@ -3,6 +3,7 @@ import type { CleanseResult, CleanseWorkflowInput } from '../schemas/cleanse-run
 import { DataOpsAccuracy, DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
 import { sourceLabel } from './source-label.ts';
+import { runContext } from './run-context.ts';
 
 /**
  * Basic and deep governance: normalise, validate and de-duplicate the source in checkpointed batches,
@@ -10,10 +11,10 @@ import { sourceLabel } from './source-label.ts';
  * with its quality indicators.
  */
 export async function cleanse(input: CleanseWorkflowInput): Promise<CleanseResult> {
-  const { runId, spec } = input;
+  const { runId, spec, logicalDate } = runContext(input);
   const progress = new ProgressState();
   const started = Date.now();
-  return withRunRecord(runId, spec, progress, async () => {
+  return withRunRecord({ runId, spec, logicalDate, parentRunId: input.parentRunId }, progress, async () => {
     progress.set({ phase: 'staging', step: 'cleanse' });
     const stage = await bookkeeping.stageCleanse.executeWithOptions(
       {
@@ -22,7 +23,7 @@ export async function cleanse(input: CleanseWorkflowInput): Promise<CleanseResul
         retry: DATA_RETRY,
         summary: `cleanse ${sourceLabel(spec.source)} with ${Object.keys(spec.rules.columns ?? {}).length} column rule sets`,
       },
-      [{ runId, spec }],
+      [{ runId, spec, logicalDate }],
     );
     progress.set({ phase: 'publishing', rows: stage.rows, bytes: stage.bytes, batches: stage.batches });
     const publish = await bookkeeping.publishCleanse.executeWithOptions(

@@ -3,16 +3,17 @@ import type { CollectResult, CollectWorkflowInput } from '../schemas/collect-run
 import { DataOpsAccuracy, DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
 import { sourceLabel } from './source-label.ts';
+import { runContext } from './run-context.ts';
 
 /**
  * Collection and resource cataloguing: stage the source into a run-scoped table in checkpointed
  * batches, then publish it atomically with its catalogue entry, profile and metrics.
  */
 export async function collect(input: CollectWorkflowInput): Promise<CollectResult> {
-  const { runId, spec } = input;
+  const { runId, spec, logicalDate } = runContext(input);
   const progress = new ProgressState();
   const started = Date.now();
-  return withRunRecord(runId, spec, progress, async () => {
+  return withRunRecord({ runId, spec, logicalDate, parentRunId: input.parentRunId }, progress, async () => {
     progress.set({ phase: 'staging', step: 'collect' });
     const stage = await bookkeeping.stageCollect.executeWithOptions(
       {
@@ -21,7 +22,7 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
         retry: DATA_RETRY,
         summary: `stage ${sourceLabel(spec.source)} in batches of ${spec.options.batchRows}`,
       },
-      [{ runId, spec }],
+      [{ runId, spec, logicalDate }],
     );
     progress.set({ phase: 'publishing', rows: stage.rows, bytes: stage.bytes, batches: stage.batches });
     const publish = await bookkeeping.publishCollect.executeWithOptions(

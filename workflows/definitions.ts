@@ -14,3 +14,6 @@ export const DataOpsAccuracy = defineSearchAttributeKey('DataOpsAccuracy', Searc
 
 /** Every custom search attribute dataops sets: registration (dev server, `setup-temporal`) is derived from this list. */
 export const DATAOPS_SEARCH_ATTRIBUTES = [DataOpsJob, DataOpsKind, DataOpsDataset, DataOpsDepartment, DataOpsRecords, DataOpsAccuracy] as const;
+
+/** Set by Temporal on every workflow a schedule starts (backfills included): the time it was scheduled for. */
+export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

@@ -42,16 +42,12 @@ function failureMessage(error: unknown): string {
 }
 
 /** Records the run, runs `body`, records the end; on failure drops staging so nothing partial remains. */
-export async function withRunRecord<T>(
-  runId: string,
-  spec: Parameters<typeof bookkeeping.startRun>[0]['spec'],
-  progress: ProgressState,
-  body: () => Promise<T>,
-): Promise<T> {
+export async function withRunRecord<T>(run: Parameters<typeof bookkeeping.startRun>[0], progress: ProgressState, body: () => Promise<T>): Promise<T> {
+  const { runId } = run;
   try {
     await bookkeeping.startRun.executeWithOptions(
       { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] }, summary: `record run ${runId}` },
-      [{ runId, spec }],
+      [run],
     );
     const result = await body();
     progress.set({ phase: 'finishing' });

@@ -13,6 +13,7 @@ import { loadReferences } from './references.ts';
 export interface StageCleanseInput {
   runId: string;
   spec: CleanseJobSpec;
+  logicalDate?: string;
 }
 
 /**

@@ -16,6 +16,8 @@ import { chooseTyping, fallbackAfter, type Fallback } from './collect-typing.ts'
 export interface StageCollectInput {
   runId: string;
   spec: CollectJobSpec;
+  /** The time the run is for: an incremental sync reads no rows stamped after it (a backfill reads its own window). */
+  logicalDate?: string;
 }
 
 export const COLLECT_STEP = 'collect';
@@ -43,14 +45,15 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
   );
 }
 
-function collectService({ runId, spec }: StageCollectInput, fallback: Fallback): StageService<CollectCheckpoint, StageSummary> {
+function collectService({ runId, spec, logicalDate }: StageCollectInput, fallback: Fallback): StageService<CollectCheckpoint, StageSummary> {
   let speculative = false;
   return {
     runId,
     step: COLLECT_STEP,
     batchRows: spec.options.batchRows,
     // A fresh run of an incremental sync starts after the watermark; a resumed one after its own checkpoint.
-    openSource: async (position) => openSourceReader(activityConfig(), spec.source, position, position ? undefined : await syncedUpTo(spec)),
+    openSource: async (position) =>
+      openSourceReader(activityConfig(), spec.source, position, { syncedUpTo: position ? undefined : await syncedUpTo(spec), notAfter: logicalDate }),
     canResume: (committed, source) => source.resumable && committed.columns.map((c) => c.name).join() === source.reader.columns.map((c) => c.name).join(),
     async start(source, committed) {
       const columns = source.reader.columns;

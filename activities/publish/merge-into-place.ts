@@ -97,20 +97,29 @@ export async function mergeIntoPlace(
   const keys = key.map(quoteIdent);
   const columns = [...staged.keys()].map(quoteIdent);
   const s = quoteTable(stagingTable);
-  // A query source may return one key twice (two versions in the window): the later one, staged later, wins.
+  const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
+  const upsert = (from: string, prefix: string) =>
+    // xmax = 0 on a row the statement inserted (not updated): with the rows before, no count(*) of the table is needed.
+    `${prefix} merged AS (INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${from} WHERE NOT (${deleted})
+       ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'} RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) AS total FROM merged`;
+  // Usually every key appears once. When one appears twice (a query source's two versions of a row, or a
+  // row changed between two attempts' reads) the later one, staged later, wins.
   const latest = `WITH latest AS (SELECT DISTINCT ON (${keys.join(', ')}) * FROM ${s} ORDER BY ${keys.join(', ')}, ctid DESC)`;
   const removed = deletedColumn
     ? await trx.raw(
         `${latest} DELETE FROM ${target} t USING latest s WHERE (${keys.map((k) => `t.${k}`).join(', ')}) = (${keys.map((k) => `s.${k}`).join(', ')}) AND s.${deleted}`,
       )
     : { rowCount: 0 };
-  const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
-  // xmax = 0 on a row the statement inserted (not updated): with the rows before, no count(*) of the table is needed.
-  const upserted = await trx.raw<{ rows: { inserted: string; total: string }[] }>(
-    `${latest}, merged AS (INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM latest WHERE NOT (${deleted})
-       ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'} RETURNING (xmax = 0) AS inserted)
-     SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) AS total FROM merged`,
-  );
+  type Counts = { rows: { inserted: string; total: string }[] };
+  let upserted: Counts;
+  try {
+    upserted = await trx.transaction((savepoint) => savepoint.raw<Counts>(upsert(s, 'WITH')));
+  } catch (error) {
+    // 21000: ON CONFLICT met one key twice in the rows it inserts.
+    if ((error as { code?: string }).code !== '21000') throw error;
+    upserted = await trx.raw<Counts>(upsert('latest', `${latest},`));
+  }
   await trx.raw(`DROP TABLE ${s}`);
   const inserted = Number(upserted.rows[0]!.inserted);
   const gone = removed.rowCount ?? 0;

@@ -1,25 +1,31 @@
 import { Context } from '@temporalio/activity';
-import { targetTableRef, type JobSpec } from '../../schemas/job-spec.ts';
+import { targetTableRef } from '../../schemas/job-spec.ts';
+import type { RunnableSpec } from '../../schemas/pipeline-spec.ts';
 import { tableOwner, tableTakenError } from '../../catalogue/resources.ts';
 import type { RunStatus } from '../../schemas/metrics.ts';
-import { recordRunEnd, recordRunStart } from '../../catalogue/runs.ts';
+import { recordRunEnd, recordRunStart, recordRunWarning } from '../../catalogue/runs.ts';
 import { activityDb, activityLogger, classifyErrors } from '../context.ts';
 import { abandonRunStaging } from '../staging/abandon.ts';
 
 export interface StartRunInput {
   runId: string;
-  spec: JobSpec;
+  spec: RunnableSpec;
+  /** The time the run is for (a scheduled run's scheduled time). */
+  logicalDate?: string;
+  parentRunId?: string;
 }
 
 /** Records the run in `dataops.runs`; idempotent, so a retried start never creates a second row. */
-export async function startRun({ runId, spec }: StartRunInput): Promise<void> {
+export async function startRun({ runId, spec, logicalDate, parentRunId }: StartRunInput): Promise<void> {
   return classifyErrors(async () => {
     const info = Context.current().info.workflowExecution;
-    await recordRunStart(activityDb(), { runId, spec, workflowId: info?.workflowId ?? runId, temporalRunId: info?.runId ?? null });
+    await recordRunStart(activityDb(), { runId, spec, workflowId: info?.workflowId ?? runId, temporalRunId: info?.runId ?? null, logicalDate, parentRunId });
     // A published table belongs to one dataset: refuse before staging, not after (publishing checks again).
-    const table = targetTableRef(spec);
-    const owner = await tableOwner(activityDb(), table);
-    if (owner && owner !== spec.dataset) throw tableTakenError(table, spec.dataset, owner);
+    if (spec.kind !== 'pipeline') {
+      const table = targetTableRef(spec);
+      const owner = await tableOwner(activityDb(), table);
+      if (owner && owner !== spec.dataset) throw tableTakenError(table, spec.dataset, owner);
+    }
     activityLogger({ runId }).info({ job: spec.job, dataset: spec.dataset }, 'run started');
   });
 }
@@ -41,5 +47,13 @@ export async function finishRun({ runId, status, error }: FinishRunInput): Promi
 export async function abandonStaging({ runId }: { runId: string }): Promise<void> {
   return classifyErrors(async () => {
     await abandonRunStaging(activityDb(), runId);
+  });
+}
+
+/** A pipeline gate that missed with `onFail: warn`: kept on the run, visible in `runs show`, while it goes on. */
+export async function noteRunWarning({ runId, warning }: { runId: string; warning: string }): Promise<void> {
+  return classifyErrors(async () => {
+    await recordRunWarning(activityDb(), runId, warning);
+    activityLogger({ runId }).warn({ warning }, 'run warning');
   });
 }

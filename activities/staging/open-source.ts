@@ -28,13 +28,8 @@ export interface OpenedSource {
  * names), each keeping the source's own name as its label. Readers only see source names; staging,
  * rules and the published table see the published ones.
  */
-export async function openSourceReader(
-  config: Config,
-  source: CollectSource,
-  start: SourcePosition | undefined,
-  syncedUpTo?: { cursor: string; key: string },
-): Promise<OpenedSource> {
-  const opened = await openReader(config, source, start, syncedUpTo);
+export async function openSourceReader(config: Config, source: CollectSource, start: SourcePosition | undefined, sync: SyncWindow = {}): Promise<OpenedSource> {
+  const opened = await openReader(config, source, start, sync);
   try {
     nameColumns(opened.reader, source, source.columnNames === 'pinyin' ? await pinyinWords() : undefined);
   } catch (error) {
@@ -60,31 +55,33 @@ function nameColumns(reader: RecordReader, source: CollectSource, words: PinyinW
   reader.columns = reader.columns.map((c, i) => (names[i] === c.name ? { ...c, name: names[i]! } : { ...c, name: names[i]!, label: c.name }));
 }
 
+/** Where an incremental sync starts (the watermark) and the latest time it may read up to (the run's logical date). */
+export interface SyncWindow {
+  syncedUpTo?: { cursor: string; key: string };
+  notAfter?: string;
+}
+
 /**
  * The rows an incremental sync may read now: after where the last sync stopped, and with a cursor
  * older than both `now() - lag` and the start of the oldest write transaction still open on the
  * source, whose rows may yet commit with older cursor values. (Other roles' transactions are only
  * visible with pg_read_all_stats; the lag covers those.)
  */
-async function changeWindow(client: pg.Client, source: TableSource | QuerySource, after: { cursor: string; key: string } | undefined): Promise<ChangeWindow> {
+async function changeWindow(client: pg.Client, source: TableSource | QuerySource, sync: SyncWindow): Promise<ChangeWindow> {
   const incremental = source.incremental!;
   const key = incremental.key ?? source.key;
   if (!key) throw new BadInputError('an incremental source needs a key breaking ties between equal cursors: set incremental.key (or source.key)');
   const lagMs = durationMs(incremental.lag)!;
   const bound = await client.query<{ before: string }>(
     `SELECT least(now() - make_interval(secs => $1::double precision / 1000),
-                  (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()))::text AS before`,
-    [lagMs],
+                  (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()),
+                  $2::timestamptz)::text AS before`,
+    [lagMs, sync.notAfter ?? null],
   );
-  return { cursor: incremental.cursor, key, after, before: bound.rows[0]!.before };
+  return { cursor: incremental.cursor, key, after: sync.syncedUpTo, before: bound.rows[0]!.before };
 }
 
-async function openReader(
-  config: Config,
-  source: CollectSource,
-  start: SourcePosition | undefined,
-  syncedUpTo: { cursor: string; key: string } | undefined,
-): Promise<OpenedSource> {
+async function openReader(config: Config, source: CollectSource, start: SourcePosition | undefined, sync: SyncWindow): Promise<OpenedSource> {
   if (source.type === 'file') {
     const path = resolveFilePath(config, source.connection, source.path);
     const reader =
@@ -105,7 +102,7 @@ async function openReader(
       });
     }
     const timeZone = (await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows[0]!.TimeZone;
-    const window = source.incremental ? await changeWindow(client, source, syncedUpTo) : undefined;
+    const window = source.incremental ? await changeWindow(client, source, sync) : undefined;
     const reader = await openPgReader(client, source, source.connection, start, window);
     return {
       reader,

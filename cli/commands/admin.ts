@@ -9,9 +9,10 @@ import { connectClient } from '../../temporal/client.ts';
 import { ensureSearchAttributes } from '../../temporal/ensure-search-attributes.ts';
 import { ensureReconcileSchedule, RECONCILE_EVERY, RECONCILE_SCHEDULE_ID } from '../../temporal/reconcile-schedule.ts';
 import { runWorker } from '../../workers/main.ts';
-import { jobSpecSchema } from '../../schemas/job-spec.ts';
+import { runnableSpecSchema } from '../../schemas/pipeline-spec.ts';
+import { scheduleFileSchema } from '../../schemas/schedule.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
-import { loadJobSpec, SpecError } from '../load-spec.ts';
+import { loadSpec, SpecError } from '../load-spec.ts';
 import { withCentreDb } from '../centre-db.ts';
 import { staticSummary, workflowIdFor, workflowInput, WorkflowInputTooLargeError } from '../../client/start-job.ts';
 
@@ -52,7 +53,7 @@ export function validateCommand(paths: string[]): number {
   let invalid = 0;
   for (const path of paths) {
     try {
-      const spec = loadJobSpec(path);
+      const spec = loadSpec(path);
       const workflowId = workflowIdFor(spec);
       try {
         workflowInput(spec, workflowId);
@@ -73,14 +74,21 @@ export function validateCommand(paths: string[]): number {
 export const JOB_SPEC_JSON_SCHEMA_PATH = join(PROJECT_ROOT, 'schemas', 'job-spec.schema.json');
 
 export function jobSpecJsonSchema(): string {
-  return `${JSON.stringify(z.toJSONSchema(jobSpecSchema, { io: 'input' }), null, 2)}\n`;
+  return `${JSON.stringify(z.toJSONSchema(runnableSpecSchema, { io: 'input' }), null, 2)}\n`;
+}
+
+export const SCHEDULE_JSON_SCHEMA_PATH = join(PROJECT_ROOT, 'schemas', 'schedule.schema.json');
+
+export function scheduleJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(scheduleFileSchema, { io: 'input' }), null, 2)}\n`;
 }
 
 export function schemaCommand(options: { stdout?: boolean }): number {
   if (options.stdout) process.stdout.write(jobSpecJsonSchema());
   else {
     writeFileSync(JOB_SPEC_JSON_SCHEMA_PATH, jobSpecJsonSchema());
-    console.log(`wrote ${JOB_SPEC_JSON_SCHEMA_PATH}`);
+    writeFileSync(SCHEDULE_JSON_SCHEMA_PATH, scheduleJsonSchema());
+    console.log(`wrote ${JOB_SPEC_JSON_SCHEMA_PATH} and ${SCHEDULE_JSON_SCHEMA_PATH}`);
   }
   return 0;
 }

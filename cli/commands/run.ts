@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { loadConfig } from '../../config/load-config.ts';
-import { loadJobSpec } from '../load-spec.ts';
+import { loadSpec } from '../load-spec.ts';
+import type { PipelineResult, StepOutcome } from '../../schemas/pipeline-run.ts';
 import { connectClient } from '../../temporal/client.ts';
 import { startJob, workflowIdFor, workflowInput } from '../../client/start-job.ts';
 import { rootCause } from '../../client/root-cause.ts';
@@ -37,6 +38,23 @@ export function cleanseSummaryTable(result: CleanseResult): string {
   );
 }
 
+/** One line per pipeline step: how it ended, what it measured, which gate thresholds it missed. */
+export function pipelineSummaryTable(steps: Record<string, StepOutcome>): string {
+  return formatTable(
+    ['step', 'kind', 'status', 'records', 'accuracy', 'rejected', 'run', 'note'],
+    Object.entries(steps).map(([name, s]) => [
+      name,
+      s.kind,
+      s.status,
+      s.records === null ? '' : formatCount(s.records),
+      formatPercent(s.accuracy),
+      formatPercent(s.rejectedShare),
+      s.runId,
+      s.error ?? s.gateFailures.join('; '),
+    ]),
+  );
+}
+
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   return formatTable(
@@ -58,7 +76,7 @@ export function summaryTable(result: CollectResult): string {
 }
 
 export async function runCommand(specPath: string, options: RunOptions): Promise<number> {
-  const spec = loadJobSpec(specPath);
+  const spec = loadSpec(specPath);
   const id = options.id ?? workflowIdFor(spec);
   // startJob checks this too; checked first so an oversized spec is refused without a server.
   workflowInput(spec, id);
@@ -80,8 +98,9 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
     if (!options.wait) return 0;
     try {
-      const result = await followRun<CollectResult | CleanseResult>(client, config, handle, workflowId);
+      const result = await followRun<CollectResult | CleanseResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
+      else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
       else if ('published' in result.publish) {
         console.log(cleanseSummaryTable(result as CleanseResult));
         console.log(`quarantined records: ./bin/dataops.mjs quarantine list ${result.runId}`);
@@ -89,7 +108,11 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       return 0;
     } catch (error) {
       if (error instanceof WorkflowFailedError) {
-        console.error(`${workflowId} failed: ${rootCause(error)?.message ?? error.message}`);
+        const cause = rootCause(error);
+        console.error(`${workflowId} failed: ${cause?.message ?? error.message}`);
+        // A pipeline's failure carries how each step ended.
+        const steps = (cause as { details?: { steps?: Record<string, StepOutcome> }[] } | undefined)?.details?.[0]?.steps;
+        if (steps && !options.json) console.error(pipelineSummaryTable(steps));
         return 1;
       }
       throw error;

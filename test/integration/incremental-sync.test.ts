@@ -159,3 +159,29 @@ describe('merge targets over many runs', () => {
     expect(indexes.rows[0].n).toBe(1);
   });
 });
+
+describe('a query source that returns one key twice', () => {
+  it('merges the later version (by cursor), whether or not the key was seen before', async () => {
+    const sql = `SELECT * FROM (VALUES (1, 'first', false, TIMESTAMPTZ '2026-11-30 01:00:00+08'), (2, 'only', false, TIMESTAMPTZ '2026-11-30 01:30:00+08'),
+      (1, 'second', false, TIMESTAMPTZ '2026-11-30 02:00:00+08')) AS v(id, name, deleted, updated_at)`;
+    const s = collectSpec({
+      dataset: 'inc-versions',
+      source: { type: 'query', connection: 'dept_source', sql, incremental: { cursor: 'updated_at', key: 'id', lag: '2s' } },
+      target: { table: 'raw.inc_versions', mode: 'merge', key: ['id'] },
+    });
+    const first = await runCollect(env.client, env.config, s);
+    expect(first.stage.rows).toBe(3);
+    expect(await env.db('raw.inc_versions').orderBy('id').select('id', 'name')).toEqual([
+      { id: 1, name: 'second' },
+      { id: 2, name: 'only' },
+    ]);
+    // Into an existing table too (the upsert path, not the first publish).
+    await env.db('dataops.watermarks').where({ dataset: 'inc-versions' }).delete();
+    await env.db('raw.inc_versions').update({ name: 'stale' });
+    await runCollect(env.client, env.config, s);
+    expect(await env.db('raw.inc_versions').orderBy('id').select('id', 'name')).toEqual([
+      { id: 1, name: 'second' },
+      { id: 2, name: 'only' },
+    ]);
+  });
+});

@@ -1,0 +1,38 @@
+import type { SearchAttributePair } from '@temporalio/common';
+import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
+import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from './definitions.ts';
+import { sourceLabel } from './source-label.ts';
+
+/** The one-line summary the Web UI shows for a run: what goes where, for whom. */
+export function staticSummary(spec: RunnableSpec): string {
+  if (spec.kind === 'pipeline') return `pipeline ${spec.job}: ${Object.keys(spec.steps).join(' → ')} (${spec.department})`;
+  return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
+}
+
+/** The details the Web UI shows below the summary (markdown). */
+export function staticDetails(spec: RunnableSpec): string {
+  const what =
+    spec.kind === 'pipeline'
+      ? Object.entries(spec.steps)
+          .map(([name, step]) => `**${name}** ${staticSummary(step.spec)}${step.after.length ? ` · after ${step.after.join(', ')}` : ''}`)
+          .join('\n\n')
+      : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
+  return [
+    `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
+    what,
+    spec.sourceSystem ? `**Source system** ${spec.sourceSystem}` : '',
+    spec.description ?? '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The search attributes staff filter runs by in the Web UI. */
+export function jobSearchAttributes(spec: RunnableSpec): SearchAttributePair[] {
+  return [
+    { key: DataOpsJob, value: spec.job },
+    { key: DataOpsKind, value: spec.kind },
+    { key: DataOpsDataset, value: spec.dataset },
+    { key: DataOpsDepartment, value: spec.department },
+  ];
+}
