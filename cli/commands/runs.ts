@@ -1,5 +1,5 @@
 import { withCentreDb } from '../centre-db.ts';
-import { getRun, listRuns, resolveRun } from '../../catalogue/runs.ts';
+import { childRuns, getRun, listRuns, resolveRun } from '../../catalogue/runs.ts';
 import { stepsOfRun } from '../../catalogue/steps.ts';
 import { quarantinedRecords } from '../../catalogue/quarantine.ts';
 import { publishedVersionOf } from '../../catalogue/resources.ts';
@@ -81,7 +81,7 @@ export function runsShowCommand(runOrDataset: string, options: { json?: boolean 
     const link = uiLink(config.temporal.address, config.temporal.namespace, run.workflow_id);
     if (options.json) {
       const { spec, ...rest } = run;
-      console.log(JSON.stringify({ run: rest, spec, steps, published, quarantined, ui: link ?? null }, null, 2));
+      console.log(JSON.stringify({ run: rest, spec, steps, published, quarantined, children: await childRuns(db, run.run_id), ui: link ?? null }, null, 2));
       return 0;
     }
     console.log(`${run.run_id}  ${run.status}`);
@@ -97,6 +97,27 @@ export function runsShowCommand(runOrDataset: string, options: { json?: boolean 
     if (published) console.log(`  published ${published.table_ref} as version ${published.version} of ${published.dataset}`);
     if (quarantined) console.log(`  quarantined ${formatCount(quarantined)} records: dataops quarantine list ${run.run_id}`);
     if (run.error) console.log(`  error: ${run.error}`);
+    for (const warning of run.warnings ?? []) console.log(`  warning: ${warning}`);
+    if (run.parent_run_id) console.log(`  step of pipeline run ${run.parent_run_id}`);
+    const children = await childRuns(db, run.run_id);
+    if (children.length) {
+      console.log('');
+      console.log(
+        formatTable(
+          ['step run', 'kind', 'status', 'in', 'out', 'rejected', 'accuracy', 'took'],
+          children.map((c) => [
+            c.run_id,
+            c.kind,
+            c.status,
+            c.records_in === null ? '' : formatCount(c.records_in),
+            c.records_out === null ? '' : formatCount(c.records_out),
+            c.records_rejected === null ? '' : formatCount(c.records_rejected),
+            formatPercent(c.accuracy),
+            duration(c.started_at, c.ended_at),
+          ]),
+        ),
+      );
+    }
     if (steps.length) {
       console.log('');
       console.log(

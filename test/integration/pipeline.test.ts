@@ -96,3 +96,15 @@ describe('pipelines', () => {
     }
   });
 });
+
+describe('a pipeline run in the CLI', () => {
+  it('runs show lists its steps as runs, with their outcome', async () => {
+    const { handle, runId } = await start(pipelineFile('show', '{ accuracy: { min: 0.5 } }'));
+    await handle.result();
+    const shown = runCli(['runs', 'show', runId], { DATABASE_URL: env.config.databaseUrl });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`${runId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/collect\\s+collect\\s+succeeded\\s+2,000`));
+    expect(shown.stdout).toMatch(/\/cleanse\s+cleanse\s+succeeded\s+2,000\s+1,882\s+118\s+94\.10%/);
+    expect(shown.stdout).toMatch(/\/enterprises\s+collect\s+succeeded\s+500/);
+  });
+});
