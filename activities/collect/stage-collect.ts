@@ -71,11 +71,14 @@ function collectService({ runId, spec, logicalDate }: StageCollectInput, fallbac
       };
       speculative = state.typing === 'speculative';
       const profiler = TableProfiler.fromState(state.profile as TableProfileState);
+      // A merge is catalogued from a profile of the whole merged table: profiling the rows read is wasted,
+      // unless their types are being guessed from them.
+      const profiling = spec.target.mode !== 'merge' || speculative;
       return {
         state,
         transform: {
           async absorb(chunk, sink) {
-            for (let i = 0; i < chunk.rows.length; i++) profiler.addRow(chunk.rows[i]!);
+            if (profiling) for (let i = 0; i < chunk.rows.length; i++) profiler.addRow(chunk.rows[i]!);
             if (speculative && !sink.created) sink.columns = initialTypes(columns, profiler.typeHints());
             await sink.ensure();
             if (speculative) await sink.widen(typeChanges(sink.columns, profiler.typeHints()));
