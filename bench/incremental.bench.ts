@@ -56,7 +56,24 @@ async function changeRows(db: pg.Client, run: number): Promise<number> {
   return result.rowCount ?? 0;
 }
 
-async function timed(client: Client, config: ReturnType<typeof loadConfig>, spec: CollectJobSpec, id: string): Promise<{ ms: number; result: CollectResult }> {
+/**
+ * Each measurement starts from a quiet server: the last full collect's 10M rows of WAL are checkpointed
+ * first (else that checkpoint runs during the next sync), and the merge target is vacuumed as autovacuum
+ * would between two nights.
+ */
+async function settle(db: pg.Client): Promise<void> {
+  await db.query('VACUUM ANALYZE raw.bench_sync').catch(() => undefined);
+  await db.query('CHECKPOINT');
+}
+
+async function timed(
+  client: Client,
+  config: ReturnType<typeof loadConfig>,
+  spec: CollectJobSpec,
+  id: string,
+  db: pg.Client,
+): Promise<{ ms: number; result: CollectResult }> {
+  await settle(db);
   const t = performance.now();
   const { handle } = await startJob(client, config, spec, id);
   const result = (await handle.result()) as CollectResult;
@@ -96,15 +113,15 @@ async function main() {
   });
   await db.query("DELETE FROM dataops.watermarks WHERE dataset = 'bench-sync'");
   await db.query('DROP TABLE IF EXISTS raw.bench_sync');
-  const initial = await timed(client, config, sync, `bench-sync-initial-${Date.now()}`);
+  const initial = await timed(client, config, sync, `bench-sync-initial-${Date.now()}`, db);
   console.log(`initial sync (the whole table into the merge target): ${(initial.ms / 1000).toFixed(1)} s, ${initial.result.stage.rows.toLocaleString()} rows`);
   const fulls: number[] = [];
   const syncs: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const changed = await changeRows(db, run);
-    const s = await timed(client, config, sync, `bench-sync-${run}-${Date.now()}`);
+    const s = await timed(client, config, sync, `bench-sync-${run}-${Date.now()}`, db);
     if (s.result.stage.rows !== changed) throw new Error(`the sync read ${s.result.stage.rows} rows, ${changed} changed`);
-    const f = await timed(client, config, full, `bench-full-${run}-${Date.now()}`);
+    const f = await timed(client, config, full, `bench-full-${run}-${Date.now()}`, db);
     syncs.push(s.ms);
     fulls.push(f.ms);
     console.log(
