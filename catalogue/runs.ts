@@ -58,10 +58,13 @@ export interface RunFilter {
   department?: string;
   status?: string;
   limit: number;
+  /** Also the runs that are steps of a pipeline (by default a pipeline is one line). */
+  steps?: boolean;
 }
 
 export async function listRuns(db: Knex, filter: RunFilter): Promise<RunRow[]> {
   const query = db('dataops.runs').orderBy('started_at', 'desc').limit(filter.limit);
+  if (!filter.steps) query.whereNull('parent_run_id');
   for (const key of ['job', 'dataset', 'department', 'status'] as const) if (filter[key]) query.where(key, filter[key]);
   return (await query).map((r) => runRowSchema.parse(r));
 }

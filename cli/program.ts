@@ -116,9 +116,10 @@ Start here:
     .option('--department <department>', 'only runs of this owner department, e.g. civil-affairs')
     .addOption(new Option('--status <status>', 'only runs with this status').choices(runStatusSchema.options))
     .option('--limit <n>', 'rows to show', positiveInt, 20)
+    .option('--steps', "also the runs that are a pipeline's steps (see them with: runs show <pipeline run>)")
     .option('--json', 'print JSON')
     .action(
-      action(async (options: { job?: string; dataset?: string; department?: string; status?: string; limit: number; json?: boolean }) =>
+      action(async (options: { job?: string; dataset?: string; department?: string; status?: string; limit: number; steps?: boolean; json?: boolean }) =>
         (await import('./commands/runs.ts')).runsCommand(options),
       ),
     );

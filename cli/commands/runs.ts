@@ -16,6 +16,7 @@ export interface RunsOptions {
   department?: string;
   status?: string;
   limit: number;
+  steps?: boolean;
   json?: boolean;
 }
 

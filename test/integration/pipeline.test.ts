@@ -108,3 +108,15 @@ describe('a pipeline run in the CLI', () => {
     expect(shown.stdout).toMatch(/\/enterprises\s+collect\s+succeeded\s+500/);
   });
 });
+
+describe('the run history', () => {
+  it('shows a pipeline as one run, its steps with --steps', async () => {
+    const { handle, runId } = await start(pipelineFile('history', '{ accuracy: { min: 0.5 } }'));
+    await handle.result();
+    const plain = JSON.parse(runCli(['runs', '--json', '--limit', '50'], { DATABASE_URL: env.config.databaseUrl }).stdout) as { run_id: string }[];
+    expect(plain.map((r) => r.run_id)).toContain(runId);
+    expect(plain.map((r) => r.run_id)).not.toContain(`${runId}/collect`);
+    const steps = JSON.parse(runCli(['runs', '--steps', '--json', '--limit', '50'], { DATABASE_URL: env.config.databaseUrl }).stdout) as { run_id: string }[];
+    expect(steps.map((r) => r.run_id)).toEqual(expect.arrayContaining([runId, `${runId}/collect`, `${runId}/cleanse`]));
+  });
+});
