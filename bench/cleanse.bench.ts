@@ -6,23 +6,17 @@
  *   npx tsx bench/cleanse.bench.ts [--rows 1000000] [--runs 3]
  */
 import { pipeline } from 'node:stream/promises';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { startDevServer } from '../temporal/dev-server.ts';
-import { migrateLatest } from '../db/migrate.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createWorker } from '../workers/create-worker.ts';
-import { closeAllDbs } from '../db/knex.ts';
 import { startJob } from '../client/start-job.ts';
 import { cleanseJobSpecSchema } from '../schemas/job-spec.ts';
 import type { CleanseResult } from '../schemas/cleanse-run.ts';
 import { MINHANG_STREET_NAMES } from '../samples/generator/minhang.ts';
+import { BENCH_DATABASE_URL, startBenchEnv } from './bench-env.ts';
 import { cpuSeconds, cpuSpent, median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 
 const { rows: ROWS, runs: RUNS } = parseBenchArgs({ rows: 1_000_000, runs: 3 });
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench';
+const DATABASE_URL = BENCH_DATABASE_URL;
 const STREETS = MINHANG_STREET_NAMES;
 
 async function createSource(db: pg.Client): Promise<void> {
@@ -71,21 +65,9 @@ async function passThrough(): Promise<number> {
 }
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  process.env.LOG_LEVEL ??= 'warn';
-  await migrateLatest(DATABASE_URL);
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
+  const env = await startBenchEnv('bench-cleanse');
+  const { config, client, db } = env;
   await createSource(db);
-  const server = await startDevServer({ uiPort: false });
-  process.env.TEMPORAL_ADDRESS = server.address;
-  process.env.DATABASE_URL = DATABASE_URL;
-  process.env.DATAOPS_TASK_QUEUE = 'bench-cleanse';
-  const config = loadConfig();
-  const { worker, connection: workerConnection } = await createWorker({ config });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
   const spec = cleanseJobSpecSchema.parse({
     kind: 'cleanse',
     job: 'bench-cleanse',
@@ -137,13 +119,7 @@ async function main() {
   );
   console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB (target < 512 MB)`);
   await db.query('DROP TABLE IF EXISTS public.bench_pass');
-  await db.end();
-  worker.shutdown();
-  await running;
-  await workerConnection.close();
-  await connection.close();
-  await closeAllDbs();
-  await server.stop();
+  await env.stop();
 }
 
 await main();

@@ -8,27 +8,18 @@
  */
 import { mkdirSync, statSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import pg from 'pg';
-import { startDevServer } from '../temporal/dev-server.ts';
-import { migrateLatest } from '../db/migrate.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createWorker } from '../workers/create-worker.ts';
-import { closeAllDbs } from '../db/knex.ts';
 import { startJob } from '../client/start-job.ts';
 import { collectJobSpecSchema } from '../schemas/job-spec.ts';
 import type { CollectResult } from '../schemas/collect-run.ts';
 import { writeWideCsv } from '../samples/generator/wide-csv.ts';
 import { PROJECT_ROOT } from '../temporal/cli-locator.ts';
+import { BENCH_DATABASE_URL, startBenchEnv } from './bench-env.ts';
 import { median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 
 const { rows: ROWS, runs: RUNS } = parseBenchArgs({ rows: 1_000_000, runs: 3 });
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench';
+const _DATABASE_URL = BENCH_DATABASE_URL;
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  process.env.LOG_LEVEL ??= 'warn';
   const dir = join(PROJECT_ROOT, '.state', 'bench');
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
@@ -38,18 +29,8 @@ async function main() {
   const sizeMb = statSync(file).size / 1_048_576;
   console.log(`file: ${file} (${ROWS.toLocaleString()} rows, 10 columns, ${sizeMb.toFixed(1)} MB)`);
 
-  const server = await startDevServer({ uiPort: false });
-  process.env.TEMPORAL_ADDRESS = server.address;
-  process.env.DATABASE_URL = DATABASE_URL;
-  process.env.DATAOPS_TASK_QUEUE = 'bench-collect';
-  const config = loadConfig();
-  await migrateLatest(DATABASE_URL);
-  const { worker, connection: workerConnection } = await createWorker({ config });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
+  const env = await startBenchEnv('bench-collect');
+  const { config, client, db } = env;
 
   const spec = collectJobSpecSchema.parse({
     kind: 'collect',
@@ -92,13 +73,7 @@ async function main() {
   console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB (target < 512 MB)`);
 
   await db.query('DROP TABLE IF EXISTS public.bench_baseline');
-  await db.end();
-  worker.shutdown();
-  await running;
-  await workerConnection.close();
-  await connection.close();
-  await closeAllDbs();
-  await server.stop();
+  await env.stop();
 }
 
 await main();

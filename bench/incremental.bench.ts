@@ -7,14 +7,10 @@
  *
  *   npm run bench:incremental -- [--rows 10000000] [--runs 3] [--changed 0.01]
  */
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import pg from 'pg';
-import { startDevServer } from '../temporal/dev-server.ts';
-import { migrateLatest } from '../db/migrate.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createWorker } from '../workers/create-worker.ts';
-import { closeAllDbs } from '../db/knex.ts';
+import type { Client } from '@temporalio/client';
+import type pg from 'pg';
+import type { loadConfig } from '../config/load-config.ts';
+import { startBenchEnv } from './bench-env.ts';
 import { startJob } from '../client/start-job.ts';
 import { collectJobSpecSchema, type CollectJobSpec } from '../schemas/job-spec.ts';
 import type { CollectResult } from '../schemas/collect-run.ts';
@@ -23,7 +19,6 @@ import { median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 // --recent 1: the changed rows are the newest ids (clustered, as recent records tend to be); 0: spread
 // evenly over the table, so every changed row sits on a page of its own (PostgreSQL's worst case).
 const { rows: ROWS, runs: RUNS, changed: CHANGED, recent: RECENT } = parseBenchArgs({ rows: 10_000_000, runs: 3, changed: 0.01, recent: 0 });
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench';
 const SOURCE = `public.bench_sync_${ROWS}`;
 
 async function createSource(db: pg.Client): Promise<void> {
@@ -81,21 +76,9 @@ async function timed(
 }
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  process.env.LOG_LEVEL ??= 'warn';
-  await migrateLatest(DATABASE_URL);
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
+  const env = await startBenchEnv('bench-incremental');
+  const { config, client, db } = env;
   await createSource(db);
-  const server = await startDevServer({ uiPort: false });
-  process.env.TEMPORAL_ADDRESS = server.address;
-  process.env.DATABASE_URL = DATABASE_URL;
-  process.env.DATAOPS_TASK_QUEUE = 'bench-incremental';
-  const config = loadConfig();
-  const { worker, connection: workerConnection } = await createWorker({ config });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
   const common = { kind: 'collect', department: 'bench', options: { batchRows: 100_000 } };
   const full = collectJobSpecSchema.parse({
     ...common,
@@ -134,13 +117,7 @@ async function main() {
     `\n${ROWS.toLocaleString()} rows, ${(CHANGED * 100).toFixed(1)}% changed (${RECENT ? 'the newest rows' : 'spread over every page'}), median of ${RUNS}: incremental sync ${(ms / 1000).toFixed(2)} s · full collect ${(mf / 1000).toFixed(2)} s · ratio ${(ms / mf).toFixed(3)} (target <= 0.05)`,
   );
   console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB`);
-  await db.end();
-  worker.shutdown();
-  await running;
-  await workerConnection.close();
-  await connection.close();
-  await closeAllDbs();
-  await server.stop();
+  await env.stop();
 }
 
 await main();

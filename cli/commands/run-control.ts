@@ -1,10 +1,10 @@
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { loadConfig } from '../../config/load-config.ts';
 import { getRun, resolveRun } from '../../catalogue/runs.ts';
 import { readLiveProgress } from '../../client/live-progress.ts';
 import { rootCause } from '../../client/root-cause.ts';
-import { connectClient } from '../../temporal/client.ts';
+import { withTemporal } from '../temporal-client.ts';
 import type { RunRow } from '../../schemas/metrics.ts';
 import { withCentreDb } from '../centre-db.ts';
 import { followRun } from '../follow-run.ts';
@@ -29,15 +29,6 @@ function outcome(run: RunRow): string {
   return `${run.run_id}: ${run.status}${counts}${run.error ? `\n  ${run.error}` : ''}`;
 }
 
-async function withClient<T>(body: (client: Client) => Promise<T>): Promise<T> {
-  const client = await connectClient(loadConfig());
-  try {
-    return await body(client);
-  } finally {
-    await client.connection.close();
-  }
-}
-
 /** A run's live progress bar until it ends (or one line with --once); a finished run's outcome. */
 export function statusCommand(runOrDataset: string, options: { once?: boolean }): Promise<number> {
   return withCentreDb(async (db) => {
@@ -47,7 +38,7 @@ export function statusCommand(runOrDataset: string, options: { once?: boolean })
       console.log(outcome(run));
       return run.status === 'succeeded' ? 0 : 1;
     }
-    return withClient(async (client) => {
+    return withTemporal(async (client) => {
       const handle = client.workflow.getHandle(run.workflow_id);
       if (options.once) {
         const progress = await readLiveProgress(handle);
@@ -78,7 +69,7 @@ export function cancelCommand(runOrDataset: string, options: { wait?: boolean })
       console.error(`${run.run_id} is not running (${run.status}); nothing to cancel`);
       return 1;
     }
-    return withClient(async (client) => {
+    return withTemporal(async (client) => {
       const handle = client.workflow.getHandle(run.workflow_id);
       await handle.cancel();
       console.log(`cancellation requested for ${run.run_id}: it stops at its next heartbeat, drops its staging and is recorded as cancelled`);

@@ -1,5 +1,5 @@
 import { withCentreDb } from '../centre-db.ts';
-import { childRuns, getRun, listRuns, resolveRun } from '../../catalogue/runs.ts';
+import { childRuns, getRun, listRuns, resolveRun, type RunFilter } from '../../catalogue/runs.ts';
 import { stepsOfRun } from '../../catalogue/steps.ts';
 import { quarantinedRecords } from '../../catalogue/quarantine.ts';
 import { publishedVersionOf } from '../../catalogue/resources.ts';
@@ -10,15 +10,7 @@ import { reconcileRunRecords } from '../../activities/runs/reconcile-runs.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
 
-export interface RunsOptions {
-  job?: string;
-  dataset?: string;
-  department?: string;
-  status?: string;
-  limit: number;
-  steps?: boolean;
-  json?: boolean;
-}
+export type RunsOptions = RunFilter & { json?: boolean };
 
 function duration(start: Date, end: Date | null): string {
   if (!end) return '';

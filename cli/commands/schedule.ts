@@ -1,18 +1,9 @@
 import type { Client, ScheduleDescription } from '@temporalio/client';
 import { loadConfig } from '../../config/load-config.ts';
-import { connectClient } from '../../temporal/client.ts';
+import { withTemporal } from '../temporal-client.ts';
 import { appliedWhen, describeSchedule, existingSchedules, planSchedules, putSchedule, scheduleOptions } from '../../client/schedules.ts';
 import { loadScheduleFile, loadSchedules } from '../load-schedule.ts';
 import { formatTable } from '../format-table.ts';
-
-async function withTemporal<T>(body: (client: Client) => Promise<T>): Promise<T> {
-  const client = await connectClient(loadConfig());
-  try {
-    return await body(client);
-  } finally {
-    await client.connection.close();
-  }
-}
 
 async function found(client: Client, id: string): Promise<ScheduleDescription | undefined> {
   const described = await describeSchedule(client, id);
