@@ -227,6 +227,23 @@ Start here:
     .argument('<dataset>', 'the dataset whose sync starts over')
     .action(action(async (dataset: string) => (await import('./commands/watermarks.ts')).watermarksResetCommand(dataset)));
 
+  const files = program.command('files').description('the files folder syncs took: list (default), forget');
+  files
+    .command('list', { isDefault: true })
+    .description('the files runs of a dataset took, newest run first (name, size, rows, content hash, run)')
+    .argument('<dataset>', 'the dataset')
+    .option('--limit <n>', 'at most this many files', '100')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (dataset: string, options: { limit: string; json?: boolean }) => (await import('./commands/files.ts')).filesListCommand(dataset, options)),
+    );
+  files
+    .command('forget')
+    .description('forget that a dataset took these files: its next sync takes them again (append: their rows are added again)')
+    .argument('<dataset>', 'the dataset')
+    .argument('<names...>', 'file names as `files list` shows them')
+    .action(action(async (dataset: string, names: string[]) => (await import('./commands/files.ts')).filesForgetCommand(dataset, names)));
+
   const catalog = program.command('catalog').description('the resource catalogue: datasets, versions, column profiles');
   catalog
     .command('list')

@@ -3,6 +3,8 @@ export type Field = string | null;
 
 /** Where a source stands after a chunk: enough to resume right after it. */
 export interface SourcePosition {
+  /** Several files read in sequence: the index of the file the rest of the position is in (files before it are done). */
+  file?: number;
   /** Byte offset in the original file (files) */
   byteOffset?: number;
   /** Next physical line number (files) */

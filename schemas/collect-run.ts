@@ -34,6 +34,10 @@ export const publishSummarySchema = z.object({
   /** Merge targets: rows inserted or updated, and rows removed because the source marked them deleted. */
   changed: z.number().int().min(0).optional(),
   deleted: z.number().int().min(0).optional(),
+  /** File sources read as a list (folders, files taken once): the files this run took. */
+  files: z.number().int().min(0).optional(),
+  /** What the run also recorded as warnings (files left for later, columns added or widened). */
+  warnings: z.array(z.string()).optional(),
 });
 
 export const collectResultSchema = z.object({

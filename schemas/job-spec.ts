@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
+import { isGlob } from './file-glob.ts';
 
 export const commonJobFields = {
   /** Job name: one name per recurring job; it prefixes the workflow id. */
@@ -20,9 +21,10 @@ export const collectTargetSchema = z
     table: tableRefSchema,
     /**
      * `replace` swaps the table atomically; `version` keeps `<table>_v<N>` and points a view at the
-     * newest; `merge` upserts the rows read by key into the published table (the nightly sync).
+     * newest; `merge` upserts the rows read by key into the published table (the nightly sync);
+     * `append` adds the rows read (new files of a folder, new rows of an insert-only source).
      */
-    mode: z.enum(['replace', 'version', 'merge']).default('replace'),
+    mode: z.enum(['replace', 'version', 'merge', 'append']).default('replace'),
     /** `infer` gives file columns the narrowest type that fits every value; `text` keeps all text. */
     typing: z.enum(['infer', 'text']).default('infer'),
     /** For merge: the columns identifying a row (default: the incremental key, else the source's key). */
@@ -68,10 +70,26 @@ export const collectJobSpecSchema = z
     if (spec.target.mode !== 'merge' && (spec.target.key || spec.target.deletes)) {
       ctx.addIssue({ code: 'custom', path: ['target', spec.target.key ? 'key' : 'deletes'], message: 'only a merge target takes key and deletes' });
     }
-    if (spec.source.type !== 'file' && spec.source.incremental && spec.target.mode !== 'merge') {
-      ctx.addIssue({ code: 'custom', path: ['target', 'mode'], message: 'an incremental source reads only changed rows: its target must be mode: merge' });
+    if (spec.source.type !== 'file' && spec.source.incremental && spec.target.mode !== 'merge' && spec.target.mode !== 'append') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'mode'],
+        message: 'an incremental source reads only changed rows: its target must be mode: merge (or append, for a source that only inserts)',
+      });
+    }
+    if (spec.source.type !== 'file' && !spec.source.incremental && spec.target.mode === 'append') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'mode'],
+        message: 'append adds what a run reads: without source.incremental every run would add the whole source again',
+      });
     }
   });
+
+/** Whether a file source reads only files no earlier run took (append and merge targets). */
+export function collectsNewFilesOnly(spec: CollectJobSpec): boolean {
+  return spec.source.type === 'file' && (spec.target.mode === 'append' || spec.target.mode === 'merge');
+}
 
 const runOptionsSchema = z
   .object({
@@ -101,7 +119,16 @@ export const cleanseJobSpecSchema = z
     today: z.iso.date().optional(),
     options: runOptionsSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.source.type === 'file' && isGlob(spec.source.path)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source', 'path'],
+        message: 'cleanse reads one file or table: collect the folder into a table first, then cleanse that table',
+      });
+    }
+  });
 
 export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema, cleanseJobSpecSchema]);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { durationSchema } from './duration.ts';
+import { globProblem, isGlob } from './file-glob.ts';
 
 /** Source column (a header as written) -> published name, e.g. `姓名: name`. */
 const renameSchema = z.record(z.string().min(1), columnNameSchema);
@@ -29,7 +30,22 @@ export const fileSourceSchema = z
     type: z.literal('file'),
     /** A `files` connection the path is relative to; without one, the path is relative to the job spec. */
     connection: slugSchema.optional(),
-    path: z.string().min(1),
+    /**
+     * A file, or a glob for a folder (`incoming/*.csv`, `incoming/**\/*.csv`): into a `replace` or
+     * `version` target every matching file is read as one table; into `append` or `merge` each new
+     * file once (by name, size and content hash), in name order.
+     */
+    path: z
+      .string()
+      .min(1)
+      .superRefine((path, ctx) => {
+        const problem = isGlob(path) ? globProblem(path) : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', message: `not a usable glob: ${problem}` });
+      }),
+    /** Globs: files modified more recently than this may still be being written and wait for the next run. */
+    minAge: durationSchema.default('30s'),
+    /** Globs: the most files one run takes (the rest wait for the next run; a replace target refuses more). */
+    maxFiles: z.number().int().min(1).max(100_000).default(1000),
     format: z.enum(['csv', 'ndjson']).default('csv'),
     /** `auto` reads gzip files (recognised by their first bytes) as well as plain ones; `none` refuses gzip. */
     compression: z.enum(['auto', 'gzip', 'none']).default('auto'),

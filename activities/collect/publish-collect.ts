@@ -4,12 +4,16 @@ import type { Knex } from 'knex';
 import { TARGET_SCHEMA, type CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { PublishSummary } from '../../schemas/collect-run.ts';
 import { TableProfiler, type ColumnProfile, type TableProfileState } from '../../governance/profile/column-profiler.ts';
-import { storageType } from '../../governance/storage-type.ts';
+import { shortTypeName, storageType } from '../../governance/storage-type.ts';
 import { guessSensitivity } from '../../governance/sensitivity.ts';
 import { collectIndicators, ratio } from '../../governance/collect-indicators.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { placeStagedTable, publishStaged } from '../publish/publish-staged.ts';
-import { recordRunCounts } from '../../catalogue/runs.ts';
+import { recordRunCounts, recordRunWarning } from '../../catalogue/runs.ts';
+import { recordCollectedFiles } from '../../catalogue/collected-files.ts';
+import { claimTable, lockResource } from '../../catalogue/resources.ts';
+import { splitTableRef } from '../../schemas/identifiers.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
 import { recordWatermark } from '../../catalogue/watermarks.ts';
 import { profileTable } from '../publish/profile-table.ts';
 import { recordStepMetrics } from '../../catalogue/steps.ts';
@@ -49,6 +53,9 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
     const { runId, spec } = input;
     const attempt = Context.current().info.attempt;
     const summary = await publishStaged<CollectCheckpoint, PublishSummary>(runId, COLLECT_STEP, async (trx, state) => {
+      const taken = filesTaken(state);
+      for (const note of state.fileNotes ?? []) await recordRunWarning(trx, runId, note);
+      if (taken?.length === 0) return withWarnings(await noNewFiles(trx, spec, runId, state, input.durationMs), state.fileNotes ?? []);
       const profiles = TableProfiler.fromState(state.profile as TableProfileState).results();
       // CSV columns were typed while staging; NDJSON (text format) is cast here, in one rewrite.
       const types =
@@ -58,6 +65,9 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const { resource, version, target, merge } = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind]);
       const tableRef = `${target.schema}.${target.table}`;
       const rows = merge ? merge.rows : state.rows;
+      if (taken) await recordCollectedFiles(trx, spec.dataset, runId, taken);
+      for (const change of merge?.changes ?? []) await recordRunWarning(trx, runId, change);
+      if (merge) for (const [name, type] of merge.columns) types.set(name, shortTypeName(type));
       await recordStepMetrics(trx, {
         run_id: runId,
         step: COLLECT_STEP,
@@ -72,7 +82,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       if (merge && resource && state.rows === 0 && merge.deleted === 0) {
         // Nothing changed since the last sync: no new catalogue version, indicators or profile.
         await recordRunCounts(trx, runId, { records_in: 0, records_out: 0, records_rejected: 0, accuracy: null });
-        return {
+        const unchanged: PublishSummary = {
           table: tableRef,
           version: resource.current_version,
           rows,
@@ -82,18 +92,12 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
           completeness: null,
           changed: 0,
           deleted: 0,
+          ...(taken ? { files: taken.length } : {}),
         };
+        return withWarnings(unchanged, [...(state.fileNotes ?? []), ...(merge?.changes ?? [])]);
       }
       // After a merge the catalogue describes the whole published table, not only the rows this run read.
-      const published = merge
-        ? await profileTable(
-            trx,
-            quoteTable(target),
-            state.columns.map((c) => c.name),
-            rows,
-            state.timeZone,
-          )
-        : profiles;
+      const published = merge ? await profileTable(trx, quoteTable(target), [...merge.columns.keys()], rows, state.timeZone) : profiles;
       const sensitivity = guessSensitivity(published.map((p) => p.semanticType));
       const schemaHash = createHash('sha256')
         .update(JSON.stringify(published.map((p) => [p.name, types.get(p.name)])))
@@ -107,20 +111,66 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
       const completenessFigure = figures.find((f) => f.indicator === 'completeness' && f.column === '');
       const accuracy = accuracyFigure ? ratio(accuracyFigure.a, accuracyFigure.b) : null;
       await recordRunCounts(trx, runId, { records_in: state.rows, records_out: merge ? merge.upserted : state.rows, records_rejected: 0, accuracy });
-      return {
-        table: `${target.schema}.${target.physical}`,
-        version,
-        rows,
-        columns: published.length,
-        sensitivity: sensitivity.level,
-        accuracy,
-        completeness: completenessFigure ? ratio(completenessFigure.a, completenessFigure.b) : null,
-        ...(merge ? { changed: merge.upserted, deleted: merge.deleted } : {}),
-      };
+      return withWarnings(
+        {
+          table: `${target.schema}.${target.physical}`,
+          version,
+          rows,
+          columns: published.length,
+          sensitivity: sensitivity.level,
+          accuracy,
+          completeness: completenessFigure ? ratio(completenessFigure.a, completenessFigure.b) : null,
+          ...(merge ? { changed: merge.upserted, deleted: merge.deleted } : {}),
+          ...(taken ? { files: taken.length } : {}),
+        },
+        [...(state.fileNotes ?? []), ...(merge?.changes ?? [])],
+      );
     });
     activityLogger({ runId, step: COLLECT_STEP }).info(summary, 'published');
     return summary;
   });
+}
+
+function withWarnings(summary: PublishSummary, warnings: string[]): PublishSummary {
+  return warnings.length ? { ...summary, warnings } : summary;
+}
+
+/** A folder source's files this run read to the end (a column change may have left the rest for later). */
+function filesTaken(state: CollectCheckpoint) {
+  if (!state.files) return undefined;
+  return state.files.slice(0, state.position?.file ?? 0).map((f, i) => ({ ...f, rows: state.fileRows?.[i] ?? 0 }));
+}
+
+/** No new file since the last run: the published table, its catalogue version and indicators stay as they are. */
+async function noNewFiles(trx: Knex.Transaction, spec: CollectJobSpec, runId: string, state: CollectCheckpoint, durationMs: number): Promise<PublishSummary> {
+  const { schema, table } = splitTableRef(spec.target.table, TARGET_SCHEMA[spec.kind]);
+  await claimTable(trx, `${schema}.${table}`, spec.dataset);
+  const resource = await lockResource(trx, spec.dataset);
+  if (!resource) throw new BadInputError(`no new file matches ${spec.source.type === 'file' ? spec.source.path : ''} and ${spec.dataset} was never published`);
+  await trx.raw(`DROP TABLE IF EXISTS ${quoteTable(state.stagingTable)}`);
+  await recordRunCounts(trx, runId, { records_in: 0, records_out: 0, records_rejected: 0, accuracy: null });
+  await recordStepMetrics(trx, {
+    run_id: runId,
+    step: COLLECT_STEP,
+    attempt: state.stagedAttempt ?? 1,
+    records_in: 0,
+    records_out: 0,
+    records_rejected: 0,
+    bytes: 0,
+    duration_ms: durationMs,
+  });
+  return {
+    table: `${schema}.${table}`,
+    version: resource.current_version,
+    rows: resource.row_count,
+    columns: 0,
+    sensitivity: '',
+    accuracy: null,
+    completeness: null,
+    changed: 0,
+    deleted: 0,
+    files: 0,
+  };
 }
 
 /** The (cursor, key) of the last row this run read becomes the dataset's watermark, with the rows. */

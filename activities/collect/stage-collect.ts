@@ -1,5 +1,7 @@
 import { Context } from '@temporalio/activity';
-import type { CollectJobSpec } from '../../schemas/job-spec.ts';
+import { collectsNewFilesOnly, type CollectJobSpec } from '../../schemas/job-spec.ts';
+import { isGlob } from '../../schemas/file-glob.ts';
+import type { FileSequenceReader } from '../../connectors/file-sequence-reader.ts';
 import type { StageSummary } from '../../schemas/collect-run.ts';
 import { TableProfiler, type TableProfileState } from '../../governance/profile/column-profiler.ts';
 import { initialTypes, typeChanges } from '../../governance/speculative-types.ts';
@@ -12,6 +14,7 @@ import { openSourceReader } from '../staging/open-source.ts';
 import { stagingTableName } from '../staging/staging-table.ts';
 import type { CollectCheckpoint } from './collect-checkpoint.ts';
 import { chooseTyping, fallbackAfter, type Fallback } from './collect-typing.ts';
+import { pickFiles, type FilePick } from './pick-files.ts';
 
 export interface StageCollectInput {
   runId: string;
@@ -47,13 +50,23 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
 
 function collectService({ runId, spec, logicalDate }: StageCollectInput, fallback: Fallback): StageService<CollectCheckpoint, StageSummary> {
   let speculative = false;
+  let picked: FilePick | undefined;
   return {
     runId,
     step: COLLECT_STEP,
     batchRows: spec.options.batchRows,
     // A fresh run of an incremental sync starts after the watermark; a resumed one after its own checkpoint.
-    openSource: async (position) =>
-      openSourceReader(activityConfig(), spec.source, position, { syncedUpTo: position ? undefined : await syncedUpTo(spec), notAfter: logicalDate }),
+    // A fresh run of a folder source picks its files; a resumed one reads the files it picked.
+    async openSource(position, committed) {
+      if (!readsFileList(spec)) {
+        return openSourceReader(activityConfig(), spec.source, position, { syncedUpTo: position ? undefined : await syncedUpTo(spec), notAfter: logicalDate });
+      }
+      picked = committed?.files
+        ? { files: committed.files, notes: committed.fileNotes ?? [] }
+        : await pickFiles(activityConfig(), activityDb(), spec, Date.now());
+      const onColumnChange = collectsNewFilesOnly(spec) ? 'stop' : 'fail';
+      return openSourceReader(activityConfig(), spec.source, position, { files: { list: picked.files, onColumnChange } });
+    },
     canResume: (committed, source) => source.resumable && committed.columns.map((c) => c.name).join() === source.reader.columns.map((c) => c.name).join(),
     async start(source, committed) {
       const columns = source.reader.columns;
@@ -68,7 +81,9 @@ function collectService({ runId, spec, logicalDate }: StageCollectInput, fallbac
         stagingTable: stagingTableName(runId, COLLECT_STEP),
         startedAttempt: Context.current().info.attempt,
         timeZone: source.timeZone,
+        ...(picked ? { files: picked.files, fileRows: picked.files.map(() => 0), fileNotes: picked.notes } : {}),
       };
+      const fileRows = state.fileRows ? [...state.fileRows] : undefined;
       speculative = state.typing === 'speculative';
       const profiler = TableProfiler.fromState(state.profile as TableProfileState);
       // A merge is catalogued from a profile of the whole merged table: profiling the rows read is wasted,
@@ -79,18 +94,29 @@ function collectService({ runId, spec, logicalDate }: StageCollectInput, fallbac
         transform: {
           async absorb(chunk, sink) {
             if (profiling) for (let i = 0; i < chunk.rows.length; i++) profiler.addRow(chunk.rows[i]!);
+            if (fileRows && chunk.end.file !== undefined && chunk.rows.length) fileRows[chunk.end.file]! += chunk.rows.length;
             if (speculative && !sink.created) sink.columns = initialTypes(columns, profiler.typeHints());
             await sink.ensure();
             if (speculative) await sink.widen(typeChanges(sink.columns, profiler.typeHints()));
             await sink.write(chunk.payload);
           },
-          commit: async (_client, next) => ({ ...next, profile: profiler.toState() }),
+          async commit(_client, next) {
+            if (!fileRows) return { ...next, profile: profiler.toState() };
+            const stopped = (source.reader as FileSequenceReader).stopReason?.();
+            const notes = stopped && !next.fileNotes?.includes(stopped) ? [...(next.fileNotes ?? []), stopped] : next.fileNotes;
+            return { ...next, profile: profiler.toState(), fileRows: [...fileRows], fileNotes: notes };
+          },
         },
       };
     },
     restartAfter: (error) => speculative && fallbackAfter(error) !== undefined,
     summary: (s, attempt, resumedFromRow) => ({ rows: s.rows, bytes: s.bytes, batches: s.batches, attempt, resumedFromRow, stagingTable: s.stagingTable }),
   };
+}
+
+/** File sources read through a picked list of files: folders (globs), and single files taken once. */
+function readsFileList(spec: CollectJobSpec): boolean {
+  return spec.source.type === 'file' && (isGlob(spec.source.path) || collectsNewFilesOnly(spec));
 }
 
 /** Where the dataset's last published sync stopped, checked against the columns the spec syncs by. */

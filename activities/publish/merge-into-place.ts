@@ -3,6 +3,7 @@ import { BadInputError } from '../../errors/bad-input.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { splitTableRef, type TableRef } from '../../schemas/identifiers.ts';
 import { relationKind, swapIntoPlace } from './swap-into-place.ts';
+import { alignColumns, columnTypes, type SchemaPolicy } from './align-columns.ts';
 
 export interface MergeOutcome {
   target: { schema: string; table: string; physical: string };
@@ -11,15 +12,10 @@ export interface MergeOutcome {
   deleted: number;
   /** Rows in the published table afterwards. */
   rows: number;
-}
-
-async function columnTypes(trx: Knex.Transaction, table: string): Promise<Map<string, string>> {
-  const result = await trx.raw<{ rows: { name: string; type: string }[] }>(
-    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
-      WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-    [table],
-  );
-  return new Map(result.rows.map((r) => [r.name, r.type]));
+  /** The published table's columns and types afterwards. */
+  columns: Map<string, string>;
+  /** Columns the rows added to the published table or widened in it (evolving schemas). */
+  changes: string[];
 }
 
 /** A unique index exactly on the key columns, so ON CONFLICT can use it; created if the table has none. */
@@ -46,8 +42,8 @@ async function ensureKeyIndex(trx: Knex.Transaction, table: string, key: readonl
 /**
  * Merges a staged table of changed rows into the published table by key, inside the caller's
  * transaction: rows the source marks deleted leave it, the others are inserted or updated. The first
- * merge (no published table yet) moves the staged table into place and indexes its key. The staged
- * columns must match the published ones: a schema change is refused with the differences.
+ * merge (no published table yet) moves the staged table into place and indexes its key. Staged
+ * columns that differ from the published ones are refused or evolve the table, as `policy` says.
  */
 export async function mergeIntoPlace(
   trx: Knex.Transaction,
@@ -56,6 +52,7 @@ export async function mergeIntoPlace(
   defaultSchema: string,
   key: readonly string[],
   deletedColumn: string | undefined,
+  policy: SchemaPolicy,
   /** The published table's rows before this merge, as catalogued (undefined: counted after). */
   rowsBefore?: number,
 ): Promise<MergeOutcome> {
@@ -82,17 +79,10 @@ export async function mergeIntoPlace(
       await ensureKeyIndex(trx, target, key);
     }
     const rows = Number((await trx.raw(`SELECT count(*) AS n FROM ${target}`)).rows[0].n);
-    return { target: placed, upserted: rows, deleted: removed.rowCount ?? 0, rows };
+    return { target: placed, upserted: rows, deleted: removed.rowCount ?? 0, rows, columns: staged, changes: [] };
   }
   if (kind !== 'r') throw new BadInputError(`target ${schema}.${table} is not a table (a view of a versioned dataset?); merge needs a table`);
-  const published = await columnTypes(trx, target);
-  const differences = [
-    ...[...staged]
-      .filter(([name, type]) => published.get(name) !== type)
-      .map(([name, type]) => `${name} ${type} (published: ${published.get(name) ?? 'no such column'})`),
-    ...[...published.keys()].filter((name) => !staged.has(name)).map((name) => `${name} (published, not in the source)`),
-  ];
-  if (differences.length) throw new BadInputError(`the source's columns no longer match ${schema}.${table}: ${differences.join('; ')}`);
+  const aligned = await alignColumns(trx, quoteTable(stagingTable), { schema, table }, policy);
   await ensureKeyIndex(trx, target, key);
   const keys = key.map(quoteIdent);
   const columns = [...staged.keys()].map(quoteIdent);
@@ -124,5 +114,12 @@ export async function mergeIntoPlace(
   const inserted = Number(upserted.rows[0]!.inserted);
   const gone = removed.rowCount ?? 0;
   const rows = rowsBefore === undefined ? Number((await trx.raw(`SELECT count(*) AS n FROM ${target}`)).rows[0].n) : rowsBefore + inserted - gone;
-  return { target: { schema, table, physical: table }, upserted: Number(upserted.rows[0]!.total), deleted: gone, rows };
+  return {
+    target: { schema, table, physical: table },
+    upserted: Number(upserted.rows[0]!.total),
+    deleted: gone,
+    rows,
+    columns: aligned.published,
+    changes: aligned.changes,
+  };
 }

@@ -7,6 +7,8 @@ import { claimTable, lockResource } from '../../catalogue/resources.ts';
 import { activityDb } from '../context.ts';
 import type { CheckpointRow } from '../staging/checkpoint.ts';
 import { swapIntoPlace } from './swap-into-place.ts';
+import { appendIntoPlace } from './append-into-place.ts';
+import type { SchemaPolicy } from './align-columns.ts';
 
 /**
  * The publishing protocol every service shares: one transaction that locks the step's checkpoint,
@@ -33,19 +35,21 @@ export interface PlacedTable {
   resource: { id: number; current_version: number } | undefined;
   version: number;
   target: { schema: string; table: string; physical: string };
-  /** For merge targets: what the merge did and the table's rows afterwards. */
+  /** For merge and append targets: what the merge or append did and the table's rows afterwards. */
   merge?: MergeOutcome;
 }
 
 /**
  * Claims the target for the dataset, takes the next version number and puts the staged rows in place:
- * swapped in whole (replace, version) or merged by key (merge).
+ * swapped in whole (replace, version), merged by key (merge) or added (append). Files, typed from
+ * their values, may add and widen columns of a merged or appended table; a table source's may not.
  */
 export async function placeStagedTable(trx: Knex.Transaction, spec: JobSpec, stagingTable: string, defaultSchema: string): Promise<PlacedTable> {
   const { schema, table } = splitTableRef(spec.target.table, defaultSchema);
   await claimTable(trx, `${schema}.${table}`, spec.dataset);
   const resource = await lockResource(trx, spec.dataset);
   const version = (resource?.current_version ?? 0) + 1;
+  const policy: SchemaPolicy = spec.source.type === 'file' ? 'evolve' : 'strict';
   if (spec.target.mode === 'merge') {
     const key = spec.kind === 'collect' ? mergeKey(spec) : undefined;
     if (!key) throw new BadInputError('a merge target needs a key: set target.key');
@@ -56,7 +60,13 @@ export async function placeStagedTable(trx: Knex.Transaction, spec: JobSpec, sta
       defaultSchema,
       key,
       spec.kind === 'collect' ? spec.target.deletes?.column : undefined,
+      policy,
+      resource?.row_count,
     );
+    return { resource, version, target: merge.target, merge };
+  }
+  if (spec.target.mode === 'append') {
+    const merge = await appendIntoPlace(trx, stagingTable, spec.target.table, defaultSchema, policy, resource?.row_count);
     return { resource, version, target: merge.target, merge };
   }
   const target = await swapIntoPlace(trx, stagingTable, spec.target.table, defaultSchema, spec.target.mode, version);

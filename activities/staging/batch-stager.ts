@@ -49,8 +49,8 @@ export interface StageService<S extends StagedState, R> {
   /** Names the checkpoint and staging table, and labels logs and progress. */
   step: string;
   batchRows: number;
-  /** Opens the source at a committed position (undefined: from the start). */
-  openSource(position: SourcePosition | undefined): Promise<OpenedSource>;
+  /** Opens the source at a committed position (undefined: from the start), given the committed state. */
+  openSource(position: SourcePosition | undefined, committed: S | undefined): Promise<OpenedSource>;
   /** Whether a committed checkpoint can continue on this source (default: the source can resume). */
   canResume?(committed: S, source: OpenedSource): boolean;
   /** Extra work of this run and step to forget when it starts over, inside the given transaction. */
@@ -91,14 +91,14 @@ export async function stageBatches<S extends StagedState, R>(service: StageServi
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${STAGING_SCHEMA}`);
     let committed = await takeOverCheckpoint<S>(client, runId, step, attempt);
     if (committed && committed.status !== 'staging') return service.summary(committed.state, attempt, committed.state.rows);
-    let source = await service.openSource(committed?.state.position ?? undefined);
+    let source = await service.openSource(committed?.state.position ?? undefined, committed?.state);
     try {
       if (committed && !(service.canResume?.(committed.state, source) ?? source.resumable)) {
         log.warn('source cannot resume from its checkpoint; starting over');
         await source.close();
         await forgetCheckpoint(client, runId, step, service.discard);
         committed = undefined;
-        source = await service.openSource(undefined);
+        source = await service.openSource(undefined, undefined);
       }
       const { state, transform } = await service.start(source, committed?.state, client);
       if (committed) log.info({ rows: state.rows, position: state.position }, 'resuming from checkpoint');

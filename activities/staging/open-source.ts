@@ -10,6 +10,7 @@ import type { RecordReader, SourcePosition } from '../../connectors/source-chunk
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { publishedColumnNames, type PinyinWords } from '../../governance/column-names.ts';
+import { openFileSequence, type FileInSequence } from '../../connectors/file-sequence-reader.ts';
 
 /** Session settings under which typed values come out of PostgreSQL as the same text on any server. */
 export const VALUE_TEXT_SETTINGS = "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3";
@@ -46,6 +47,8 @@ async function pinyinWords(): Promise<PinyinWords> {
 }
 
 function nameColumns(reader: RecordReader, source: CollectSource, words: PinyinWords | undefined): void {
+  // A folder sync with no new file reads nothing: there are no headers to rename.
+  if (!reader.columns.length) return;
   const rename = source.columns === undefined || Array.isArray(source.columns) ? undefined : source.columns;
   const headers = reader.columns.map((c) => c.name);
   const { names, problems } = publishedColumnNames(headers, { rename, naming: source.columnNames, words });
@@ -59,6 +62,8 @@ function nameColumns(reader: RecordReader, source: CollectSource, words: PinyinW
 export interface SyncWindow {
   syncedUpTo?: { cursor: string; key: string };
   notAfter?: string;
+  /** A folder source: the files this run reads, in order, and whether a file with other columns ends the run's share. */
+  files?: { list: FileInSequence[]; onColumnChange: 'stop' | 'fail' };
 }
 
 /**
@@ -83,11 +88,13 @@ async function changeWindow(client: pg.Client, source: TableSource | QuerySource
 
 async function openReader(config: Config, source: CollectSource, start: SourcePosition | undefined, sync: SyncWindow): Promise<OpenedSource> {
   if (source.type === 'file') {
-    const path = resolveFilePath(config, source.connection, source.path);
-    const reader =
+    const open = (path: string, at: SourcePosition | undefined) =>
       source.format === 'ndjson'
-        ? await openNdjsonFile(path, start, source.compression)
-        : await openCsvFile(path, { encoding: source.encoding, compression: source.compression, delimiter: source.delimiter, quote: source.quote, start });
+        ? openNdjsonFile(path, at, source.compression)
+        : openCsvFile(path, { encoding: source.encoding, compression: source.compression, delimiter: source.delimiter, quote: source.quote, start: at });
+    const reader = sync.files
+      ? await openFileSequence(sync.files.list, start, { open, onColumnChange: sync.files.onColumnChange })
+      : await open(resolveFilePath(config, source.connection, source.path), start);
     return { reader, resumable: true, close: () => reader.close() };
   }
   const url = resolvePostgresUrl(config, source.connection);

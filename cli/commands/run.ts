@@ -57,22 +57,28 @@ export function pipelineSummaryTable(steps: Record<string, StepOutcome>): string
 
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
-  return formatTable(
-    ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'],
-    [
-      [
-        result.runId,
-        publish.table,
-        publish.version,
-        formatCount(publish.rows),
-        publish.columns,
-        publish.sensitivity,
-        formatPercent(publish.completeness),
-        formatPercent(publish.accuracy),
-        stage.attempt,
-      ],
-    ],
-  );
+  const headers = ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'];
+  const values: (string | number)[] = [
+    result.runId,
+    publish.table,
+    publish.version,
+    formatCount(publish.rows),
+    publish.columns,
+    publish.sensitivity,
+    formatPercent(publish.completeness),
+    formatPercent(publish.accuracy),
+    stage.attempt,
+  ];
+  // Merges and appends: what this run changed, besides what the table holds now.
+  if (publish.changed !== undefined) {
+    headers.splice(4, 0, 'changed', 'deleted');
+    values.splice(4, 0, formatCount(publish.changed), formatCount(publish.deleted ?? 0));
+  }
+  if (publish.files !== undefined) {
+    headers.splice(4, 0, 'files');
+    values.splice(4, 0, publish.files);
+  }
+  return formatTable(headers, [values]);
 }
 
 export async function runCommand(specPath: string, options: RunOptions): Promise<number> {
@@ -104,7 +110,10 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       else if ('published' in result.publish) {
         console.log(cleanseSummaryTable(result as CleanseResult));
         console.log(`quarantined records: ./bin/dataops.mjs quarantine list ${result.runId}`);
-      } else console.log(summaryTable(result as CollectResult));
+      } else {
+        console.log(summaryTable(result as CollectResult));
+        for (const warning of (result as CollectResult).publish.warnings ?? []) console.log(`warning: ${warning}`);
+      }
       return 0;
     } catch (error) {
       if (error instanceof WorkflowFailedError) {

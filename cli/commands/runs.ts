@@ -3,6 +3,8 @@ import { childRuns, getRun, listRuns, resolveRun, type RunFilter } from '../../c
 import { stepsOfRun } from '../../catalogue/steps.ts';
 import { quarantinedRecords } from '../../catalogue/quarantine.ts';
 import { publishedVersionOf } from '../../catalogue/resources.ts';
+import { listCollectedFiles } from '../../catalogue/collected-files.ts';
+import { collectedFilesTable } from './files.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { logger } from '../../config/logger.ts';
 import { connectClient } from '../../temporal/client.ts';
@@ -70,11 +72,14 @@ export function runsShowCommand(runOrDataset: string, options: { json?: boolean 
     const steps = await stepsOfRun(db, run.run_id);
     const published = await publishedVersionOf(db, run.run_id);
     const quarantined = await quarantinedRecords(db, run.run_id);
+    const files = await listCollectedFiles(db, { runId: run.run_id });
     const config = loadConfig();
     const link = uiLink(config.temporal.address, config.temporal.namespace, run.workflow_id);
     if (options.json) {
       const { spec, ...rest } = run;
-      console.log(JSON.stringify({ run: rest, spec, steps, published, quarantined, children: await childRuns(db, run.run_id), ui: link ?? null }, null, 2));
+      console.log(
+        JSON.stringify({ run: rest, spec, steps, published, quarantined, files, children: await childRuns(db, run.run_id), ui: link ?? null }, null, 2),
+      );
       return 0;
     }
     console.log(`${run.run_id}  ${run.status}`);
@@ -110,6 +115,10 @@ export function runsShowCommand(runOrDataset: string, options: { json?: boolean 
           ]),
         ),
       );
+    }
+    if (files.length) {
+      console.log('');
+      console.log(collectedFilesTable(files));
     }
     if (steps.length) {
       console.log('');
