@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
+import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
 export const commonJobFields = {
   /** Job name: one name per recurring job; it prefixes the workflow id. */
@@ -27,8 +28,8 @@ export const collectTargetSchema = z
     typing: z.enum(['infer', 'text']).default('infer'),
     /** For merge: the columns identifying a row (default: the incremental key, else the source's key). */
     key: z.array(columnNameSchema).min(1).optional(),
-    /** For merge: rows the source marks deleted (a boolean column) leave the published table. */
-    deletes: z.object({ column: columnNameSchema }).strict().optional(),
+    /** For merge: rows the source marks deleted (`column`), or whose keys are gone from it (`compareKeys`), leave the published table. */
+    deletes: mergeDeletesSchema.optional(),
   })
   .strict();
 
@@ -71,6 +72,7 @@ export const collectJobSpecSchema = z
     if (spec.source.type !== 'file' && spec.source.incremental && spec.target.mode !== 'merge') {
       ctx.addIssue({ code: 'custom', path: ['target', 'mode'], message: 'an incremental source reads only changed rows: its target must be mode: merge' });
     }
+    for (const issue of compareKeysIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 const runOptionsSchema = z
