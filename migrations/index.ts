@@ -4,6 +4,7 @@ import * as cleanseQuarantine from './20261126010000_cleanse_quarantine.ts';
 import * as fieldTrial from './20261201000000_field_trial.ts';
 import * as incrementalSync from './20261201020000_incremental_sync.ts';
 import * as scheduledRuns from './20261201030000_scheduled_runs.ts';
+import * as keySetDeletes from './20261201040000_key_set_deletes.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261201000000_field_trial.ts', fieldTrial],
   ['20261201020000_incremental_sync.ts', incrementalSync],
   ['20261201030000_scheduled_runs.ts', scheduledRuns],
+  ['20261201040000_key_set_deletes.ts', keySetDeletes],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
