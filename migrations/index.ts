@@ -4,6 +4,7 @@ import * as cleanseQuarantine from './20261126010000_cleanse_quarantine.ts';
 import * as fieldTrial from './20261201000000_field_trial.ts';
 import * as incrementalSync from './20261201020000_incremental_sync.ts';
 import * as scheduledRuns from './20261201030000_scheduled_runs.ts';
+import * as keySetDeletes from './20261201040000_key_set_deletes.ts';
 import * as collectedFiles from './20261201050000_collected_files.ts';
 
 interface Migration {
@@ -18,6 +19,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261201000000_field_trial.ts', fieldTrial],
   ['20261201020000_incremental_sync.ts', incrementalSync],
   ['20261201030000_scheduled_runs.ts', scheduledRuns],
+  ['20261201040000_key_set_deletes.ts', keySetDeletes],
   ['20261201050000_collected_files.ts', collectedFiles],
 ];
 

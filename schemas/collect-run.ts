@@ -31,7 +31,7 @@ export const publishSummarySchema = z.object({
   /** Share of checked values that passed their semantic validator; null when no column had a semantic type. */
   accuracy: z.number().min(0).max(1).nullable(),
   completeness: z.number().min(0).max(1).nullable(),
-  /** Merge targets: rows inserted or updated, and rows removed because the source marked them deleted. */
+  /** Merge targets: rows inserted or updated, and rows removed because the source marked them deleted or their keys were gone. */
   changed: z.number().int().min(0).optional(),
   deleted: z.number().int().min(0).optional(),
   /** File sources read as a list (folders, files taken once): the files this run took. */
@@ -40,13 +40,26 @@ export const publishSummarySchema = z.object({
   warnings: z.array(z.string()).optional(),
 });
 
+/** A merge's key-set comparison (target.deletes.compareKeys): whether it was due, and the source keys copied. */
+export const keySnapshotSummarySchema = z.object({
+  compared: z.boolean(),
+  keys: z.number().int().min(0),
+  attempt: z.number().int().min(1),
+  table: z.string().optional(),
+  /** When it was not due: the logical date of the run that last compared. */
+  lastCompared: z.string().optional(),
+});
+
 export const collectResultSchema = z.object({
   runId: z.string(),
   stage: stageSummarySchema,
+  /** Only for merge targets that compare keys. */
+  keys: keySnapshotSummarySchema.optional(),
   publish: publishSummarySchema,
 });
 
 export type CollectWorkflowInput = z.infer<typeof collectWorkflowInputSchema>;
 export type StageSummary = z.infer<typeof stageSummarySchema>;
 export type PublishSummary = z.infer<typeof publishSummarySchema>;
+export type KeySnapshotSummary = z.infer<typeof keySnapshotSummarySchema>;
 export type CollectResult = z.infer<typeof collectResultSchema>;

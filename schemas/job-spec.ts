@@ -3,6 +3,7 @@ import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
+import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
 export const commonJobFields = {
   /** Job name: one name per recurring job; it prefixes the workflow id. */
@@ -29,8 +30,8 @@ export const collectTargetSchema = z
     typing: z.enum(['infer', 'text']).default('infer'),
     /** For merge: the columns identifying a row (default: the incremental key, else the source's key). */
     key: z.array(columnNameSchema).min(1).optional(),
-    /** For merge: rows the source marks deleted (a boolean column) leave the published table. */
-    deletes: z.object({ column: columnNameSchema }).strict().optional(),
+    /** For merge: rows the source marks deleted (`column`), or whose keys are gone from it (`compareKeys`), leave the published table. */
+    deletes: mergeDeletesSchema.optional(),
   })
   .strict();
 
@@ -84,6 +85,7 @@ export const collectJobSpecSchema = z
         message: 'append adds what a run reads: without source.incremental every run would add the whole source again',
       });
     }
+    for (const issue of compareKeysIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 /** Whether a file source reads only files no earlier run took (append and merge targets). */

@@ -24,6 +24,18 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
       },
       [{ runId, spec, logicalDate }],
     );
+    // After staging: every key staged that still exists is in the snapshot (see stage-source-keys.ts).
+    const keys = spec.target.deletes?.compareKeys
+      ? await bookkeeping.stageSourceKeys.executeWithOptions(
+          {
+            startToCloseTimeout: '12 hours',
+            heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
+            retry: DATA_RETRY,
+            summary: `copy the keys of ${sourceLabel(spec.source)} to find deletes (at most every ${spec.target.deletes.compareKeys.every})`,
+          },
+          [{ runId, spec, logicalDate }],
+        )
+      : undefined;
     progress.set({ phase: 'publishing', rows: stage.rows, bytes: stage.bytes, batches: stage.batches });
     const publish = await bookkeeping.publishCollect.executeWithOptions(
       {
@@ -37,6 +49,6 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
       { key: DataOpsRecords, value: publish.rows },
       ...(publish.accuracy === null ? [] : [{ key: DataOpsAccuracy, value: publish.accuracy }]),
     ]);
-    return { runId, stage, publish };
+    return { runId, stage, ...(keys ? { keys } : {}), publish };
   });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { TARGET_SCHEMA, type CollectJobSpec } from '../../schemas/job-spec.ts';
+import { publishedMergeKey } from './published-key.ts';
 import type { PublishSummary } from '../../schemas/collect-run.ts';
 import { TableProfiler, type ColumnProfile, type TableProfileState } from '../../governance/profile/column-profiler.ts';
 import { shortTypeName, storageType } from '../../governance/storage-type.ts';
@@ -24,6 +25,8 @@ import { recordCatalogueVersion } from '../../catalogue/catalogue-version.ts';
 import { activityLogger, classifyErrors } from '../context.ts';
 import type { CollectCheckpoint } from './collect-checkpoint.ts';
 import { COLLECT_STEP } from './stage-collect.ts';
+import { SOURCE_KEYS_STEP } from './stage-source-keys.ts';
+import { deleteMissingKeys } from '../publish/delete-missing-keys.ts';
 
 export interface PublishCollectInput {
   runId: string;
@@ -62,7 +65,13 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         state.typing === 'cast-on-publish'
           ? await applyInferredTypes(trx, quoteTable(state.stagingTable), profiles)
           : new Map(state.columns.map((c) => [c.name, c.pgType]));
-      const { resource, version, target, merge } = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind]);
+      const key = spec.target.mode === 'merge' ? publishedMergeKey(spec, state.columns) : undefined;
+      const placed = await placeStagedTable(trx, spec, state.stagingTable, TARGET_SCHEMA[spec.kind], key);
+      const { resource, version, target } = placed;
+      // The watermark first: a key comparison is recorded on its row.
+      if (placed.merge) await advanceWatermark(trx, spec, runId, state);
+      // Keys gone from the source (target.deletes.compareKeys) leave the table before anything is counted.
+      const merge = placed.merge && (await deleteMissingKeys(trx, { runId, step: SOURCE_KEYS_STEP, spec, key: key ?? [], merge: placed.merge }));
       const tableRef = `${target.schema}.${target.table}`;
       const rows = merge ? merge.rows : state.rows;
       if (taken) await recordCollectedFiles(trx, spec.dataset, runId, taken);
@@ -78,7 +87,6 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         bytes: state.bytes,
         duration_ms: input.durationMs,
       });
-      if (merge) await advanceWatermark(trx, spec, runId, state);
       if (merge && resource && state.rows === 0 && merge.deleted === 0) {
         // Nothing changed since the last sync: no new catalogue version, indicators or profile.
         await recordRunCounts(trx, runId, { records_in: 0, records_out: 0, records_rejected: 0, accuracy: null });

@@ -44,14 +44,21 @@ export interface PlacedTable {
  * swapped in whole (replace, version), merged by key (merge) or added (append). Files, typed from
  * their values, may add and widen columns of a merged or appended table; a table source's may not.
  */
-export async function placeStagedTable(trx: Knex.Transaction, spec: JobSpec, stagingTable: string, defaultSchema: string): Promise<PlacedTable> {
+export async function placeStagedTable(
+  trx: Knex.Transaction,
+  spec: JobSpec,
+  stagingTable: string,
+  defaultSchema: string,
+  /** A merge's key by published names (default: the spec's, by the names it uses). */
+  publishedKey?: string[],
+): Promise<PlacedTable> {
   const { schema, table } = splitTableRef(spec.target.table, defaultSchema);
   await claimTable(trx, `${schema}.${table}`, spec.dataset);
   const resource = await lockResource(trx, spec.dataset);
   const version = (resource?.current_version ?? 0) + 1;
   const policy: SchemaPolicy = spec.source.type === 'file' ? 'evolve' : 'strict';
   if (spec.target.mode === 'merge') {
-    const key = spec.kind === 'collect' ? mergeKey(spec) : undefined;
+    const key = publishedKey ?? (spec.kind === 'collect' ? mergeKey(spec) : undefined);
     if (!key) throw new BadInputError('a merge target needs a key: set target.key');
     const merge = await mergeIntoPlace(
       trx,
