@@ -45,7 +45,7 @@ export async function openFileSequence(files: FileInSequence[], start: SourcePos
     for (let index = first; ; ) {
       for await (const chunk of current.chunks()) yield { ...chunk, end: { ...chunk.end, file: index } };
       await current.close();
-      yield { rows: [], payload: NO_BYTES, bytes: 0, end: { file: index + 1 } };
+      yield { rows: [], payload: NO_BYTES, bytes: 0, end: { file: index + 1 }, endOfStream: true };
       if (++index >= files.length) return;
       const next = await openChecked(files[index]!, undefined, options);
       const nextNames = next.columns.map((c) => c.name);

@@ -26,6 +26,11 @@ export interface SourceChunk {
   payload: Buffer;
   bytes: number;
   end: SourcePosition;
+  /**
+   * The end of one file of several: the next chunk's bytes may end their lines otherwise (CRLF after
+   * LF), which one COPY stream refuses, so writers start a new stream after this chunk.
+   */
+  endOfStream?: boolean;
 }
 
 export interface ColumnInfo {

@@ -91,15 +91,7 @@ export async function publishCollect(input: PublishCollectInput): Promise<Publis
         // Nothing changed since the last sync: no new catalogue version, indicators or profile.
         await recordRunCounts(trx, runId, { records_in: 0, records_out: 0, records_rejected: 0, accuracy: null });
         const unchanged: PublishSummary = {
-          table: tableRef,
-          version: resource.current_version,
-          rows,
-          columns: state.columns.length,
-          sensitivity: '',
-          accuracy: null,
-          completeness: null,
-          changed: 0,
-          deleted: 0,
+          ...(await currentVersionSummary(trx, resource.id, tableRef, resource.current_version, rows)),
           ...(taken ? { files: taken.length } : {}),
         };
         return withWarnings(unchanged, [...(state.fileNotes ?? []), ...(merge?.changes ?? [])]);
@@ -167,17 +159,23 @@ async function noNewFiles(trx: Knex.Transaction, spec: CollectJobSpec, runId: st
     bytes: 0,
     duration_ms: durationMs,
   });
+  return { ...(await currentVersionSummary(trx, resource.id, `${schema}.${table}`, resource.current_version, resource.row_count)), files: 0 };
+}
+
+/** A run that changed nothing reports the version that stays published, as the catalogue has it. */
+async function currentVersionSummary(trx: Knex.Transaction, resourceId: number, table: string, version: number, rows: number): Promise<PublishSummary> {
+  const resource = await trx('dataops.catalogue_resources').where({ id: resourceId }).first('sensitivity');
+  const counted = await trx('dataops.catalogue_columns').where({ resource_id: resourceId, version }).count({ n: '*' });
   return {
-    table: `${schema}.${table}`,
-    version: resource.current_version,
-    rows: resource.row_count,
-    columns: 0,
-    sensitivity: '',
+    table,
+    version,
+    rows,
+    columns: Number(counted[0]?.n ?? 0),
+    sensitivity: resource?.sensitivity ?? '',
     accuracy: null,
     completeness: null,
     changed: 0,
     deleted: 0,
-    files: 0,
   };
 }
 

@@ -179,6 +179,7 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
     for await (const chunk of source.reader.chunks()) {
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`${step} cancelled`);
       await transform.absorb(chunk, sink);
+      if (chunk.endOfStream) await sink.endStream();
       batch = { rows: batch.rows + chunk.rows.length, bytes: batch.bytes + chunk.bytes, position: chunk.end };
       if (batch.rows >= service.batchRows) await commit();
       report();

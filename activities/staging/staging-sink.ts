@@ -86,6 +86,11 @@ export class StagingSink {
     this.columns = this.columns.map((c) => ({ ...c, pgType: byName.get(c.name) ?? c.pgType }));
   }
 
+  /** Ends the open COPY stream (rows stay in the batch's transaction); the next write starts another. */
+  async endStream(): Promise<void> {
+    await this.finishCopy();
+  }
+
   private async finishCopy(): Promise<void> {
     if (this.copy) {
       const copy = this.copy;

@@ -8,6 +8,7 @@ import { collectSpec, runCollect, startCollect } from '../support/run-job.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { closeAllDbs } from '../../db/knex.ts';
+import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import type { CollectJobSpec } from '../../schemas/job-spec.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 
@@ -163,6 +164,20 @@ describe('a folder sync into an append target', () => {
     const third = await runCollect(env.client, env.config, spec);
     expect(third.publish).toMatchObject({ files: 1, rows: 70 });
     expect((await rows('raw.folder_evolving'))[69]).toEqual({ id: 70, amount: null, email: null, street: '莘庄镇' });
+  });
+});
+
+describe('the bundled sample folder sync', () => {
+  it('appends both sample files (one UTF-8, one GBK with CRLF) and takes nothing the second time', async () => {
+    const { loadSpec } = await import('../../cli/load-spec.ts');
+    const sample = loadSpec(join(PROJECT_ROOT, 'samples', 'jobs', 'collect-households-folder.yaml')) as CollectJobSpec;
+    const spec = { ...sample, dataset: 'it-households', target: { ...sample.target, table: 'raw.it_households' } };
+    const first = await runCollect(env.client, env.config, spec);
+    expect(first.publish).toMatchObject({ files: 2, rows: 65 });
+    const second = await runCollect(env.client, env.config, spec);
+    expect(second.publish).toMatchObject({ files: 0, rows: 65, version: 1, columns: 5 });
+    const [row] = await rows("raw.it_households WHERE household_id = 'H000065'", 'household_id');
+    expect(row).toEqual({ household_id: 'H000065', head_name: '户主65', street: '新虹街道', household_size: 1, registered_on: expect.any(Date) });
   });
 });
 
