@@ -7,7 +7,7 @@
  *
  *   npm run bench:incremental -- [--rows 10000000] [--runs 3] [--changed 0.01]
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type pg from 'pg';
 import type { loadConfig } from '../config/load-config.ts';
 import { startBenchEnv } from './bench-env.ts';
@@ -20,6 +20,7 @@ import { median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 // evenly over the table, so every changed row sits on a page of its own (PostgreSQL's worst case).
 const { rows: ROWS, runs: RUNS, changed: CHANGED, recent: RECENT } = parseBenchArgs({ rows: 10_000_000, runs: 3, changed: 0.01, recent: 0 });
 const SOURCE = `public.bench_sync_${ROWS}`;
+const SLICES = `public.bench_sync_${ROWS}_slices`;
 
 async function createSource(db: pg.Client): Promise<void> {
   const exists = await db.query('SELECT to_regclass($1) AS t', [SOURCE]);
@@ -33,19 +34,34 @@ async function createSource(db: pg.Client): Promise<void> {
       DATE '1950-01-01' + (g % 25000), (g % 100000) / 10.0, 'active', TIMESTAMPTZ '2026-01-01 00:00:00+08' + g * INTERVAL '1 millisecond'
     FROM generate_series(1, ${ROWS}) g`);
   await db.query(`CREATE INDEX ON ${SOURCE} (updated_at, id)`);
+  await db.query(`CREATE TABLE ${SLICES} (slice integer PRIMARY KEY)`);
   await db.query(`VACUUM ANALYZE ${SOURCE}`);
 }
 
-/** Changes CHANGED of the rows (a different slice each run), stamped a minute ago: older than the lag. */
+/**
+ * Rows changed once have newer cursors: the next initial sync (ordered by cursor) packs them together
+ * at the end of the merge target, where a page whose rows all change at once cannot update them in
+ * place. So each measured run changes a slice no earlier run of this source changed, spread over every
+ * page as in a table that has not been synced before; the slices used are kept beside the source.
+ */
+async function freshSlice(db: pg.Client, every: number): Promise<number> {
+  const free = await db.query(`SELECT s FROM generate_series(0, $1 - 1) s WHERE s NOT IN (SELECT slice FROM ${SLICES}) ORDER BY s LIMIT 1`, [every]);
+  if (!free.rows.length) throw new Error(`every slice of ${SOURCE} has been changed once: DROP TABLE ${SOURCE}, ${SLICES} to start afresh`);
+  await db.query(`INSERT INTO ${SLICES} VALUES ($1)`, [free.rows[0].s]);
+  return free.rows[0].s;
+}
+
+/** Changes CHANGED of the rows (a slice never changed before), stamped a minute ago: older than the lag. */
 async function changeRows(db: pg.Client, run: number): Promise<number> {
   const every = Math.round(1 / CHANGED);
   const count = Math.round(ROWS * CHANGED);
+  const slice = RECENT ? 0 : await freshSlice(db, every);
   const result = RECENT
     ? await db.query(`UPDATE ${SOURCE} SET status = 'changed ' || $1, updated_at = clock_timestamp() - INTERVAL '1 minute' WHERE id > $2`, [run, ROWS - count])
     : await db.query(`UPDATE ${SOURCE} SET status = 'changed ' || $1, updated_at = clock_timestamp() - INTERVAL '1 minute' WHERE id % $2 = $3`, [
         run,
         every,
-        run % every,
+        slice,
       ]);
   await db.query(`VACUUM ANALYZE ${SOURCE}`);
   return result.rowCount ?? 0;
@@ -67,12 +83,33 @@ async function timed(
   spec: CollectJobSpec,
   id: string,
   db: pg.Client,
-): Promise<{ ms: number; result: CollectResult }> {
+): Promise<{ ms: number; result: CollectResult; split: string }> {
   await settle(db);
   const t = performance.now();
   const { handle } = await startJob(client, config, spec, id);
   const result = (await handle.result()) as CollectResult;
-  return { ms: performance.now() - t, result };
+  const ms = performance.now() - t;
+  return { ms, result, split: activitySplit(await handle.fetchHistory(), ms) };
+}
+
+/** Where a run's time went: each activity from scheduled to completed, and the rest (workflow tasks, start, result). */
+function activitySplit(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>, totalMs: number): string {
+  const millis = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
+  const scheduled = new Map<string, { name: string; at: number }>();
+  const parts: string[] = [];
+  let inActivities = 0;
+  for (const event of history.events ?? []) {
+    const s = event.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(String(event.eventId), { name: s.activityType?.name ?? '?', at: millis(event.eventTime) });
+    const c = event.activityTaskCompletedEventAttributes;
+    const from = c && scheduled.get(String(c.scheduledEventId));
+    if (from) {
+      const ms = millis(event.eventTime) - from.at;
+      inActivities += ms;
+      parts.push(`${from.name} ${ms.toFixed(0)}`);
+    }
+  }
+  return `${parts.join(' · ')} · rest ${(totalMs - inActivities).toFixed(0)} ms`;
 }
 
 async function main() {
@@ -110,6 +147,7 @@ async function main() {
     console.log(
       `run ${run}: incremental sync of ${changed.toLocaleString()} changed rows ${(s.ms / 1000).toFixed(2)} s · full collect of ${f.result.stage.rows.toLocaleString()} rows ${(f.ms / 1000).toFixed(2)} s · ratio ${(s.ms / f.ms).toFixed(3)}`,
     );
+    console.log(`  sync: ${s.split}\n  full: ${f.split}`);
   }
   const ms = median(syncs);
   const mf = median(fulls);

@@ -40,7 +40,7 @@ export async function cleanseTransform(
   return {
     copyOptions: 'FORMAT text',
     // Latest-wins retracts staged rows by ref at every commit: without an index each one scans the table.
-    indexedColumns: keepOriginals ? [REF_COLUMN] : [],
+    layout: { indexed: keepOriginals ? [REF_COLUMN] : [] },
     async absorb(chunk: SourceChunk, sink: StagingSink) {
       const result = cleanseRows(plan, evaluation, chunk.rows, chunk.lines, refs, sourceRef, keepOriginals);
       for (const record of result.rejected) {

@@ -24,6 +24,7 @@ export interface StageCollectInput {
 }
 
 export const COLLECT_STEP = 'collect';
+const MERGE_FILLFACTOR = 90;
 
 /**
  * Streams the source into a run-scoped staging table in committed batches, profiling every row. CSV
@@ -92,6 +93,9 @@ function collectService({ runId, spec, logicalDate }: StageCollectInput, fallbac
       return {
         state,
         transform: {
+          // A merge target's first load becomes the table later merges update: room on each page lets
+          // PostgreSQL update rows in place (HOT), without a new index entry or a second page per row.
+          layout: spec.target.mode === 'merge' ? { fillfactor: MERGE_FILLFACTOR } : undefined,
           async absorb(chunk, sink) {
             if (profiling) for (let i = 0; i < chunk.rows.length; i++) profiler.addRow(chunk.rows[i]!);
             if (fileRows && chunk.end.file !== undefined && chunk.rows.length) fileRows[chunk.end.file]! += chunk.rows.length;

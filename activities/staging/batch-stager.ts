@@ -10,7 +10,7 @@ import type { Beat } from './keep-alive.ts';
 import type { LiveCounts } from '../../schemas/progress.ts';
 import type { OpenedSource } from './open-source.ts';
 import { ProgressReporter } from './progress-reporter.ts';
-import { STAGING_SCHEMA } from './staging-table.ts';
+import { STAGING_SCHEMA, type StagingLayout } from './staging-table.ts';
 import { StagingSink } from './staging-sink.ts';
 
 /** What every staging checkpoint holds; services add their own fields. */
@@ -31,8 +31,8 @@ export interface StagedState {
 export interface ChunkTransform<S extends StagedState> {
   /** COPY options of what `absorb` writes (default: the source's own, for rows forwarded as read). */
   copyOptions?: string;
-  /** Staging columns the service looks rows up by inside its commits (indexed when the table is created). */
-  indexedColumns?: string[];
+  /** Staging columns the service looks rows up by inside its commits, and the table's fill factor. */
+  layout?: StagingLayout;
   /** Puts one source chunk into the open batch, writing its rows through `sink`. */
   absorb(chunk: SourceChunk, sink: StagingSink): Promise<void>;
   /**
@@ -135,7 +135,7 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
     state.columns,
     transform.copyOptions ?? source.reader.copyOptions,
     a.ready,
-    transform.indexedColumns ?? [],
+    transform.layout ?? {},
     async (columns) => {
       state = { ...state, columns };
       await writeCheckpoint(client, runId, step, 'staging', state, attempt);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { CopyIn } from '../../connectors/postgres/copy-in.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import type { ColumnInfo } from '../../connectors/source-chunk.ts';
-import { createStagingTable } from './staging-table.ts';
+import { createStagingTable, type StagingLayout } from './staging-table.ts';
 
 export class WidenToTextError extends Error {
   override readonly name = 'WidenToTextError';
@@ -28,7 +28,7 @@ export class StagingSink {
     public columns: ColumnInfo[],
     private readonly copyOptions: string,
     private ready: boolean,
-    private readonly indexedColumns: readonly string[],
+    private readonly layout: StagingLayout,
     /** Records the new table's columns (in the creating transaction). */
     private readonly onCreate: (columns: ColumnInfo[]) => Promise<void>,
   ) {}
@@ -37,7 +37,7 @@ export class StagingSink {
   async ensure(): Promise<void> {
     if (this.ready) return;
     await this.client.query('BEGIN');
-    await createStagingTable(this.client, this.table, this.columns, this.indexedColumns);
+    await createStagingTable(this.client, this.table, this.columns, this.layout);
     await this.onCreate(this.columns);
     await this.client.query('COMMIT');
     this.ready = true;

@@ -11,9 +11,18 @@ export function stagingTableName(runId: string, step: string): string {
   return `${STAGING_SCHEMA}.${step.replace(/[^a-z0-9_]/g, '_')}_${digest}`;
 }
 
+/** How a service wants its staging table laid out. */
+export interface StagingLayout {
+  /** Columns the service looks rows up by inside its commits. */
+  indexed?: readonly string[];
+  /** Pages filled to this percentage, for a table that becomes one updated in place (merge targets). */
+  fillfactor?: number;
+}
+
 /** Drops any leftover of an earlier attempt and creates the staging table afresh. */
-export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[], indexed: readonly string[] = []): Promise<void> {
+export async function createStagingTable(client: pg.ClientBase, table: string, columns: ColumnInfo[], layout: StagingLayout = {}): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
-  await client.query(`CREATE TABLE ${quoteTable(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})`);
-  for (const column of indexed) await client.query(`CREATE INDEX ON ${quoteTable(table)} (${quoteIdent(column)})`);
+  const storage = layout.fillfactor ? ` WITH (fillfactor = ${Math.trunc(layout.fillfactor)})` : '';
+  await client.query(`CREATE TABLE ${quoteTable(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}`).join(', ')})${storage}`);
+  for (const column of layout.indexed ?? []) await client.query(`CREATE INDEX ON ${quoteTable(table)} (${quoteIdent(column)})`);
 }
