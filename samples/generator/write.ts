@@ -1,6 +1,7 @@
 // Writes the sample files and truth.json, streaming, byte-for-byte reproducible for a seed and options.
 
 import { createReadStream } from 'node:fs';
+import { writeHouseholdDrops } from './household-drops.ts';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csvLine } from './csv.ts';
@@ -188,6 +189,7 @@ export async function generateSamples(opts: GenerateSamplesOptions): Promise<Sam
     await residentTruth.close();
     await enterpriseTruth.close();
     await writeTruth(join(out, 'truth.json'), manifest, residentTruth.path, enterpriseTruth.path);
+    await writeHouseholdDrops(out);
     return manifest;
   } finally {
     await Promise.allSettled([residentTruth.close(), enterpriseTruth.close()]);

@@ -57,7 +57,9 @@ async function whenStaging(runId: string): Promise<void> {
 
 describe('following and stopping runs from the CLI', () => {
   it('status --once shows the step, rows of the estimated total and a bar; cancel --wait ends it as cancelled', { timeout: 120_000 }, async () => {
-    const { runId } = await startJob(env.client, env.config, spec('ctl_cancel'), `cleanse:ctl:${Date.now()}`);
+    // Batches of 100 rows: 20,000 commits keep even a fast machine busy while status looks.
+    const watched = { ...spec('ctl_cancel'), options: { batchRows: 100, heartbeatSeconds: 5 } };
+    const { runId } = await startJob(env.client, env.config, watched, `cleanse:ctl:${Date.now()}`);
     await whenStaging(runId);
     await new Promise((r) => setTimeout(r, 1_500)); // a heartbeat carrying live counts
     const status = await runCli(['status', runId, '--once'], cliEnv);
@@ -82,6 +84,7 @@ describe('following and stopping runs from the CLI', () => {
     expect(cancelled.stdout).toContain(`${victim.runId}: cancelled`);
     expect(cancelled.status).toBe(0);
     expect((await runCli(['cancel', victim.runId], cliEnv)).stderr).toContain('is not running (cancelled)');
+    expect((await runCli(['cancel', runId, '--wait'], cliEnv, { timeoutMs: 60_000 })).status).toBe(0);
   });
 
   it('runs show lists the steps with their metrics and links the Web UI', { timeout: 120_000 }, async () => {

@@ -37,7 +37,14 @@ afterAll(async () => {
 });
 
 async function filesOf(dir: string): Promise<Map<string, Buffer>> {
-  const names = (await readdir(dir)).sort();
+  const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) =>
+      join(e.parentPath ?? e.path, e.name)
+        .slice(dir.length)
+        .replace(/^\//, ''),
+    )
+    .sort();
   return new Map(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))] as const)));
 }
 
@@ -75,7 +82,15 @@ describe('generateSamples determinism', () => {
     await generateSamples({ ...opts, outDir: b });
     await generateSamples({ ...opts, seed: 8, outDir: c });
     const fa = await filesOf(a);
-    expect([...fa.keys()]).toEqual(['credit-code-pilots.txt', 'enterprises.csv', 'residents.csv', 'residents.ndjson', 'truth.json']);
+    expect([...fa.keys()]).toEqual([
+      'credit-code-pilots.txt',
+      'enterprises.csv',
+      'incoming/households-20261129.csv',
+      'incoming/households-20261130.csv',
+      'residents.csv',
+      'residents.ndjson',
+      'truth.json',
+    ]);
     expect(await filesOf(b)).toEqual(fa);
     const fc = await filesOf(c);
     expect(fc.get('residents.csv')!.equals(fa.get('residents.csv')!)).toBe(false);
