@@ -15,12 +15,21 @@ function knownNames(config: Config): string {
 
 /** Resolved only inside activities: workflow inputs carry the name, never the URL. */
 export function resolvePostgresUrl(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (name === CENTRE_CONNECTION && !env[envOverrideName(name)]) return config.databaseUrl;
+  return resolveDatabaseUrl(config, name, 'postgres', env);
+}
+
+/** A MySQL / MariaDB connection's URL, resolved inside activities like PostgreSQL's. */
+export function resolveMysqlUrl(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolveDatabaseUrl(config, name, 'mysql', env);
+}
+
+function resolveDatabaseUrl(config: Config, name: string, type: 'postgres' | 'mysql', env: NodeJS.ProcessEnv): string {
   const override = env[envOverrideName(name)];
   if (override) return override;
-  if (name === CENTRE_CONNECTION) return config.databaseUrl;
   const connection = config.connections[name];
   if (!connection) throw new BadInputError(`unknown connection "${name}" (known: ${knownNames(config)}; or set ${envOverrideName(name)})`);
-  if (connection.type !== 'postgres') throw new BadInputError(`connection "${name}" is a ${connection.type} connection, not postgres`);
+  if (connection.type !== type) throw new BadInputError(`connection "${name}" is a ${connection.type} connection, not ${type}`);
   const url = connection.url || (connection.urlEnv ? env[connection.urlEnv] : undefined);
   if (!url) throw new BadInputError(`connection "${name}" has no URL: environment variable ${connection.urlEnv} is not set`);
   return url;

@@ -19,8 +19,22 @@ export const filesConnectionSchema = z.object({
   description: z.string().optional(),
 });
 
-export const connectionSchema = z.discriminatedUnion('type', [postgresConnectionSchema, filesConnectionSchema]);
+/**
+ * A MySQL or MariaDB database (a department's), e.g. `url: ${CIVIL_AFFAIRS_DB_URL}` holding
+ * `mysql://user:password@host:3306/database`. Sessions run in UTC with strict SQL mode.
+ */
+export const mysqlConnectionSchema = z
+  .object({
+    type: z.literal('mysql'),
+    url: z.string().optional(),
+    urlEnv: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+
+export const connectionSchema = z.discriminatedUnion('type', [postgresConnectionSchema, mysqlConnectionSchema, filesConnectionSchema]);
 
 export type PostgresConnection = z.infer<typeof postgresConnectionSchema>;
+export type MysqlConnection = z.infer<typeof mysqlConnectionSchema>;
 export type FilesConnection = z.infer<typeof filesConnectionSchema>;
 export type Connection = z.infer<typeof connectionSchema>;
