@@ -39,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connections: { ...DEFAULT_CONNECTIONS, ...(file.connections ?? {}) },
     logLevel: env.LOG_LEVEL ?? file.logLevel ?? 'info',
     timeZone: env.DATAOPS_TIME_ZONE ?? file.timeZone ?? DEFAULT_TIME_ZONE,
+    masking: file.masking,
     configFile: existsSync(path) ? path : undefined,
   };
   const checked = configSchema.safeParse(config);

@@ -13,6 +13,12 @@ const SECRET_PATHS = [
   'apiKey',
   '*.apiKey',
   'headers.authorization',
+  // A resolved masking key ({ version, algorithm, secret }) wherever it is logged; the config itself
+  // only names the environment variable (masking.keys.<version>.secretEnv), which is not secret.
+  'secret',
+  '*.secret',
+  '*.*.secret',
+  'masking.keys.*.secret',
 ];
 
 function scrub(value: unknown, depth = 0): unknown {

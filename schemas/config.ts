@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionSchema } from './connections.ts';
+import { maskingConfigSchema } from './masking.ts';
 import { slugSchema } from './identifiers.ts';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/dataops';
@@ -22,6 +23,8 @@ export const configFileSchema = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
     /** The centre's time zone: how the centre database's timestamps are read and shown. */
     timeZone: z.string().min(1).optional(),
+    /** Pseudonym keys by version (each secret in the environment variable named here) and the current version. */
+    masking: maskingConfigSchema.optional(),
   })
   .strict();
 
@@ -39,6 +42,7 @@ export const configSchema = z.object({
   logLevel: z.string(),
   /** IANA zone the centre works in (default Asia/Shanghai). */
   timeZone: z.string().min(1),
+  masking: maskingConfigSchema.optional(),
   configFile: z.string().optional(),
 });
 
