@@ -120,7 +120,9 @@ function checkedJobSpec(path: string, data: unknown, here = dirname(resolve(path
   const parsed = jobSpecSchema.safeParse(data, { error: suggestKnownKeys });
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  if (spec.source.type === 'file' && !spec.source.connection) spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
+  if (spec.kind !== 'distribute' && spec.source.type === 'file' && !spec.source.connection) {
+    spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
+  }
   if (spec.kind === 'cleanse') {
     for (const [name, ref] of Object.entries(spec.references))
       if (ref.type === 'file' && !ref.connection) ref.path = besideSpec(path, here, `references.${name}.path`, ref.path);

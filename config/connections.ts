@@ -19,6 +19,17 @@ export function resolvePostgresUrl(config: Config, name: string, env: NodeJS.Pro
   return resolveDatabaseUrl(config, name, 'postgres', env);
 }
 
+/**
+ * What kind of database a connection is: from the config, or, for one given only by environment
+ * (DATAOPS_CONNECTION_<NAME>), from its URL's scheme. Undefined for an unknown name.
+ */
+export function databaseKind(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): 'postgres' | 'mysql' | 'files' | undefined {
+  const override = env[envOverrideName(name)];
+  if (override) return /^(mysql|mariadb):/i.test(override) ? 'mysql' : 'postgres';
+  if (name === CENTRE_CONNECTION) return 'postgres';
+  return config.connections[name]?.type;
+}
+
 /** A MySQL / MariaDB connection's URL, resolved inside activities like PostgreSQL's. */
 export function resolveMysqlUrl(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): string {
   return resolveDatabaseUrl(config, name, 'mysql', env);

@@ -3,6 +3,7 @@ import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
+import { distributeJobSpecFields } from './distribute-spec.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
 export const commonJobFields = {
@@ -132,18 +133,28 @@ export const cleanseJobSpecSchema = z
     }
   });
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema, cleanseJobSpecSchema]);
+export const distributeJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...distributeJobSpecFields,
+  })
+  .strict();
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema, cleanseJobSpecSchema, distributeJobSpecSchema]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
 export type CleanseJobSpec = z.infer<typeof cleanseJobSpecSchema>;
+export type DistributeJobSpec = z.infer<typeof distributeJobSpecSchema>;
+/** The jobs that publish a table into the centre (its raw and clean layers). */
+export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 
 /** The schema an unqualified target table goes to, per kind of job: the centre's raw and clean layers. */
-export const TARGET_SCHEMA: Record<JobSpec['kind'], string> = { collect: 'raw', cleanse: 'clean' };
+export const TARGET_SCHEMA: Record<CentreJobSpec['kind'], string> = { collect: 'raw', cleanse: 'clean' };
 
 /** The published table a job writes, schema-qualified (`raw.residents`): what the catalogue records as its table. */
-export function targetTableRef(spec: Pick<JobSpec, 'kind' | 'target'>): string {
+export function targetTableRef(spec: Pick<CentreJobSpec, 'kind' | 'target'>): string {
   const table = spec.target.table;
   return table.includes('.') ? table : `${TARGET_SCHEMA[spec.kind]}.${table}`;
 }

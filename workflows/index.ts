@@ -1,4 +1,5 @@
 export { collect } from './collect.ts';
 export { cleanse } from './cleanse.ts';
+export { distribute } from './distribute.ts';
 export { reconcileRuns } from './reconcile-runs.ts';
 export { pipeline } from './pipeline.ts';

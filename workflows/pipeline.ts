@@ -1,6 +1,7 @@
 import { ApplicationFailure, executeChild, workflowInfo } from '@temporalio/workflow';
 import type { CleanseResult } from '../schemas/cleanse-run.ts';
 import type { CollectResult } from '../schemas/collect-run.ts';
+import type { DistributeResult } from '../schemas/distribute-run.ts';
 import type { JobSpec } from '../schemas/job-spec.ts';
 import type { ResolvedPipelineSpec } from '../schemas/pipeline-spec.ts';
 import type { PipelineResult, StepOutcome } from '../schemas/pipeline-run.ts';
@@ -9,7 +10,8 @@ import { bookkeeping, ProgressState, withRunRecord } from './lifecycle.ts';
 import { jobSearchAttributes, staticDetails, staticSummary } from './job-labels.ts';
 import { runContext } from './run-context.ts';
 
-function figuresOf(spec: JobSpec, result: CollectResult | CleanseResult): StepFigures {
+function figuresOf(spec: JobSpec, result: CollectResult | CleanseResult | DistributeResult): StepFigures {
+  if (spec.kind === 'distribute') return { accuracy: null, rejectedShare: 0, records: (result as DistributeResult).publish.rows };
   if (spec.kind === 'cleanse') {
     const r = result as CleanseResult;
     return { accuracy: r.publish.accuracy, rejectedShare: r.stage.rows ? r.stage.rejected / r.stage.rows : 0, records: r.publish.published };
@@ -48,7 +50,7 @@ export async function pipeline(input: { runId?: string; spec: ResolvedPipelineSp
         if (blocked.length) return { ...base, status: 'skipped', error: `skipped: ${blocked.join(', ')} did not succeed` } as StepOutcome;
         progress.set({ phase: 'staging', step: name, child: childId, rows: 0, bytes: 0, batches: 0, totalBytes: undefined, totalRows: undefined });
         try {
-          const result = await executeChild<(input: unknown) => Promise<CollectResult | CleanseResult>>(step.spec.kind, {
+          const result = await executeChild<(input: unknown) => Promise<CollectResult | CleanseResult | DistributeResult>>(step.spec.kind, {
             workflowId: childId,
             args: [{ runId: childId, spec: step.spec, parentRunId: runId, logicalDate }],
             typedSearchAttributes: jobSearchAttributes(step.spec),

@@ -4,7 +4,7 @@ import type { RulePlan } from '../../governance/rules/engine.ts';
 import { RuleCounters } from '../../governance/rules/counters.ts';
 import { DuplicateTracker } from '../../governance/rules/dedup.ts';
 import type { ChunkTransform } from '../staging/batch-stager.ts';
-import type { StagingSink } from '../staging/staging-sink.ts';
+import type { BatchSink } from '../staging/batch-sink.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { CLEANSE_STEP, ORIGINAL_COLUMN, REF_COLUMN } from './cleanse-plan.ts';
 import { cleanseRows, sourceRefFor } from './cleanse-rows.ts';
@@ -41,7 +41,7 @@ export async function cleanseTransform(
     copyOptions: 'FORMAT text',
     // Latest-wins retracts staged rows by ref at every commit: without an index each one scans the table.
     layout: { indexed: keepOriginals ? [REF_COLUMN] : [] },
-    async absorb(chunk: SourceChunk, sink: StagingSink) {
+    async absorb(chunk: SourceChunk, sink: BatchSink) {
       const result = cleanseRows(plan, evaluation, chunk.rows, chunk.lines, refs, sourceRef, keepOriginals);
       for (const record of result.rejected) {
         for (const f of record.findings) quarantine.add(record.sourceRef, f.ruleId, f.column, f.reason, record.values, record.ref, record.keptRef);

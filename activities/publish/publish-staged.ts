@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { mergeKey, type JobSpec } from '../../schemas/job-spec.ts';
+import { mergeKey, type CentreJobSpec } from '../../schemas/job-spec.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { mergeIntoPlace, type MergeOutcome } from './merge-into-place.ts';
 import { splitTableRef } from '../../schemas/identifiers.ts';
@@ -49,7 +49,7 @@ export interface PlacedTable {
  */
 export async function placeStagedTable(
   trx: Knex.Transaction,
-  spec: JobSpec,
+  spec: CentreJobSpec,
   stagingTable: string,
   defaultSchema: string,
   /** A merge's key by published names (default: the spec's, by the names it uses). */

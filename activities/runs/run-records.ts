@@ -1,10 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { targetTableRef } from '../../schemas/job-spec.ts';
+import { dropRunShadows } from '../distribute/drop-shadows.ts';
 import type { RunnableSpec } from '../../schemas/pipeline-spec.ts';
 import { tableOwner, tableTakenError } from '../../catalogue/resources.ts';
 import type { RunStatus } from '../../schemas/metrics.ts';
 import { recordRunEnd, recordRunStart, recordRunWarning } from '../../catalogue/runs.ts';
-import { activityDb, activityLogger, classifyErrors } from '../context.ts';
+import { activityConfig, activityDb, activityLogger, classifyErrors } from '../context.ts';
 import { abandonRunStaging } from '../staging/abandon.ts';
 
 export interface StartRunInput {
@@ -21,7 +22,7 @@ export async function startRun({ runId, spec, logicalDate, parentRunId }: StartR
     const info = Context.current().info.workflowExecution;
     await recordRunStart(activityDb(), { runId, spec, workflowId: info?.workflowId ?? runId, temporalRunId: info?.runId ?? null, logicalDate, parentRunId });
     // A published table belongs to one dataset: refuse before staging, not after (publishing checks again).
-    if (spec.kind !== 'pipeline') {
+    if (spec.kind === 'collect' || spec.kind === 'cleanse') {
       const table = targetTableRef(spec);
       const owner = await tableOwner(activityDb(), table);
       if (owner && owner !== spec.dataset) throw tableTakenError(table, spec.dataset, owner);
@@ -46,6 +47,8 @@ export async function finishRun({ runId, status, error }: FinishRunInput): Promi
 /** After a failure: drops the run's staging tables so nothing partial lingers or is ever published. */
 export async function abandonStaging({ runId }: { runId: string }): Promise<void> {
   return classifyErrors(async () => {
+    // Shadows first: abandoning turns the checkpoints that name them into tombstones.
+    await dropRunShadows(activityDb(), activityConfig(), runId);
     await abandonRunStaging(activityDb(), runId);
   });
 }

@@ -12,6 +12,7 @@ import type { OpenedSource } from './open-source.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import { STAGING_SCHEMA, type StagingLayout } from './staging-table.ts';
 import { StagingSink } from './staging-sink.ts';
+import type { BatchSink, SinkInit } from './batch-sink.ts';
 
 /** What every staging checkpoint holds; services add their own fields. */
 export interface StagedState {
@@ -34,7 +35,7 @@ export interface ChunkTransform<S extends StagedState> {
   /** Staging columns the service looks rows up by inside its commits, and the table's fill factor. */
   layout?: StagingLayout;
   /** Puts one source chunk into the open batch, writing its rows through `sink`. */
-  absorb(chunk: SourceChunk, sink: StagingSink): Promise<void>;
+  absorb(chunk: SourceChunk, sink: BatchSink): Promise<void>;
   /**
    * Runs inside the batch transaction after the rows are written and before the checkpoint; gets the
    * state with the shared counts advanced and returns the service's complete next state.
@@ -60,6 +61,8 @@ export interface StageService<S extends StagedState, R> {
   summary(state: S, attempt: number, resumedFromRow: number): R;
   /** Failures after which the service restages from scratch (its checkpoint is dropped first). */
   restartAfter?(error: unknown): boolean;
+  /** Where batches go (default: the run's staging table in the centre database). */
+  openSink?(init: SinkInit, state: S): Promise<BatchSink>;
 }
 
 /** Thrown instead of a failure the service restages after (`restartAfter`); its checkpoint is gone by then. */
@@ -129,18 +132,22 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
   const attempt = ctx.info.attempt;
   const { client, source, transform } = a;
   let state = a.state;
-  const sink = new StagingSink(
+  const init: SinkInit = {
     client,
-    state.stagingTable,
-    state.columns,
-    transform.copyOptions ?? source.reader.copyOptions,
-    a.ready,
-    transform.layout ?? {},
-    async (columns) => {
+    table: state.stagingTable,
+    columns: state.columns,
+    copyOptions: transform.copyOptions ?? source.reader.copyOptions,
+    ready: a.ready,
+    layout: transform.layout ?? {},
+    onCreate: async (columns) => {
       state = { ...state, columns };
       await writeCheckpoint(client, runId, step, 'staging', state, attempt);
     },
-  );
+    committedPosition: () => state.position,
+  };
+  const sink: BatchSink = service.openSink
+    ? await service.openSink(init, state)
+    : new StagingSink(init.client, init.table, init.columns, init.copyOptions, init.ready, init.layout, init.onCreate);
   const progress = new ProgressReporter(step);
   let batch = { rows: 0, bytes: 0, position: state.position };
   const report = (force = false) => {
@@ -192,10 +199,12 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
     await commit();
     state = { ...state, stagedAttempt: attempt };
     await writeCheckpoint(client, runId, step, 'staged', state, attempt);
+    await sink.close?.();
     report(true);
     return state;
   } catch (error) {
     await sink.abort();
+    await sink.close?.();
     if (!service.restartAfter?.(error)) throw error;
     await forgetCheckpoint(client, runId, step, service.discard);
     throw new RestageRequested(error);

@@ -3,6 +3,7 @@ import { CopyIn } from '../../connectors/postgres/copy-in.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import type { ColumnInfo } from '../../connectors/source-chunk.ts';
 import { createStagingTable, type StagingLayout } from './staging-table.ts';
+import type { BatchSink } from './batch-sink.ts';
 
 export class WidenToTextError extends Error {
   override readonly name = 'WidenToTextError';
@@ -17,7 +18,7 @@ export class WidenToTextError extends Error {
  * outgrow its type, the ALTER that widens it. The table is created with the first rows, so a service
  * may settle its column types on the first chunk.
  */
-export class StagingSink {
+export class StagingSink implements BatchSink {
   private copy: CopyIn | undefined;
   private inTransaction = false;
 

@@ -7,6 +7,7 @@ import { startJob, workflowIdFor, workflowInput } from '../../client/start-job.t
 import { rootCause } from '../../client/root-cause.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
+import type { DistributeResult } from '../../schemas/distribute-run.ts';
 import { followRun } from '../follow-run.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
@@ -52,6 +53,25 @@ export function pipelineSummaryTable(steps: Record<string, StepOutcome>): string
       s.runId,
       s.error ?? s.gateFailures.join('; '),
     ]),
+  );
+}
+
+export function distributeSummaryTable(result: DistributeResult): string {
+  const { stage, publish } = result;
+  return formatTable(
+    ['run', 'connection', 'table', 'rows', 'columns', 'reconciled', 'batches', 'attempt'],
+    [
+      [
+        result.runId,
+        publish.connection,
+        publish.table,
+        formatCount(publish.rows),
+        publish.columns,
+        publish.reconciled ? 'rows match' : 'no',
+        stage.batches,
+        stage.attempt,
+      ],
+    ],
   );
 }
 
@@ -104,9 +124,10 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
     if (!options.wait) return 0;
     try {
-      const result = await followRun<CollectResult | CleanseResult | PipelineResult>(client, config, handle, workflowId);
+      const result = await followRun<CollectResult | CleanseResult | DistributeResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
+      else if ('reconciled' in result.publish) console.log(distributeSummaryTable(result as DistributeResult));
       else if ('published' in result.publish) {
         console.log(cleanseSummaryTable(result as CleanseResult));
         console.log(`quarantined records: ./bin/dataops.mjs quarantine list ${result.runId}`);

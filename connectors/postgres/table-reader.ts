@@ -10,7 +10,7 @@ import { quoteIdent, quoteTable } from './quote.ts';
 
 const FIRST_USER_OID = 16384;
 
-async function tableColumns(client: pg.Client, source: TableSource, connectionName: string): Promise<{ columns: ColumnInfo[]; primaryKey: string[] }> {
+export async function tableColumns(client: pg.Client, source: TableSource, connectionName: string): Promise<{ columns: ColumnInfo[]; primaryKey: string[] }> {
   const { schema, table } = splitTableRef(source.table);
   const exists = await client.query('SELECT to_regclass($1) AS oid', [quoteTable({ schema, table })]);
   if (!exists.rows[0]?.oid) throw new BadInputError(`table ${source.table} does not exist on connection "${connectionName}"`);

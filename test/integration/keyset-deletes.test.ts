@@ -32,11 +32,16 @@ async function sourceTable(table: string, rows: number): Promise<void> {
   });
 }
 
-const sync = (table: string, dataset: string, target: Partial<JobSpecInput['target']> & object, source: object = {}): CollectJobSpec =>
+const sync = (
+  table: string,
+  dataset: string,
+  target: Partial<Extract<JobSpecInput, { kind: 'collect' }>['target']> & object,
+  source: object = {},
+): CollectJobSpec =>
   collectSpec({
     dataset,
     source: { type: 'table', connection: 'dept_source', table, incremental: { cursor: 'updated_at', key: 'id', lag: LAG }, ...source },
-    target: { table: `raw.${table.split('.')[1]}`, mode: 'merge', ...target } as JobSpecInput['target'],
+    target: { table: `raw.${table.split('.')[1]}`, mode: 'merge', ...target } as Extract<JobSpecInput, { kind: 'collect' }>['target'],
     options: { batchRows: 1_000, heartbeatSeconds: 5 },
   });
 

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { CollectJobSpec, JobSpecInput } from '../../schemas/job-spec.ts';
+
+type CollectSpecInput = Extract<JobSpecInput, { kind: 'collect' }>;
 import { jobSpecSchema } from '../../schemas/job-spec.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 import { startJob } from '../../client/start-job.ts';
@@ -7,7 +9,7 @@ import type { Config } from '../../schemas/config.ts';
 
 let counter = 0;
 
-export function collectSpec(overrides: Partial<JobSpecInput> & Pick<JobSpecInput, 'source' | 'target'>): CollectJobSpec {
+export function collectSpec(overrides: Partial<CollectSpecInput> & Pick<CollectSpecInput, 'source' | 'target'>): CollectJobSpec {
   counter += 1;
   return jobSpecSchema.parse({
     kind: 'collect',

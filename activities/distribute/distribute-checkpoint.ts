@@ -1,0 +1,16 @@
+import type { StagedState } from '../staging/batch-stager.ts';
+import type { TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
+
+/** A distribution's checkpoint: the shared staging state plus where its rows go. */
+export interface DistributeCheckpoint extends StagedState {
+  /** The centre table read, schema-qualified. */
+  sourceTable: string;
+  connection: string;
+  target: TargetRef;
+  /** The table being loaded beside the target, swapped in when complete. */
+  shadow: TargetRef;
+  targetColumns: TargetColumn[];
+  key: string;
+  /** Integer keys order the same in every database: an attempt resumes after the last one committed. */
+  resumable: boolean;
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Knex } from 'knex';
+import type { DistributeJobSpec } from '../../schemas/job-spec.ts';
+import type { QuerySource, TableSource } from '../../schemas/sources.ts';
+import { CENTRE_CONNECTION } from '../../config/connections.ts';
+import { BadInputError } from '../../errors/bad-input.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
+import { tableColumns } from '../../connectors/postgres/table-reader.ts';
+import { mariadbMappings } from '../../connectors/mariadb/type-mapping.ts';
+import { shortTypeName } from '../../governance/storage-type.ts';
+import type { TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
+
+/** What a distribution reads, how each column is sent, and where it goes. */
+export interface DistributionPlan {
+  sourceTable: string;
+  /** Reads the centre table with each column converted for the target, ordered by the key. */
+  source: QuerySource;
+  key: string;
+  resumable: boolean;
+  target: TargetRef;
+  targetColumns: TargetColumn[];
+}
+
+const INTEGER_KEY = /^(smallint|integer|bigint|int2|int4|int8)$/;
+
+/** The centre table a distribution sends: the one named, or the dataset's published table. */
+async function sourceTableOf(db: Knex, spec: DistributeJobSpec): Promise<string> {
+  if (spec.source.table) return spec.source.table.includes('.') ? spec.source.table : `public.${spec.source.table}`;
+  const dataset = spec.source.dataset ?? spec.dataset;
+  const resource = await db('dataops.catalogue_resources').where({ dataset }).first('table_ref');
+  if (!resource) throw new BadInputError(`dataset ${dataset} is not in the catalogue (see: dataops catalog list); name a centre table with source.table`);
+  return resource.table_ref as string;
+}
+
+/** The unique, non-null column the copy is ordered by: the spec's, the primary key, or a single-column unique index on a NOT NULL column. */
+async function keyOf(client: pg.Client, table: string, named: string | undefined, primaryKey: string[]): Promise<string> {
+  if (named) return named;
+  if (primaryKey.length === 1) return primaryKey[0]!;
+  const unique = await client.query<{ name: string }>(
+    `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE i.indrelid = $1::regclass AND i.indisunique AND i.indnatts = 1 AND i.indpred IS NULL AND a.attnotnull ORDER BY a.attnum LIMIT 1`,
+    [quoteTable(table)],
+  );
+  if (unique.rows[0]) return unique.rows[0].name;
+  throw new BadInputError(`${table} has no single-column primary key or unique NOT NULL column to copy it in order by: name one with source.key`);
+}
+
+export function parseTargetRef(table: string): TargetRef {
+  const dot = table.indexOf('.');
+  return dot === -1 ? { table } : { schema: table.slice(0, dot), table: table.slice(dot + 1) };
+}
+
+/** Loaded beside the target and swapped in; one per run, or per attempt where an attempt cannot resume. */
+export function shadowRef(target: TargetRef, runId: string, attempt?: number): TargetRef {
+  const digest = createHash('sha256').update(runId).digest('hex').slice(0, 10);
+  return { schema: target.schema, table: `${target.table.slice(0, 40)}__dataops_${digest}${attempt === undefined ? '' : `_a${attempt}`}` };
+}
+
+/**
+ * Plans a distribution from the centre table's own description: a column the spec names that the
+ * table lacks, a key that cannot order the copy, and a type the target cannot hold faithfully are all
+ * refused here, before a row moves.
+ */
+export async function planDistribution(db: Knex, client: pg.Client, spec: DistributeJobSpec, kind: 'postgres' | 'mysql'): Promise<DistributionPlan> {
+  const sourceTable = await sourceTableOf(db, spec);
+  const tableSource: TableSource = { type: 'table', connection: CENTRE_CONNECTION, table: sourceTable, columns: spec.source.columns, columnNames: 'keep' };
+  const { columns, primaryKey } = await tableColumns(client, tableSource, CENTRE_CONNECTION);
+  const key = await keyOf(client, sourceTable, spec.source.key, primaryKey);
+  const keyColumn = columns.find((c) => c.name === key);
+  if (!keyColumn) throw new BadInputError(`key column "${key}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
+  let targetColumns: TargetColumn[];
+  let selects: string[];
+  if (kind === 'mysql') {
+    const { mappings, problems } = mariadbMappings(columns);
+    if (problems.length) throw new BadInputError(`${sourceTable} cannot go to MySQL / MariaDB as it is:\n  ${problems.join('\n  ')}`);
+    targetColumns = columns.map((c, i) => ({ name: c.name, type: mappings[i]!.type }));
+    selects = columns.map((c, i) => `${mappings[i]!.select} AS ${quoteIdent(c.name)}`);
+  } else {
+    targetColumns = columns.map((c) => ({ name: c.name, type: shortTypeName(c.pgType) }));
+    selects = columns.map((c) => quoteIdent(c.name));
+  }
+  return {
+    sourceTable,
+    source: { type: 'query', connection: CENTRE_CONNECTION, sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}`, key, columnNames: 'keep' },
+    key,
+    resumable: INTEGER_KEY.test(shortTypeName(keyColumn.pgType)),
+    target: parseTargetRef(spec.target.table),
+    targetColumns,
+  };
+}

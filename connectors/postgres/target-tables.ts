@@ -1,0 +1,80 @@
+import type pg from 'pg';
+import { CopyIn } from './copy-in.ts';
+import { quoteIdent, quoteTable } from './quote.ts';
+import { shortTypeName } from '../../governance/storage-type.ts';
+import type { TargetColumn, TargetRef, TargetTables } from '../target-tables.ts';
+
+const ref$ = (ref: TargetRef) => quoteTable({ schema: ref.schema ?? 'public', table: ref.table });
+
+/** A department's PostgreSQL database as a distribution target: rows by COPY, swaps by rename in one transaction. */
+export function postgresTargetTables(client: pg.Client): TargetTables {
+  let copy: CopyIn | undefined;
+  const finish = async () => {
+    const open = copy;
+    copy = undefined;
+    await open?.finish();
+  };
+  return {
+    kind: 'postgres',
+    label: (ref) => `${ref.schema ?? 'public'}.${ref.table}`,
+    async columnsOf(ref) {
+      const exists = await client.query('SELECT to_regclass($1) AS oid', [ref$(ref)]);
+      if (!exists.rows[0]?.oid) return undefined;
+      const result = await client.query<{ name: string; type: string }>(
+        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+          WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+        [ref$(ref)],
+      );
+      return result.rows.map((r) => ({ name: r.name, type: shortTypeName(r.type) }));
+    },
+    async create(ref, columns: TargetColumn[], key) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ref.schema ?? 'public')}`);
+      await client.query(`DROP TABLE IF EXISTS ${ref$(ref)}`);
+      const defs = columns.map((c) => `${quoteIdent(c.name)} ${c.type}${c.name === key ? ' NOT NULL' : ''}`);
+      await client.query(`CREATE TABLE ${ref$(ref)} (${defs.join(', ')}, PRIMARY KEY (${quoteIdent(key)}))`);
+    },
+    drop: async (ref) => void (await client.query(`DROP TABLE IF EXISTS ${ref$(ref)}`)),
+    begin: async () => void (await client.query('BEGIN')),
+    async commit() {
+      await finish();
+      await client.query('COMMIT');
+    },
+    async rollback() {
+      copy?.abort('distribution batch failed');
+      copy = undefined;
+      await client.query('ROLLBACK').catch(() => undefined);
+    },
+    async lockAndLastKey(ref, key) {
+      await client.query(`LOCK TABLE ${ref$(ref)} IN SHARE ROW EXCLUSIVE MODE`);
+      const result = await client.query<{ k: string | null }>(`SELECT max(${quoteIdent(key)})::text AS k FROM ${ref$(ref)}`);
+      return result.rows[0]?.k ?? null;
+    },
+    async deleteAfter(ref, key, lastKey) {
+      const result =
+        lastKey === null
+          ? await client.query(`DELETE FROM ${ref$(ref)}`)
+          : await client.query(`DELETE FROM ${ref$(ref)} WHERE ${quoteIdent(key)} > $1`, [lastKey]);
+      return result.rowCount ?? 0;
+    },
+    async write(ref, columns, payload) {
+      copy ??= new CopyIn(client, `COPY ${ref$(ref)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`);
+      await copy.write(payload);
+    },
+    endStream: finish,
+    async count(ref) {
+      return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${ref$(ref)}`)).rows[0]!.n);
+    },
+    async swap(shadow, target) {
+      await client.query('BEGIN');
+      try {
+        await client.query(`DROP TABLE IF EXISTS ${ref$(target)}`);
+        await client.query(`ALTER TABLE ${ref$(shadow)} RENAME TO ${quoteIdent(target.table)}`);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
+    close: () => client.end().catch(() => undefined),
+  };
+}

@@ -1,0 +1,44 @@
+/** A table in a department's database: `schema` is the PostgreSQL schema or the MySQL database. */
+export interface TargetRef {
+  schema?: string;
+  table: string;
+}
+
+export interface TargetColumn {
+  name: string;
+  /** The column type in the target's own dialect. */
+  type: string;
+}
+
+/**
+ * The writing half of a distribution, one implementation per kind of department database
+ * (PostgreSQL with COPY, MySQL / MariaDB with LOAD DATA). Rows arrive as PostgreSQL COPY text.
+ */
+export interface TargetTables {
+  readonly kind: 'postgres' | 'mysql';
+  /** How messages name the table. */
+  label(ref: TargetRef): string;
+  /** The table's columns as the target types them; undefined when there is no such table. */
+  columnsOf(ref: TargetRef): Promise<TargetColumn[] | undefined>;
+  /** Creates the table afresh (dropping a leftover of that name) with its primary key. */
+  create(ref: TargetRef, columns: TargetColumn[], key: string): Promise<void>;
+  drop(ref: TargetRef): Promise<void>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /**
+   * In the open transaction: locks the table against other writers until the commit and returns its
+   * greatest key as text (null when empty), so an attempt can tell whether another wrote meanwhile.
+   */
+  lockAndLastKey(ref: TargetRef, key: string): Promise<string | null>;
+  /** Deletes the rows after `lastKey` (null: every row): what an attempt wrote past its checkpoint. */
+  deleteAfter(ref: TargetRef, key: string, lastKey: string | null): Promise<number>;
+  /** Writes rows (COPY text) inside the open transaction. */
+  write(ref: TargetRef, columns: readonly string[], payload: Buffer): Promise<void>;
+  /** Ends the current write stream (COPY) inside the transaction. */
+  endStream(): Promise<void>;
+  count(ref: TargetRef): Promise<number>;
+  /** Puts `shadow` in the place of `target` atomically (readers see the old table or the new, never neither). */
+  swap(shadow: TargetRef, target: TargetRef): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { distributeJobSpecSchema } from './job-spec.ts';
+import { stageSummarySchema } from './collect-run.ts';
+
+/** The distribute workflow's input: a validated spec and the run id; connection names, never URLs. */
+export const distributeWorkflowInputSchema = z.object({
+  runId: z.string().min(1).optional(),
+  spec: distributeJobSpecSchema,
+  parentRunId: z.string().optional(),
+  logicalDate: z.string().optional(),
+});
+
+export const distributePublishSummarySchema = z.object({
+  /** The target table as the department's database names it. */
+  table: z.string(),
+  connection: z.string(),
+  rows: z.number().int().min(0),
+  columns: z.number().int().min(0),
+  /** Rows counted in the loaded table before it was swapped in: equal to the rows read, or the run fails. */
+  reconciled: z.boolean(),
+});
+
+export const distributeResultSchema = z.object({
+  runId: z.string(),
+  stage: stageSummarySchema,
+  publish: distributePublishSummarySchema,
+});
+
+export type DistributeWorkflowInput = z.infer<typeof distributeWorkflowInputSchema>;
+export type DistributePublishSummary = z.infer<typeof distributePublishSummarySchema>;
+export type DistributeResult = z.infer<typeof distributeResultSchema>;
