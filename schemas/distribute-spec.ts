@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
+import { runOptionsSchema } from './run-options.ts';
 
 /** A governed table in the centre: the dataset's published table (by its catalogue entry) or one named. */
 export const distributeSourceSchema = z
@@ -34,11 +35,5 @@ export const distributeJobSpecFields = {
   kind: z.literal('distribute'),
   source: distributeSourceSchema.default({}),
   target: distributeTargetSchema,
-  options: z
-    .object({
-      batchRows: z.number().int().min(100).max(5_000_000).default(100_000),
-      heartbeatSeconds: z.number().int().min(2).max(600).default(30),
-    })
-    .strict()
-    .default({ batchRows: 100_000, heartbeatSeconds: 30 }),
+  options: runOptionsSchema,
 };

@@ -4,6 +4,7 @@ import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
 import { distributeJobSpecFields } from './distribute-spec.ts';
+import { runOptionsSchema } from './run-options.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
 export const commonJobFields = {
@@ -50,15 +51,7 @@ export const collectJobSpecSchema = z
     ...commonJobFields,
     source: collectSourceSchema,
     target: collectTargetSchema,
-    options: z
-      .object({
-        /** Rows committed per checkpoint. */
-        batchRows: z.number().int().min(100).max(5_000_000).default(100_000),
-        /** A worker silent for this long is presumed dead and the batch resumes elsewhere. */
-        heartbeatSeconds: z.number().int().min(2).max(600).default(30),
-      })
-      .strict()
-      .default({ batchRows: 100_000, heartbeatSeconds: 30 }),
+    options: runOptionsSchema,
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -93,14 +86,6 @@ export const collectJobSpecSchema = z
 export function collectsNewFilesOnly(spec: CollectJobSpec): boolean {
   return spec.source.type === 'file' && (spec.target.mode === 'append' || spec.target.mode === 'merge');
 }
-
-const runOptionsSchema = z
-  .object({
-    batchRows: z.number().int().min(100).max(5_000_000).default(100_000),
-    heartbeatSeconds: z.number().int().min(2).max(600).default(30),
-  })
-  .strict()
-  .default({ batchRows: 100_000, heartbeatSeconds: 30 });
 
 /** Basic and deep governance: normalise, validate, check records, de-duplicate, quarantine the rest. */
 export const cleanseJobSpecSchema = z
