@@ -30,6 +30,12 @@ export function databaseKind(config: Config, name: string, env: NodeJS.ProcessEn
   return config.connections[name]?.type;
 }
 
+/** The highest sensitivity level a connection may receive unmasked: its config's, L1 for one given only by environment. */
+export function maxUnmaskedLevel(config: Config, name: string): 'L1' | 'L2' | 'L3' | 'L4' {
+  const connection = config.connections[name];
+  return connection && connection.type !== 'files' ? connection.maxUnmaskedLevel : 'L1';
+}
+
 /** A MySQL / MariaDB connection's URL, resolved inside activities like PostgreSQL's. */
 export function resolveMysqlUrl(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): string {
   return resolveDatabaseUrl(config, name, 'mysql', env);

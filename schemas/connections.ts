@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { sensitivityLevelSchema } from './masking.ts';
+
+/** The highest catalogue level a department may receive unmasked (distributions refuse more, naming the columns). */
+const maxUnmaskedLevelSchema = sensitivityLevelSchema.default('L1');
 
 /** A PostgreSQL connection. Put the secret in the environment: `url: ${HR_DB_URL}` or `urlEnv: HR_DB_URL`. */
 export const postgresConnectionSchema = z
@@ -8,6 +12,7 @@ export const postgresConnectionSchema = z
     urlEnv: z.string().optional(),
     /** Session time zone for reading (how timestamptz values print, e.g. in quarantine records); default: the server's. */
     timeZone: z.string().min(1).optional(),
+    maxUnmaskedLevel: maxUnmaskedLevelSchema,
     description: z.string().optional(),
   })
   .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
@@ -28,6 +33,7 @@ export const mysqlConnectionSchema = z
     type: z.literal('mysql'),
     url: z.string().optional(),
     urlEnv: z.string().optional(),
+    maxUnmaskedLevel: maxUnmaskedLevelSchema,
     description: z.string().optional(),
   })
   .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { runOptionsSchema } from './run-options.ts';
+import { maskingPolicySchema } from './masking.ts';
 
 /** A governed table in the centre: the dataset's published table (by its catalogue entry) or one named. */
 export const distributeSourceSchema = z
@@ -35,5 +36,10 @@ export const distributeJobSpecFields = {
   kind: z.literal('distribute'),
   source: distributeSourceSchema.default({}),
   target: distributeTargetSchema,
+  /**
+   * How columns leave the centre (default per column: its personal type's mask, redact at L3/L4, else
+   * unmasked); a column above the target connection's maxUnmaskedLevel may not leave unmasked.
+   */
+  masks: maskingPolicySchema.default({}),
   options: runOptionsSchema,
 };

@@ -13,4 +13,6 @@ export interface DistributeCheckpoint extends StagedState {
   key: string;
   /** Integer keys order the same in every database: an attempt resumes after the last one committed. */
   resumable: boolean;
+  /** Each column's mask, and the key version (with its algorithm and fingerprint) pseudonyms were made with. */
+  masking: { masks: Record<string, string>; keyVersion?: string; algorithm?: string; keyFingerprint?: string };
 }

@@ -10,10 +10,58 @@ import { tableColumns } from '../../connectors/postgres/table-reader.ts';
 import { mariadbMappings } from '../../connectors/mariadb/type-mapping.ts';
 import { shortTypeName } from '../../governance/storage-type.ts';
 import type { TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
+import type { ColumnMask } from '../../schemas/masking.ts';
+import { effectiveMasks, unmaskedAbove, type CatalogueColumn } from '../../governance/masking/policy.ts';
+
+/** The source table's columns as its current catalogue version describes them (none: not catalogued). */
+async function cataloguedColumns(db: Knex, table: string): Promise<Map<string, { semanticType: string | null; sensitivity: string }>> {
+  const rows = await db('dataops.catalogue_columns as c')
+    .join('dataops.catalogue_resources as r', function () {
+      this.on('r.id', '=', 'c.resource_id').andOn('r.current_version', '=', 'c.version');
+    })
+    .where('r.table_ref', table)
+    .select('c.name', 'c.semantic_type', 'c.sensitivity');
+  return new Map(rows.map((r) => [r.name as string, { semanticType: r.semantic_type as string | null, sensitivity: r.sensitivity as string }]));
+}
+
+/**
+ * The mask of every column: the spec's, else the catalogue's default for the column. A column above
+ * the level the target may receive unmasked that would still leave unmasked is refused here, naming
+ * it; a column the catalogue does not describe counts as L4.
+ */
+async function planMasks(db: Knex, spec: DistributeJobSpec, table: string, names: string[], allowedLevel: string): Promise<ColumnMask[]> {
+  const catalogued = await cataloguedColumns(db, table);
+  const undescribed = names.filter((n) => !catalogued.has(n) && !Object.hasOwn(spec.masks, n));
+  if (undescribed.length) {
+    throw new BadInputError(
+      `the catalogue does not describe ${undescribed.join(', ')} of ${table}, so how sensitive ${undescribed.length > 1 ? 'they are' : 'it is'} is unknown: ` +
+        'distribute a catalogued dataset, leave the columns out (source.columns), or give each a mask in the spec (a column sent with mask none counts as L4)',
+    );
+  }
+  const columns: CatalogueColumn[] = names.map((name) => ({
+    name,
+    semanticType: (catalogued.get(name)?.semanticType ?? null) as CatalogueColumn['semanticType'],
+    sensitivity: catalogued.get(name)?.sensitivity ?? 'not catalogued',
+  }));
+  const { masks, unknownColumns } = effectiveMasks(columns, spec.masks);
+  if (unknownColumns.length)
+    throw new BadInputError(`masks names columns this distribution does not send: ${unknownColumns.join(', ')} (it sends ${names.join(', ')})`);
+  const leaking = unmaskedAbove(masks, columns, allowedLevel);
+  if (leaking.length) {
+    throw new BadInputError(
+      `connection "${spec.target.connection}" may receive data up to ${allowedLevel} unmasked; this distribution would send ` +
+        `${leaking.map((c) => `${c.name} (${c.sensitivity})`).join(', ')} unmasked. Mask them (masks: { ${leaking[0]!.name}: { mask: redact } }) ` +
+        "or, if the department may see them, raise the connection's maxUnmaskedLevel",
+    );
+  }
+  return names.map((name) => masks[name]!);
+}
 
 /** What a distribution reads, how each column is sent, and where it goes. */
 export interface DistributionPlan {
   sourceTable: string;
+  /** Each sent column's mask, in column order (`none`: sent as it is). */
+  masks: ColumnMask[];
   /** Reads the centre table with each column converted for the target, ordered by the key. */
   source: QuerySource;
   key: string;
@@ -62,26 +110,44 @@ export function shadowRef(target: TargetRef, runId: string, attempt?: number): T
  * table lacks, a key that cannot order the copy, and a type the target cannot hold faithfully are all
  * refused here, before a row moves.
  */
-export async function planDistribution(db: Knex, client: pg.Client, spec: DistributeJobSpec, kind: 'postgres' | 'mysql'): Promise<DistributionPlan> {
+export async function planDistribution(
+  db: Knex,
+  client: pg.Client,
+  spec: DistributeJobSpec,
+  kind: 'postgres' | 'mysql',
+  allowedLevel: string,
+): Promise<DistributionPlan> {
   const sourceTable = await sourceTableOf(db, spec);
   const tableSource: TableSource = { type: 'table', connection: CENTRE_CONNECTION, table: sourceTable, columns: spec.source.columns, columnNames: 'keep' };
   const { columns, primaryKey } = await tableColumns(client, tableSource, CENTRE_CONNECTION);
   const key = await keyOf(client, sourceTable, spec.source.key, primaryKey);
   const keyColumn = columns.find((c) => c.name === key);
   if (!keyColumn) throw new BadInputError(`key column "${key}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
+  const masks = await planMasks(
+    db,
+    spec,
+    sourceTable,
+    columns.map((c) => c.name),
+    allowedLevel,
+  );
+  // A masked value is text (an ID with stars, a pseudonym), whatever the column held; NULL fits anything.
+  const masked = (i: number) => masks[i]!.mask !== 'none' && masks[i]!.mask !== 'nullify';
+  if (masked(columns.indexOf(keyColumn))) throw new BadInputError(`the key ${key} is masked: copy by another key (source.key), or pseudonymise it in a view`);
+  const sent = columns.map((c, i) => (masked(i) ? { ...c, pgType: 'text' } : c));
   let targetColumns: TargetColumn[];
   let selects: string[];
   if (kind === 'mysql') {
-    const { mappings, problems } = mariadbMappings(columns);
+    const { mappings, problems } = mariadbMappings(sent);
     if (problems.length) throw new BadInputError(`${sourceTable} cannot go to MySQL / MariaDB as it is:\n  ${problems.join('\n  ')}`);
-    targetColumns = columns.map((c, i) => ({ name: c.name, type: mappings[i]!.type }));
-    selects = columns.map((c, i) => `${mappings[i]!.select} AS ${quoteIdent(c.name)}`);
+    targetColumns = sent.map((c, i) => ({ name: c.name, type: mappings[i]!.type }));
+    selects = sent.map((c, i) => (masked(i) ? `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}` : `${mappings[i]!.select} AS ${quoteIdent(c.name)}`));
   } else {
-    targetColumns = columns.map((c) => ({ name: c.name, type: shortTypeName(c.pgType) }));
-    selects = columns.map((c) => quoteIdent(c.name));
+    targetColumns = sent.map((c) => ({ name: c.name, type: shortTypeName(c.pgType) }));
+    selects = sent.map((c, i) => (masked(i) ? `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}` : quoteIdent(c.name)));
   }
   return {
     sourceTable,
+    masks,
     source: { type: 'query', connection: CENTRE_CONNECTION, sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}`, key, columnNames: 'keep' },
     key,
     resumable: INTEGER_KEY.test(shortTypeName(keyColumn.pgType)),

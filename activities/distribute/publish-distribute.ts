@@ -52,6 +52,8 @@ export async function publishDistribute(input: PublishDistributeInput): Promise<
           rows: state.rows,
           columns: state.targetColumns.length,
           reconciled: true,
+          masked: Object.fromEntries(Object.entries(state.masking.masks).filter(([, mask]) => mask !== 'none')),
+          ...(state.masking.keyVersion ? { keyVersion: state.masking.keyVersion } : {}),
         };
         await recordStepMetrics(trx, {
           run_id: runId,

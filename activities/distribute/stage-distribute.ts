@@ -11,6 +11,12 @@ import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
 import { openTarget, targetKind } from './open-target.ts';
 import { planDistribution, shadowRef, type DistributionPlan } from './plan-distribution.ts';
 import { openShadowSink } from './shadow-sink.ts';
+import { maxUnmaskedLevel } from '../../config/connections.ts';
+import { resolveMaskingKey } from '../../config/masking-keys.ts';
+import { maskerFor, type Masker } from '../../governance/masking/masker.ts';
+import { keyFingerprint } from '../../governance/masking/pseudonym.ts';
+import { copyTextRow } from '../../connectors/postgres/copy-text.ts';
+import type { SourceChunk } from '../../connectors/source-chunk.ts';
 
 export const DISTRIBUTE_STEP = 'distribute';
 
@@ -31,7 +37,7 @@ export async function stageDistribute(input: StageDistributeInput): Promise<Stag
       const client = await connectPostgres(config.databaseUrl, { application: 'dataops-distribute', label: 'the centre database' });
       let plan: DistributionPlan;
       try {
-        plan = await planDistribution(activityDb(), client, input.spec, kind);
+        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection));
       } finally {
         await client.end().catch(() => undefined);
       }
@@ -39,6 +45,13 @@ export async function stageDistribute(input: StageDistributeInput): Promise<Stag
       return stageBatches(distributeService(input, plan), beat);
     }),
   );
+}
+
+/** The chunk's rows with the masked columns masked, as COPY text again. */
+function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
+  let text = '';
+  for (const row of chunk.rows) text += copyTextRow(row.map((value, i) => (maskers[i] ? maskers[i]!(value) : value)));
+  return Buffer.from(text, 'utf8');
 }
 
 /** `schemaChange: fail` refuses a target whose columns are not the ones this run sends, before any row moves. */
@@ -65,6 +78,8 @@ function distributeService({ runId, spec }: StageDistributeInput, plan: Distribu
   // A key that orders alike everywhere (an integer) lets an attempt resume in the run's one shadow
   // table; otherwise each attempt loads its own, so one superseded but still running cannot mix in.
   const shadow = shadowRef(plan.target, runId, plan.resumable ? undefined : attempt);
+  const key = plan.masks.some((m) => m.mask === 'pseudonym') ? resolveMaskingKey(activityConfig()) : undefined;
+  const maskers = plan.masks.map((m) => (m.mask === 'none' ? undefined : maskerFor(m, key)));
   return {
     runId,
     step: DISTRIBUTE_STEP,
@@ -86,12 +101,16 @@ function distributeService({ runId, spec }: StageDistributeInput, plan: Distribu
         targetColumns: plan.targetColumns,
         key: plan.key,
         resumable: plan.resumable,
+        masking: {
+          masks: Object.fromEntries(plan.targetColumns.map((c, i) => [c.name, plan.masks[i]!.mask])),
+          ...(key ? { keyVersion: key.version, algorithm: key.algorithm, keyFingerprint: keyFingerprint(key) } : {}),
+        },
       };
       return {
         state,
         transform: {
           async absorb(chunk, sink) {
-            await sink.write(chunk.payload);
+            await sink.write(maskers.some(Boolean) ? maskedPayload(chunk, maskers) : chunk.payload);
           },
         },
       };

@@ -127,8 +127,12 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       const result = await followRun<CollectResult | CleanseResult | DistributeResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
-      else if ('reconciled' in result.publish) console.log(distributeSummaryTable(result as DistributeResult));
-      else if ('published' in result.publish) {
+      else if ('reconciled' in result.publish) {
+        const { publish } = result as DistributeResult;
+        console.log(distributeSummaryTable(result as DistributeResult));
+        const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);
+        console.log(masked.length ? `masked: ${masked.join(', ')}${publish.keyVersion ? ` · key ${publish.keyVersion}` : ''}` : 'masked: none');
+      } else if ('published' in result.publish) {
         console.log(cleanseSummaryTable(result as CleanseResult));
         console.log(`quarantined records: ./bin/dataops.mjs quarantine list ${result.runId}`);
       } else {

@@ -4,7 +4,10 @@ import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { withSourceDb } from '../support/source-db.ts';
-import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL } from '../support/urls.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
 import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
 import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type DistributeJobSpec } from '../../schemas/job-spec.ts';
@@ -13,7 +16,20 @@ import { closeAllDbs } from '../../db/knex.ts';
 
 // Table distribution: a governed centre table copied to a department's MariaDB and PostgreSQL,
 // swapped in whole, exact, and resumable after a worker is killed mid-copy.
-process.env.DATAOPS_CONNECTION_DEPT_MARIADB = TEST_MARIADB_URL;
+// Department connections as an operator configures them: the URL in the environment, the level each
+// may receive unmasked in the config.
+const configDir = mkdtempSync(join(tmpdir(), 'dataops-distribute-'));
+writeFileSync(
+  join(configDir, 'dataops.config.yaml'),
+  `connections:
+  dept_mariadb: { type: mysql, urlEnv: TEST_DEPT_MARIADB_URL, maxUnmaskedLevel: L4 }
+  dept_mariadb_public: { type: mysql, urlEnv: TEST_DEPT_MARIADB_URL }
+  dept_pg: { type: postgres, urlEnv: TEST_DEPT_PG_URL, maxUnmaskedLevel: L4 }
+`,
+);
+process.env.DATAOPS_CONFIG = join(configDir, 'dataops.config.yaml');
+process.env.TEST_DEPT_MARIADB_URL = TEST_MARIADB_URL;
+process.env.TEST_DEPT_PG_URL = TEST_SOURCE_DATABASE_URL;
 let env: TestEnv;
 let maria: Connection;
 let counter = 0;
@@ -37,7 +53,11 @@ afterAll(async () => {
   await closeAllDbs();
 });
 
-function distributeSpec(target: object, extra: object = {}): DistributeJobSpec {
+const PEOPLE = ['id', '姓名', 'street', 'amount', 'signed_at', 'active', 'tags'];
+/** Every column sent as it is: the test tables are not catalogued, so each needs an explicit mask. */
+const unmasked = (columns: string[]) => Object.fromEntries(columns.map((c) => [c, { mask: 'none' }]));
+
+function distributeSpec(target: object, extra: object = {}, columns: string[] = PEOPLE): DistributeJobSpec {
   counter += 1;
   return jobSpecSchema.parse({
     kind: 'distribute',
@@ -46,6 +66,7 @@ function distributeSpec(target: object, extra: object = {}): DistributeJobSpec {
     department: 'civil-affairs',
     source: { table: 'clean.dist_people' },
     target,
+    masks: unmasked(columns),
     options: { batchRows: 1_000 },
     ...extra,
   }) as DistributeJobSpec;
@@ -74,7 +95,7 @@ describe('distribution to MariaDB', () => {
     const result = (await handle.result()) as DistributeResult;
     expect(result.stage.rows).toBe(5000);
     expect(result.stage.batches).toBeGreaterThan(1);
-    expect(result.publish).toEqual({ table: 'people', connection: 'dept_mariadb', rows: 5000, columns: 7, reconciled: true });
+    expect(result.publish).toEqual({ table: 'people', connection: 'dept_mariadb', rows: 5000, columns: 7, reconciled: true, masked: {} });
     const [row] = await mariaRows('SELECT id, 姓名, street, amount, signed_at, active, CAST(tags AS CHAR) AS tags FROM people WHERE id = 3');
     expect(row).toEqual({ id: '3', 姓名: '居民3', street: '七宝镇', amount: '0.03', signed_at: '2026-12-01 02:00:03.123456', active: 1, tags: '["t3"]' });
     await maria.query('SET SESSION group_concat_max_len = 100000000');
@@ -113,15 +134,52 @@ describe('distribution to MariaDB', () => {
     expect(await mariaRows('SELECT x FROM other_people')).toEqual([{ x: 42 }]);
 
     await env.db.raw('DROP TABLE IF EXISTS clean.dist_loose; CREATE TABLE clean.dist_loose (id int PRIMARY KEY, ratio numeric)');
-    const loose = await run(distributeSpec({ connection: 'dept_mariadb', table: 'loose' }, { source: { table: 'clean.dist_loose' } }));
+    const loose = await run(distributeSpec({ connection: 'dept_mariadb', table: 'loose' }, { source: { table: 'clean.dist_loose' } }, ['id', 'ratio']));
     await expectWorkflowFailure(loose.handle, /column ratio: numeric without a declared precision/);
     expect(await mariaRows("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'loose%'")).toEqual([]);
   });
 });
 
+describe('masking on the way out', () => {
+  it('masks personal columns by their catalogued type, and refuses to send a citizen ID unmasked where the department may not see it', async () => {
+    // A catalogued dataset: the bundled residents, collected into the raw layer.
+    const { collectSpec } = await import('../support/run-job.ts');
+    const collect = collectSpec({
+      dataset: 'dist-residents',
+      source: { type: 'file', connection: 'samples', path: 'residents.csv' },
+      target: { table: 'raw.dist_residents' },
+    });
+    await (await startJob(env.client, env.config, collect, `collect:dist-residents:${Date.now()}`)).handle.result();
+    const columns = ['resident_id', 'name', 'citizen_id', 'mobile', 'street'];
+    const base = { dataset: 'dist-residents', source: { columns, key: 'resident_id' }, masks: {} };
+    const masked = (await (
+      await run(distributeSpec({ connection: 'dept_mariadb_public', table: 'residents_public', schemaChange: 'rebuild' }, base, columns))
+    ).handle.result()) as DistributeResult;
+    expect(masked.publish.masked).toEqual({ name: 'name', citizen_id: 'citizen_id', mobile: 'mobile' });
+    const [centre] = (await env.db.raw('SELECT name, citizen_id, mobile FROM raw.dist_residents WHERE resident_id = 1')).rows;
+    const [sent] = await mariaRows('SELECT name, citizen_id, mobile, street FROM residents_public WHERE resident_id = 1');
+    expect(sent!.name).toBe(`${[...centre.name][0]}${'*'.repeat([...centre.name].length - 1)}`);
+    expect(sent!.citizen_id).toMatch(/^\d{6}\*{8}[\dX*]{4}$/);
+    expect(sent!.citizen_id.slice(0, 6)).toBe(centre.citizen_id.slice(0, 6));
+    expect(sent!.mobile).toMatch(/^1\d\d\*{4}\d{4}$|^\*+/);
+    const [leakCount] = await mariaRows(
+      "SELECT COUNT(*) AS leaks FROM residents_public WHERE citizen_id REGEXP '^[0-9]{17}[0-9X]$' OR mobile REGEXP '^1[3-9][0-9]{9}$'",
+    );
+    expect(Number(leakCount!.leaks)).toBe(0);
+
+    const leaking = await run(
+      distributeSpec({ connection: 'dept_mariadb_public', table: 'residents_leak' }, { ...base, masks: { citizen_id: { mask: 'none' } } }, columns),
+    );
+    await expectWorkflowFailure(leaking.handle, /may receive data up to L1 unmasked; this distribution would send citizen_id \(L4\) unmasked/);
+    expect(await mariaRows("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'residents\\_leak%'")).toEqual(
+      [],
+    );
+  });
+});
+
 describe('distribution to PostgreSQL', () => {
   it('copies the table exactly into the department schema', async () => {
-    const spec = distributeSpec({ connection: 'dept_source', table: 'civil.people', schemaChange: 'rebuild' });
+    const spec = distributeSpec({ connection: 'dept_pg', table: 'civil.people', schemaChange: 'rebuild' });
     const result = (await (await run(spec)).handle.result()) as DistributeResult;
     expect(result.publish).toMatchObject({ table: 'civil.people', rows: await centreCount() });
     const digest = await withSourceDb(async (c) => {
@@ -174,6 +232,7 @@ describe('a distribution whose worker is killed mid-copy', () => {
     const spec = distributeSpec(
       { connection: 'dept_mariadb', table: 'big' },
       { source: { table: 'clean.dist_big' }, options: { batchRows: 5_000, heartbeatSeconds: 5 } },
+      ['id', 'payload'],
     );
     const taskQueue = 'test-distribute-crash';
     const childEnv = {
