@@ -209,6 +209,20 @@ Start here:
     .action(action(async (id: string) => (await import('./commands/schedule.ts')).scheduleDeleteCommand(id)));
 
   program
+    .command('reconcile')
+    .description(
+      "compares a department's copy with the centre table it was distributed from (row counts and row hashes per key range, inside both databases), naming the keys that differ; exit 1 if any",
+    )
+    .argument('<dataset>', "the distributed dataset (the distribution job's dataset)")
+    .argument('<connection>', 'the department connection it went to')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (dataset: string, connection: string, options: { json?: boolean }) =>
+        (await import('./commands/reconcile.ts')).reconcileCommand(dataset, connection, options),
+      ),
+    );
+
+  program
     .command('freshness')
     .description('datasets whose last successful run is older than their updateFrequency allows, and schedules that missed or skipped runs; exit 1 if any')
     .option('--all', 'every dataset, fresh ones too')

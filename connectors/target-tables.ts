@@ -1,3 +1,5 @@
+import type { DigestSide } from '../governance/reconciliation.ts';
+
 /** A table in a department's database: `schema` is the PostgreSQL schema or the MySQL database. */
 export interface TargetRef {
   schema?: string;
@@ -38,6 +40,8 @@ export interface TargetTables {
   /** Ends the current write stream (COPY) inside the transaction. */
   endStream(): Promise<void>;
   count(ref: TargetRef): Promise<number>;
+  /** The table's digests for reconciliation over these columns, computed by the target database. */
+  digests(ref: TargetRef, key: string, columns: readonly TargetColumn[]): DigestSide;
   /** Puts `shadow` in the place of `target` atomically (readers see the old table or the new, never neither). */
   swap(shadow: TargetRef, target: TargetRef): Promise<void>;
   close(): Promise<void>;

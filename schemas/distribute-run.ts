@@ -18,6 +18,8 @@ export const distributePublishSummarySchema = z.object({
   columns: z.number().int().min(0),
   /** Rows counted in the loaded table before it was swapped in: equal to the rows read, or the run fails. */
   reconciled: z.boolean(),
+  /** Row hashes compared per key range inside both databases (masked columns left out). */
+  reconciliation: z.object({ ranges: z.number().int(), columns: z.number().int() }).optional(),
   /** The columns that left masked, by mask, and the masking key version used for pseudonyms. */
   masked: z.record(z.string(), z.string()),
   keyVersion: z.string().optional(),

@@ -10,6 +10,7 @@ export interface DistributeCheckpoint extends StagedState {
   /** The table being loaded beside the target, swapped in when complete. */
   shadow: TargetRef;
   targetColumns: TargetColumn[];
+  sourceColumns: { name: string; pgType: string }[];
   key: string;
   /** Integer keys order the same in every database: an attempt resumes after the last one committed. */
   resumable: boolean;

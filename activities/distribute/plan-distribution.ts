@@ -62,6 +62,8 @@ export interface DistributionPlan {
   sourceTable: string;
   /** Each sent column's mask, in column order (`none`: sent as it is). */
   masks: ColumnMask[];
+  /** The sent columns with their types in the centre, for reconciliation. */
+  sourceColumns: { name: string; pgType: string }[];
   /** Reads the centre table with each column converted for the target, ordered by the key. */
   source: QuerySource;
   key: string;
@@ -148,6 +150,7 @@ export async function planDistribution(
   return {
     sourceTable,
     masks,
+    sourceColumns: columns.map((c) => ({ name: c.name, pgType: c.pgType })),
     source: { type: 'query', connection: CENTRE_CONNECTION, sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}`, key, columnNames: 'keep' },
     key,
     resumable: INTEGER_KEY.test(shortTypeName(keyColumn.pgType)),

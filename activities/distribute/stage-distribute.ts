@@ -99,6 +99,7 @@ function distributeService({ runId, spec }: StageDistributeInput, plan: Distribu
         target: plan.target,
         shadow,
         targetColumns: plan.targetColumns,
+        sourceColumns: plan.sourceColumns,
         key: plan.key,
         resumable: plan.resumable,
         masking: {

@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { TargetColumn, TargetRef, TargetTables } from '../target-tables.ts';
 import type { MariadbSession } from './connect.ts';
 import { loadCopyText, quoteMysqlIdent, quoteMysqlTable } from './load-data.ts';
+import { mariadbDigestSide } from './row-digests.ts';
 
 const ref$ = (ref: TargetRef) => quoteMysqlTable({ database: ref.schema, table: ref.table });
 
@@ -50,6 +51,13 @@ export function mariadbTargetTables(session: MariadbSession): TargetTables {
       const [rows] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${ref$(ref)}`);
       return Number(rows[0]!.n);
     },
+    digests: (ref, key, columns) =>
+      mariadbDigestSide(
+        db,
+        { database: ref.schema, table: ref.table },
+        key,
+        columns.map((c) => c.name),
+      ),
     async swap(shadow, target) {
       const old = { schema: target.schema, table: `${target.table.slice(0, 50)}__dataops_old` };
       await db.query(`DROP TABLE IF EXISTS ${ref$(old)}`);

@@ -3,6 +3,7 @@ import { CopyIn } from './copy-in.ts';
 import { quoteIdent, quoteTable } from './quote.ts';
 import { shortTypeName } from '../../governance/storage-type.ts';
 import type { TargetColumn, TargetRef, TargetTables } from '../target-tables.ts';
+import { pgDigestSide } from './row-digests.ts';
 
 const ref$ = (ref: TargetRef) => quoteTable({ schema: ref.schema ?? 'public', table: ref.table });
 
@@ -64,6 +65,13 @@ export function postgresTargetTables(client: pg.Client): TargetTables {
     async count(ref) {
       return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${ref$(ref)}`)).rows[0]!.n);
     },
+    digests: (ref, key, columns) =>
+      pgDigestSide(
+        client,
+        `${ref.schema ?? 'public'}.${ref.table}`,
+        key,
+        columns.map((c) => ({ name: c.name, pgType: c.type })),
+      ),
     async swap(shadow, target) {
       await client.query('BEGIN');
       try {

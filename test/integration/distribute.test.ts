@@ -13,6 +13,7 @@ import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type DistributeJobSpec } from '../../schemas/job-spec.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
 import { closeAllDbs } from '../../db/knex.ts';
+import { runCli } from '../support/cli.ts';
 
 // Table distribution: a governed centre table copied to a department's MariaDB and PostgreSQL,
 // swapped in whole, exact, and resumable after a worker is killed mid-copy.
@@ -95,7 +96,15 @@ describe('distribution to MariaDB', () => {
     const result = (await handle.result()) as DistributeResult;
     expect(result.stage.rows).toBe(5000);
     expect(result.stage.batches).toBeGreaterThan(1);
-    expect(result.publish).toEqual({ table: 'people', connection: 'dept_mariadb', rows: 5000, columns: 7, reconciled: true, masked: {} });
+    expect(result.publish).toEqual({
+      table: 'people',
+      connection: 'dept_mariadb',
+      rows: 5000,
+      columns: 7,
+      reconciled: true,
+      masked: {},
+      reconciliation: { ranges: 1, columns: 7 },
+    });
     const [row] = await mariaRows('SELECT id, 姓名, street, amount, signed_at, active, CAST(tags AS CHAR) AS tags FROM people WHERE id = 3');
     expect(row).toEqual({ id: '3', 姓名: '居民3', street: '七宝镇', amount: '0.03', signed_at: '2026-12-01 02:00:03.123456', active: 1, tags: '["t3"]' });
     await maria.query('SET SESSION group_concat_max_len = 100000000');
@@ -106,12 +115,25 @@ describe('distribution to MariaDB', () => {
     );
     expect(keys.map((k) => k.c)).toEqual(['id']);
 
+    // A department edits its copy behind the centre's back: reconciliation names the keys.
+    expect(result.publish.reconciliation).toEqual({ ranges: 1, columns: 7 });
+    await maria.query("UPDATE people SET street = '篡改' WHERE id = 7");
+    await maria.query('DELETE FROM people WHERE id = 4000');
+    await maria.query("INSERT INTO people (id, 姓名) VALUES (900001, '多余')");
+    const check = runCli(['reconcile', spec.dataset, 'dept_mariadb'], {});
+    expect(check.status).toBe(1);
+    expect(check.stdout).toMatch(/DIFFERS: 5000 rows in the centre, 5000 in the target/);
+    expect(check.stdout).toContain('keys 7 (differs), 4000 (missing in target), 900001 (not in source)');
+
     // The centre table changes: the next run replaces the department's copy whole.
     await env.db.raw("DELETE FROM clean.dist_people WHERE id > 4990; UPDATE clean.dist_people SET street = '颛桥镇' WHERE id <= 10");
     const second = (await (await run({ ...spec, job: 'dist-again' })).handle.result()) as DistributeResult;
     expect(second.publish.rows).toBe(4990);
     const [after] = await mariaRows("SELECT MD5(GROUP_CONCAT(CONCAT_WS('|', id, 姓名, street, amount) ORDER BY id SEPARATOR ',')) AS d FROM people");
     expect(after!.d).toBe(await centreDigest());
+    const clean = runCli(['reconcile', spec.dataset, 'dept_mariadb'], {});
+    expect(clean.stdout).toContain('matches: 4990 rows in the centre, 4990 in the target; 0 of 1 key ranges differ');
+    expect(clean.status).toBe(0);
     expect(
       await mariaRows("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'people\\_\\_dataops%'"),
     ).toEqual([]);

@@ -1,0 +1,37 @@
+import type pg from 'pg';
+import { reconcile, type ReconciliationReport } from '../../governance/reconciliation.ts';
+import { pgDigestSide } from '../../connectors/postgres/row-digests.ts';
+import type { TargetRef, TargetTables } from '../../connectors/target-tables.ts';
+import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
+
+export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking' | 'rows'>;
+
+/**
+ * Compares a distributed table (the shadow before the swap, or the live table on demand) with the
+ * centre table, inside both databases: row counts and sums of row hashes per key range, narrowed down
+ * to the keys that differ. Masked columns are left out (the department holds other values there).
+ */
+export async function reconcileDistribution(
+  centre: pg.ClientBase,
+  tables: TargetTables,
+  state: DistributionState,
+  ref: TargetRef,
+): Promise<ReconciliationReport & { columns: string[] }> {
+  const compared = (name: string) => (state.masking.masks[name] ?? 'none') === 'none';
+  const source = pgDigestSide(
+    centre,
+    state.sourceTable,
+    state.key,
+    state.sourceColumns.filter((c) => compared(c.name)),
+  );
+  const targetColumns = state.targetColumns.filter((c) => compared(c.name));
+  const target = tables.digests(ref, state.key, targetColumns);
+  const report = await reconcile(source, target, state.resumable, state.rows);
+  return { ...report, columns: targetColumns.map((c) => c.name) };
+}
+
+/** "ids 17 (differs), 18 (missing in target)": what a failed reconciliation says. */
+export function describeDifferences(report: ReconciliationReport): string {
+  const keys = report.keys.map((k) => `${k.key} (${k.problem})`).join(', ');
+  return `${report.sourceRows} rows in the centre, ${report.targetRows} in the target; ${report.differingRanges} of ${report.ranges} key ranges differ${keys ? `; keys ${keys}` : ''}`;
+}

@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import { quoteIdent, quoteTable } from './quote.ts';
+import { shortTypeName } from '../../governance/storage-type.ts';
+import type { DigestSide, RangeDigest } from '../../governance/reconciliation.ts';
+
+/**
+ * One value as reconciliation encodes it on PostgreSQL, the same text MySQL / MariaDB gives for the
+ * distributed column: timestamps in UTC with microseconds, booleans 0/1, arrays as JSON.
+ */
+export function pgCanonical(name: string, pgType: string): string {
+  const c = quoteIdent(name);
+  const type = shortTypeName(pgType.trim().toLowerCase()).replace(/\(.*\)$/, '');
+  if (type.endsWith('[]')) return `to_jsonb(${c})::text`;
+  if (type === 'boolean' || type === 'bool') return `${c}::int::text`;
+  if (type === 'timestamptz') return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`;
+  if (type === 'timestamp') return `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.US')`;
+  if (type === 'time') return `to_char(TIMESTAMP '2000-01-01' + ${c}, 'HH24:MI:SS.US')`;
+  return `${c}::text`;
+}
+
+/** A row's hash over its canonical fields: NULL and the empty string apart, no field running into the next. */
+export function pgRowHash(columns: readonly { name: string; pgType: string }[]): string {
+  const fields = columns.map((col) => {
+    const v = pgCanonical(col.name, col.pgType);
+    return `CASE WHEN ${quoteIdent(col.name)} IS NULL THEN 'N' ELSE 'V' || char_length(${v}) || ':' || ${v} END`;
+  });
+  return `md5(${fields.join(" || '|' || ")})`;
+}
+
+/** Digests of a PostgreSQL table for reconciliation, computed by the server. */
+export function pgDigestSide(client: pg.ClientBase, table: string, key: string, columns: readonly { name: string; pgType: string }[]): DigestSide {
+  const k = quoteIdent(key);
+  const hash = pgRowHash(columns);
+  const where = (lo: bigint | null, hi: bigint | null) => (lo === null || hi === null ? '' : ` WHERE ${k} BETWEEN ${lo} AND ${hi}`);
+  return {
+    async bounds() {
+      const { rows } = await client.query<{ lo: string | null; hi: string | null }>(
+        `SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${quoteTable(table)}`,
+      );
+      return rows[0]?.lo == null || rows[0].hi == null ? null : { lo: BigInt(rows[0].lo), hi: BigInt(rows[0].hi) };
+    },
+    async buckets(lo, hi, count) {
+      const bucket = lo === null || hi === null ? '0' : `div((${k}::numeric - ${lo}) * ${count}, ${hi - lo + 1n})::int`;
+      const result = await client.query<{ b: number; n: string; s: string }>(
+        `SELECT ${bucket} AS b, count(*) AS n, coalesce(sum(('x' || left(${hash}, 15))::bit(60)::bigint::numeric), 0)::text AS s
+           FROM ${quoteTable(table)}${where(lo, hi)} GROUP BY 1`,
+      );
+      return new Map<number, RangeDigest>(result.rows.map((r) => [Number(r.b), { rows: Number(r.n), sum: r.s }]));
+    },
+    async rows(lo, hi) {
+      const result = await client.query<{ k: string; h: string }>(`SELECT ${k}::text AS k, ${hash} AS h FROM ${quoteTable(table)}${where(lo, hi)}`);
+      return new Map(result.rows.map((r) => [r.k, r.h]));
+    },
+  };
+}
