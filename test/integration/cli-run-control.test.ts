@@ -9,6 +9,7 @@ import { startJob } from '../../client/start-job.ts';
 import { cleanseJobSpecSchema } from '../../schemas/job-spec.ts';
 import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import { closeAllDbs } from '../../db/knex.ts';
+import { stagingTableName } from '../../activities/staging/staging-table.ts';
 
 // status, cancel, runs show and run --wait, through the real CLI against the real services.
 // Big enough (several seconds of staging) that there is a run to watch and cancel.
@@ -57,14 +58,20 @@ async function whenStaging(runId: string): Promise<void> {
 
 describe('following and stopping runs from the CLI', () => {
   it('status --once shows the step, rows of the estimated total and a bar; cancel --wait ends it as cancelled', { timeout: 120_000 }, async () => {
-    // Batches of 100 rows: 20,000 commits keep even a fast machine busy while status looks.
-    const watched = { ...spec('ctl_cancel'), options: { batchRows: 100, heartbeatSeconds: 5 } };
-    const { runId } = await startJob(env.client, env.config, watched, `cleanse:ctl:${Date.now()}`);
+    const { runId } = await startJob(env.client, env.config, spec('ctl_cancel'), `cleanse:ctl:${Date.now()}`);
     await whenStaging(runId);
-    await new Promise((r) => setTimeout(r, 1_500)); // a heartbeat carrying live counts
-    const status = await runCli(['status', runId, '--once'], cliEnv);
-    expect(status.stderr).toBe('');
-    expect(status.stdout).toMatch(new RegExp(`${runId}\\s+cleanse\\s+\\[[#-]{20}\\]\\s+\\d+%\\s+[\\d,]+ / ~2,000,000 rows`));
+    // Hold the run between two batches (a lock on its staging table), so that however fast the machine,
+    // status looks at a run in progress.
+    const hold = await env.db.transaction();
+    try {
+      await hold.raw(`LOCK TABLE ${stagingTableName(runId, 'cleanse')} IN ACCESS EXCLUSIVE MODE`);
+      await new Promise((r) => setTimeout(r, 1_500)); // a heartbeat carrying live counts
+      const status = await runCli(['status', runId, '--once'], cliEnv);
+      expect(status.stderr).toBe('');
+      expect(status.stdout).toMatch(new RegExp(`${runId}\\s+cleanse\\s+\\[[#-]{20}\\]\\s+\\d+%\\s+[\\d,]+ / ~2,000,000 rows`));
+    } finally {
+      await hold.commit();
+    }
 
     // A source that takes its time (pg_sleep per row) leaves time to cancel.
     const slow = {
