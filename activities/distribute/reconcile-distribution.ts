@@ -4,7 +4,7 @@ import { pgDigestSide } from '../../connectors/postgres/row-digests.ts';
 import type { TargetRef, TargetTables } from '../../connectors/target-tables.ts';
 import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
 
-export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking' | 'rows'>;
+export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking'>;
 
 /**
  * Compares a distributed table (the shadow before the swap, or the live table on demand) with the
@@ -26,12 +26,13 @@ export async function reconcileDistribution(
   );
   const targetColumns = state.targetColumns.filter((c) => compared(c.name));
   const target = tables.digests(ref, state.key, targetColumns);
-  const report = await reconcile(source, target, state.resumable, state.rows);
+  const report = await reconcile(source, target, state.resumable);
   return { ...report, columns: targetColumns.map((c) => c.name) };
 }
 
 /** "ids 17 (differs), 18 (missing in target)": what a failed reconciliation says. */
 export function describeDifferences(report: ReconciliationReport): string {
   const keys = report.keys.map((k) => `${k.key} (${k.problem})`).join(', ');
-  return `${report.sourceRows} rows in the centre, ${report.targetRows} in the target; ${report.differingRanges} of ${report.ranges} key ranges differ${keys ? `; keys ${keys}` : ''}`;
+  const where = report.differingRanges ? `${report.differingRanges} key range(s) compared row by row` : `${report.ranges} range digest(s) equal`;
+  return `${report.sourceRows} rows in the centre, ${report.targetRows} in the target; ${where}${keys ? `; keys ${keys}` : ''}`;
 }

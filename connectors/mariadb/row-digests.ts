@@ -1,16 +1,12 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { quoteMysqlIdent, quoteMysqlTable } from './load-data.ts';
-import type { DigestSide, RangeDigest } from '../../governance/reconciliation.ts';
+import { stepOf, type DigestSide, type RangeDigest } from '../../governance/reconciliation.ts';
 
 /** A row's hash over its canonical fields, as PostgreSQL's pgRowHash encodes the same row. */
 export function mariadbRowHash(columns: readonly string[]): string {
-  const fields = columns.map((name) => {
-    const c = quoteMysqlIdent(name);
-    // DATETIME(6) and TIME(6) print six fraction digits, DECIMAL its declared scale, BOOLEAN 0/1, JSON its text.
-    const v = `CAST(${c} AS CHAR)`;
-    return `CASE WHEN ${c} IS NULL THEN 'N' ELSE CONCAT('V', CHAR_LENGTH(${v}), ':', ${v}) END`;
-  });
-  return `MD5(CONCAT_WS('|', ${fields.join(', ')}))`;
+  // DATETIME(6) and TIME(6) print six fraction digits, DECIMAL its declared scale, BOOLEAN 0/1, JSON its text.
+  const fields = columns.map((name) => `COALESCE(CAST(${quoteMysqlIdent(name)} AS CHAR), CHAR(30 USING utf8mb4))`);
+  return `MD5(CONCAT_WS(CHAR(31 USING utf8mb4), ${fields.join(', ')}))`;
 }
 
 /** Digests of a MySQL / MariaDB table for reconciliation, computed by the server. */
@@ -25,10 +21,11 @@ export function mariadbDigestSide(db: Connection, ref: { database?: string; tabl
       return rows[0]?.lo == null || rows[0].hi == null ? null : { lo: BigInt(rows[0].lo), hi: BigInt(rows[0].hi) };
     },
     async buckets(lo, hi, count) {
-      const bucket = lo === null || hi === null ? '0' : `((CAST(${k} AS DECIMAL(40,0)) - ${lo}) * ${count}) DIV ${hi - lo + 1n}`;
+      const grouped = lo !== null && hi !== null && count > 1;
+      const bucket = grouped ? `(${k} - ${lo}) DIV ${stepOf(lo, hi, count)}` : '0';
       const [rows] = await db.query<RowDataPacket[]>(
         `SELECT ${bucket} AS b, COUNT(*) AS n, CAST(COALESCE(SUM(CAST(CONV(LEFT(${hash}, 15), 16, 10) AS UNSIGNED)), 0) AS CHAR) AS s
-           FROM ${table}${where(lo, hi)} GROUP BY 1`,
+           FROM ${table}${where(lo, hi)}${grouped ? ' GROUP BY 1' : ''}`,
       );
       return new Map<number, RangeDigest>(rows.map((r) => [Number(r.b), { rows: Number(r.n), sum: String(r.s) }]));
     },

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { quoteIdent, quoteTable } from './quote.ts';
 import { shortTypeName } from '../../governance/storage-type.ts';
-import type { DigestSide, RangeDigest } from '../../governance/reconciliation.ts';
+import { stepOf, type DigestSide, type RangeDigest } from '../../governance/reconciliation.ts';
 
 /**
  * One value as reconciliation encodes it on PostgreSQL, the same text MySQL / MariaDB gives for the
@@ -18,13 +18,12 @@ export function pgCanonical(name: string, pgType: string): string {
   return `${c}::text`;
 }
 
-/** A row's hash over its canonical fields: NULL and the empty string apart, no field running into the next. */
+/**
+ * A row's hash over its canonical fields, separated by the unit separator (U+001F), NULL written as
+ * the record separator (U+001E): a value that is exactly that one control character reads as NULL.
+ */
 export function pgRowHash(columns: readonly { name: string; pgType: string }[]): string {
-  const fields = columns.map((col) => {
-    const v = pgCanonical(col.name, col.pgType);
-    return `CASE WHEN ${quoteIdent(col.name)} IS NULL THEN 'N' ELSE 'V' || char_length(${v}) || ':' || ${v} END`;
-  });
-  return `md5(${fields.join(" || '|' || ")})`;
+  return `md5(concat_ws(E'\\x1f', ${columns.map((c) => `coalesce(${pgCanonical(c.name, c.pgType)}, E'\\x1e')`).join(', ')}))`;
 }
 
 /** Digests of a PostgreSQL table for reconciliation, computed by the server. */
@@ -40,10 +39,12 @@ export function pgDigestSide(client: pg.ClientBase, table: string, key: string, 
       return rows[0]?.lo == null || rows[0].hi == null ? null : { lo: BigInt(rows[0].lo), hi: BigInt(rows[0].hi) };
     },
     async buckets(lo, hi, count) {
-      const bucket = lo === null || hi === null ? '0' : `div((${k}::numeric - ${lo}) * ${count}, ${hi - lo + 1n})::int`;
+      // One slice needs no grouping: comparing equal copies is one plain pass.
+      const grouped = lo !== null && hi !== null && count > 1;
+      const bucket = grouped ? `((${k} - ${lo}) / ${stepOf(lo, hi, count)})::int` : '0';
       const result = await client.query<{ b: number; n: string; s: string }>(
-        `SELECT ${bucket} AS b, count(*) AS n, coalesce(sum(('x' || left(${hash}, 15))::bit(60)::bigint::numeric), 0)::text AS s
-           FROM ${quoteTable(table)}${where(lo, hi)} GROUP BY 1`,
+        `SELECT ${bucket} AS b, count(*) AS n, coalesce(sum(('x' || left(${hash}, 15))::bit(60)::bigint), 0)::text AS s
+           FROM ${quoteTable(table)}${where(lo, hi)}${grouped ? ' GROUP BY 1' : ''}`,
       );
       return new Map<number, RangeDigest>(result.rows.map((r) => [Number(r.b), { rows: Number(r.n), sum: r.s }]));
     },
