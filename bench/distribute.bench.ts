@@ -22,9 +22,8 @@ import { jobSpecSchema, type DistributeJobSpec } from '../schemas/job-spec.ts';
 import type { DistributeResult } from '../schemas/distribute-run.ts';
 import { mariadbMappings } from '../connectors/mariadb/type-mapping.ts';
 import { openTarget } from '../activities/distribute/open-target.ts';
-import { reconcileDistribution } from '../activities/distribute/reconcile-distribution.ts';
+import { reconcileDistribution, withReconcileSession } from '../activities/distribute/reconcile-distribution.ts';
 import type { DistributeCheckpoint } from '../activities/distribute/distribute-checkpoint.ts';
-import { VALUE_TEXT_SETTINGS } from '../activities/staging/open-source.ts';
 import { lastDistribution } from '../catalogue/distributions.ts';
 import { centreDb } from '../db/knex.ts';
 
@@ -111,14 +110,10 @@ async function reconcileMs(dataset: string, connection: string): Promise<number>
   const last = await lastDistribution<DistributeCheckpoint>(db, dataset, connection);
   const { loadConfig } = await import('../config/load-config.ts');
   const tables = await openTarget(loadConfig(), connection);
-  const centre = new pg.Client({ connectionString: BENCH_DATABASE_URL });
-  await centre.connect();
-  await centre.query(`SET jit = off; ${VALUE_TEXT_SETTINGS}`);
   const t = performance.now();
-  const report = await reconcileDistribution(centre, tables, last!.state, last!.state.target);
+  const report = await withReconcileSession(BENCH_DATABASE_URL, (centre) => reconcileDistribution(centre, tables, last!.state, last!.state.target));
   const ms = performance.now() - t;
   if (report.keys.length || report.differingRanges) throw new Error(`reconciliation found differences: ${JSON.stringify(report.keys)}`);
-  await centre.end();
   await tables.close();
   return ms;
 }

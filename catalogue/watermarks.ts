@@ -13,14 +13,17 @@ export interface Watermark {
 /** Where a dataset's incremental sync left off, if it ever published. */
 export async function getWatermark(db: Knex, dataset: string): Promise<Watermark | undefined> {
   const row = await db('dataops.watermarks').where({ dataset }).first();
-  if (!row) return undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+function fromRow(row: Record<string, unknown>): Watermark {
   return {
-    cursorColumn: row.cursor_column,
-    keyColumn: row.key_column,
-    cursor: row.last_cursor,
-    key: row.last_key,
-    runId: row.run_id,
-    updatedAt: row.updated_at,
+    cursorColumn: row.cursor_column as string,
+    keyColumn: row.key_column as string,
+    cursor: row.last_cursor as string,
+    key: row.last_key as string,
+    runId: row.run_id as string,
+    updatedAt: row.updated_at as Date,
   };
 }
 
@@ -47,13 +50,5 @@ export async function resetWatermark(db: Knex, dataset: string): Promise<boolean
 
 export async function listWatermarks(db: Knex): Promise<(Watermark & { dataset: string })[]> {
   const rows = await db('dataops.watermarks').orderBy('dataset');
-  return rows.map((row) => ({
-    dataset: row.dataset,
-    cursorColumn: row.cursor_column,
-    keyColumn: row.key_column,
-    cursor: row.last_cursor,
-    key: row.last_key,
-    runId: row.run_id,
-    updatedAt: row.updated_at,
-  }));
+  return rows.map((row) => ({ dataset: row.dataset, ...fromRow(row) }));
 }

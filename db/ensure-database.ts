@@ -15,6 +15,8 @@ export function databaseUnreachable(url: string, error: unknown): Error {
 /** Connects once and disconnects; the error, if any, is returned rather than thrown. */
 async function probe(url: string): Promise<unknown> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  // A backend ended under the client emits 'error'; unheard, it would end the process.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.end();
@@ -49,6 +51,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
   const maintenance = new URL(databaseUrl);
   maintenance.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: maintenance.toString(), connectionTimeoutMillis: 5_000 });
+  admin.on('error', () => undefined);
   try {
     await admin.connect();
   } catch (error) {

@@ -9,21 +9,7 @@ import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
 import { openTarget } from './open-target.ts';
 import { DISTRIBUTE_STEP } from './stage-distribute.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
-import { describeDifferences, reconcileDistribution } from './reconcile-distribution.ts';
-import { connectPostgres } from '../../connectors/postgres/connect.ts';
-import { VALUE_TEXT_SETTINGS } from '../staging/open-source.ts';
-import type pg from 'pg';
-
-/** A read-only centre session printing values as reconciliation encodes them. */
-async function withCentreSession<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connectPostgres(activityConfig().databaseUrl, { application: 'dataops-reconcile', label: 'the centre database' });
-  try {
-    await client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET jit = off; ${VALUE_TEXT_SETTINGS}`);
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+import { describeDifferences, reconcileDistribution, withReconcileSession } from './reconcile-distribution.ts';
 
 export interface PublishDistributeInput {
   runId: string;
@@ -62,7 +48,7 @@ export async function publishDistribute(input: PublishDistributeInput): Promise<
         }
         let reconciliation: DistributePublishSummary['reconciliation'];
         if (loaded !== undefined) {
-          const report = await withCentreSession((centre) => reconcileDistribution(centre, tables, state, state.shadow));
+          const report = await withReconcileSession(activityConfig().databaseUrl, (centre) => reconcileDistribution(centre, tables, state, state.shadow));
           if (report.keys.length || report.sourceRows !== report.targetRows || report.differingRanges) {
             throw new ReconciliationError(`${tables.label(state.shadow)} does not match ${state.sourceTable}: ${describeDifferences(report)}; not swapped in`);
           }

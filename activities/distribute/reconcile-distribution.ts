@@ -3,6 +3,19 @@ import { reconcile, type ReconciliationReport } from '../../governance/reconcili
 import { pgDigestSide } from '../../connectors/postgres/row-digests.ts';
 import type { TargetRef, TargetTables } from '../../connectors/target-tables.ts';
 import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
+import { connectPostgres } from '../../connectors/postgres/connect.ts';
+import { VALUE_TEXT_SETTINGS } from '../staging/open-source.ts';
+
+/** A read-only centre session printing values as reconciliation encodes them. */
+export async function withReconcileSession<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connectPostgres(databaseUrl, { application: 'dataops-reconcile', label: 'the centre database' });
+  try {
+    await client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET jit = off; ${VALUE_TEXT_SETTINGS}`);
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
 export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking'>;
 

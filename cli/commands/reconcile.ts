@@ -1,10 +1,8 @@
 import { loadConfig } from '../../config/load-config.ts';
 import { lastDistribution } from '../../catalogue/distributions.ts';
-import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { openTarget } from '../../activities/distribute/open-target.ts';
-import { describeDifferences, reconcileDistribution } from '../../activities/distribute/reconcile-distribution.ts';
+import { describeDifferences, reconcileDistribution, withReconcileSession } from '../../activities/distribute/reconcile-distribution.ts';
 import type { DistributeCheckpoint } from '../../activities/distribute/distribute-checkpoint.ts';
-import { VALUE_TEXT_SETTINGS } from '../../activities/staging/open-source.ts';
 import { withCentreDb } from '../centre-db.ts';
 
 /** Compares a department's copy with the centre table it was distributed from, as after every run. Exit 1 when they differ. */
@@ -18,10 +16,8 @@ export function reconcileCommand(dataset: string, connection: string, options: {
     const { state } = last;
     const config = loadConfig();
     const tables = await openTarget(config, connection);
-    const centre = await connectPostgres(databaseUrl, { application: 'dataops-reconcile', label: 'the centre database' });
     try {
-      await centre.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET jit = off; ${VALUE_TEXT_SETTINGS}`);
-      const report = await reconcileDistribution(centre, tables, state, state.target);
+      const report = await withReconcileSession(databaseUrl, (centre) => reconcileDistribution(centre, tables, state, state.target));
       const ok = report.keys.length === 0 && report.differingRanges === 0 && report.sourceRows === report.targetRows;
       if (options.json)
         console.log(JSON.stringify({ dataset, connection, run: last.runId, table: tables.label(state.target), matches: ok, ...report }, null, 2));
@@ -31,7 +27,6 @@ export function reconcileCommand(dataset: string, connection: string, options: {
       }
       return ok ? 0 : 1;
     } finally {
-      await centre.end().catch(() => undefined);
       await tables.close();
     }
   });
