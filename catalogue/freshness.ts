@@ -1,3 +1,4 @@
+import { PUBLISHING_KINDS } from '../schemas/job-spec.ts';
 import type { Knex } from 'knex';
 
 /** How long each update frequency lets a dataset go without a successful run (the frequency, and a quarter of it again). */
@@ -23,7 +24,11 @@ export interface DatasetFreshness {
 /** Every catalogued dataset with a frequency, with when it last succeeded and whether that is too long ago. */
 export async function datasetFreshness(db: Knex, now = new Date()): Promise<DatasetFreshness[]> {
   const rows = await db('dataops.catalogue_resources as r')
-    .leftJoin(db('dataops.runs').where({ status: 'succeeded' }).groupBy('dataset').select('dataset').max('ended_at as last').as('s'), 's.dataset', 'r.dataset')
+    .leftJoin(
+      db('dataops.runs').where({ status: 'succeeded' }).whereIn('kind', PUBLISHING_KINDS).groupBy('dataset').select('dataset').max('ended_at as last').as('s'),
+      's.dataset',
+      'r.dataset',
+    )
     .select('r.dataset', 'r.department', 'r.update_frequency', 's.last')
     .orderBy('r.dataset');
   return rows.map((r) => {

@@ -1,3 +1,4 @@
+import { PUBLISHING_KINDS } from '../schemas/job-spec.ts';
 import type { Knex } from 'knex';
 import type { IndicatorFigure } from '../governance/collect-indicators.ts';
 
@@ -50,10 +51,11 @@ export async function tableIndicatorsOfRuns(db: Knex, runIds: readonly string[])
     .where({ column_name: '' });
 }
 
-/** A dataset's newest successful runs, newest first. */
+/** A dataset's newest successful runs that published it (and measured its quality), newest first. */
 export async function succeededRuns(db: Knex, dataset: string, limit: number): Promise<{ run_id: string; started_at: Date; accuracy: number | null }[]> {
   const rows = await db('dataops.runs')
     .where({ dataset, status: 'succeeded' })
+    .whereIn('kind', PUBLISHING_KINDS)
     .orderBy('started_at', 'desc')
     .limit(limit)
     .select('run_id', 'started_at', 'accuracy');

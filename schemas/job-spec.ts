@@ -132,6 +132,8 @@ export type CleanseJobSpec = z.infer<typeof cleanseJobSpecSchema>;
 export type DistributeJobSpec = z.infer<typeof distributeJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
+/** Their kinds: the runs that publish a dataset and measure its quality (a distribution or pipeline does neither). */
+export const PUBLISHING_KINDS: readonly CentreJobSpec['kind'][] = ['collect', 'cleanse'];
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 

@@ -171,7 +171,8 @@ describe('masking on the way out', () => {
       source: { type: 'file', connection: 'samples', path: 'residents.csv' },
       target: { table: 'raw.dist_residents' },
     });
-    await (await startJob(env.client, env.config, collect, `collect:dist-residents:${Date.now()}`)).handle.result();
+    const collected = await startJob(env.client, env.config, collect, `collect:dist-residents:${Date.now()}`);
+    await collected.handle.result();
     const columns = ['resident_id', 'name', 'citizen_id', 'mobile', 'street'];
     const base = { dataset: 'dist-residents', source: { columns, key: 'resident_id' }, masks: {} };
     const masked = (await (
@@ -188,6 +189,9 @@ describe('masking on the way out', () => {
       "SELECT COUNT(*) AS leaks FROM residents_public WHERE citizen_id REGEXP '^[0-9]{17}[0-9X]$' OR mobile REGEXP '^1[3-9][0-9]{9}$'",
     );
     expect(Number(leakCount!.leaks)).toBe(0);
+    // A distribution of the dataset neither publishes nor measures it: quality and freshness still see the collection.
+    const quality = runCli(['quality', 'dist-residents', '--json'], {});
+    expect(JSON.parse(quality.stdout).latest).toBe(collected.runId);
 
     const leaking = await run(
       distributeSpec({ connection: 'dept_mariadb_public', table: 'residents_leak' }, { ...base, masks: { citizen_id: { mask: 'none' } } }, columns),
