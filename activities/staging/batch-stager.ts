@@ -61,6 +61,11 @@ export interface StageService<S extends StagedState, R> {
   summary(state: S, attempt: number, resumedFromRow: number): R;
   /** Failures after which the service restages from scratch (its checkpoint is dropped first). */
   restartAfter?(error: unknown): boolean;
+  /**
+   * The staging table exists before any attempt starts and other activities write into it too (the
+   * key ranges of one step): the sink never creates or drops it.
+   */
+  sharedTable?: boolean;
   /** Where batches go (default: the run's staging table in the centre database). */
   openSink?(init: SinkInit, state: S): Promise<BatchSink>;
 }
@@ -137,7 +142,7 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
     table: state.stagingTable,
     columns: state.columns,
     copyOptions: transform.copyOptions ?? source.reader.copyOptions,
-    ready: a.ready,
+    ready: a.ready || Boolean(service.sharedTable),
     layout: transform.layout ?? {},
     onCreate: async (columns) => {
       state = { ...state, columns };

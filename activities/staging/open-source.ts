@@ -10,6 +10,7 @@ import type { RecordReader, SourcePosition } from '../../connectors/source-chunk
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { publishedColumnNames, type PinyinWords } from '../../governance/column-names.ts';
+import type { KeyRange } from '../../governance/key-ranges.ts';
 import { openFileSequence, type FileInSequence } from '../../connectors/file-sequence-reader.ts';
 
 /** Session settings under which typed values come out of PostgreSQL as the same text on any server. */
@@ -64,6 +65,8 @@ export interface SyncWindow {
   notAfter?: string;
   /** A folder source: the files this run reads, in order, and whether a file with other columns ends the run's share. */
   files?: { list: FileInSequence[]; onColumnChange: 'stop' | 'fail' };
+  /** A table or query read in key ranges: the one range this read takes. */
+  range?: KeyRange;
 }
 
 /**
@@ -86,6 +89,28 @@ async function changeWindow(client: pg.Client, source: TableSource | QuerySource
   return { cursor: incremental.cursor, key, after: sync.syncedUpTo, before: bound.rows[0]!.before };
 }
 
+/** A read-only session on a source connection, printing values as every reader of it does. */
+export async function connectSource(config: Config, connection: string): Promise<{ client: pg.Client; timeZone: string }> {
+  const url = resolvePostgresUrl(config, connection);
+  const client = await connectPostgres(url, { application: 'dataops-source', label: `source connection "${connection}"` });
+  try {
+    // Read-only, with output formats that COPY round-trips exactly whatever the server's defaults. No JIT:
+    // compiling the window's expressions costs more than reading a night's changes takes.
+    await client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET jit = off; ${VALUE_TEXT_SETTINGS}`);
+    const zone = sessionTimeZone(config, connection);
+    if (zone) {
+      await client.query("SELECT set_config('TimeZone', $1, false)", [zone]).catch((error: Error) => {
+        throw new BadInputError(`time zone "${zone}" for connection "${connection}" is not one PostgreSQL knows: ${error.message}`);
+      });
+    }
+    const timeZone = (await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows[0]!.TimeZone;
+    return { client, timeZone };
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+}
+
 async function openReader(config: Config, source: CollectSource, start: SourcePosition | undefined, sync: SyncWindow): Promise<OpenedSource> {
   if (source.type === 'file') {
     const open = (path: string, at: SourcePosition | undefined) =>
@@ -97,21 +122,10 @@ async function openReader(config: Config, source: CollectSource, start: SourcePo
       : await open(resolveFilePath(config, source.connection, source.path), start);
     return { reader, resumable: true, close: () => reader.close() };
   }
-  const url = resolvePostgresUrl(config, source.connection);
-  const client = await connectPostgres(url, { application: 'dataops-source', label: `source connection "${source.connection}"` });
+  const { client, timeZone } = await connectSource(config, source.connection);
   try {
-    // Read-only, with output formats that COPY round-trips exactly whatever the server's defaults. No JIT:
-    // compiling the window's expressions costs more than reading a night's changes takes.
-    await client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET jit = off; ${VALUE_TEXT_SETTINGS}`);
-    const zone = sessionTimeZone(config, source.connection);
-    if (zone) {
-      await client.query("SELECT set_config('TimeZone', $1, false)", [zone]).catch((error: Error) => {
-        throw new BadInputError(`time zone "${zone}" for connection "${source.connection}" is not one PostgreSQL knows: ${error.message}`);
-      });
-    }
-    const timeZone = (await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows[0]!.TimeZone;
     const window = source.incremental ? await changeWindow(client, source, sync) : undefined;
-    const reader = await openPgReader(client, source, source.connection, start, window);
+    const reader = await openPgReader(client, source, source.connection, start, window, sync.range);
     return {
       reader,
       resumable: Boolean(reader.key),

@@ -7,6 +7,7 @@ import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../s
 import { parseCopyText } from './copy-text.ts';
 import { checkKeyOrder } from './key-order.ts';
 import { quoteIdent, quoteTable } from './quote.ts';
+import type { KeyRange } from '../../governance/key-ranges.ts';
 
 const FIRST_USER_OID = 16384;
 
@@ -103,6 +104,15 @@ export interface ChangeWindow {
   before: string;
 }
 
+/** Which keys a read takes: after the resume point, and inside the range (see planKeyRanges for NULL keys). */
+function keyConditions(client: pg.Client, key: string, lastKey: string | null, range: KeyRange | undefined): string[] {
+  const conditions: string[] = [];
+  if (lastKey !== null) conditions.push(`${key} > ${client.escapeLiteral(lastKey)}`);
+  else if (range?.lo != null) conditions.push(`${key} >= ${client.escapeLiteral(range.lo)}`);
+  if (range?.hi != null) conditions.push(`${key} < ${client.escapeLiteral(range.hi)}`);
+  return conditions;
+}
+
 /**
  * Streams a table or query with `COPY (SELECT ...) TO STDOUT`, ordered by its key so a retry can
  * resume after the last committed key. Without a key, a retry starts over. With a change window it
@@ -114,7 +124,10 @@ export async function openPgReader(
   connectionName: string,
   start?: SourcePosition,
   window?: ChangeWindow,
+  /** Only the keys in [lo, hi): one range of a source read in parallel. */
+  range?: KeyRange,
 ): Promise<RecordReader & { key?: string }> {
+  if (range && window) throw new BadInputError('an incremental sync cannot be read in key ranges');
   let columns: ColumnInfo[];
   let key = window?.key ?? source.key;
   let from: string;
@@ -124,7 +137,7 @@ export async function openPgReader(
     columns = info.columns;
     if (!key && info.primaryKey.length === 1) key = info.primaryKey[0];
     from = quoteTable(source.table);
-    estimatedRows = await plannerRowEstimate(client, from);
+    estimatedRows = range ? undefined : await plannerRowEstimate(client, from);
   } else {
     columns = await queryColumns(client, source);
     from = `(${source.sql}) AS q`;
@@ -145,9 +158,10 @@ export async function openPgReader(
     }
     sql = `COPY (${changedRowsSql(client, select, from, window, start)}) TO STDOUT`;
   } else {
-    const resumeAfter = key && start?.lastKey != null ? ` WHERE ${quoteIdent(key)} > ${client.escapeLiteral(start.lastKey)}` : '';
+    if (range && !key) throw new BadInputError('a source read in key ranges needs a key: set source.key');
+    const where = key ? keyConditions(client, quoteIdent(key), start?.lastKey ?? null, range) : [];
     const order = key ? ` ORDER BY ${quoteIdent(key)}` : '';
-    sql = `COPY (SELECT ${select} FROM ${from}${resumeAfter}${order}) TO STDOUT`;
+    sql = `COPY (SELECT ${select} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}) TO STDOUT`;
   }
   let stream: ReturnType<typeof copyTo> | undefined;
 
