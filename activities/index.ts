@@ -1,6 +1,8 @@
 export { startRun, finishRun, abandonStaging, noteRunWarning } from './runs/run-records.ts';
 export { stageCollect } from './collect/stage-collect.ts';
 export { publishCollect } from './collect/publish-collect.ts';
+export { planCollectRanges } from './collect/plan-collect-ranges.ts';
+export { stageCollectRange, combineCollectRanges } from './collect/stage-collect-range.ts';
 export { stageSourceKeys } from './collect/stage-source-keys.ts';
 export { stageCleanse } from './cleanse/stage-cleanse.ts';
 export { publishCleanse } from './cleanse/publish-cleanse.ts';

@@ -116,6 +116,9 @@ export const cleanseJobSpecSchema = z
         message: 'cleanse reads one file or table: collect the folder into a table first, then cleanse that table',
       });
     }
+    if (spec.source.type !== 'file' && (spec.source.parallelism ?? 1) > 1) {
+      ctx.addIssue({ code: 'custom', path: ['source', 'parallelism'], message: 'cleanse reads its source in one pass: parallelism applies to collections' });
+    }
   });
 
 export const distributeJobSpecSchema = z

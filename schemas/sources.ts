@@ -22,6 +22,22 @@ export const incrementalSchema = z
   })
   .strict();
 
+/**
+ * Key ranges read at once, each by its own activity on any worker (default 1). The source is split by
+ * its key: integer keys into equal spans between min and max, other keys at sampled quantiles.
+ */
+const parallelismSchema = z.number().int().min(1).max(16).optional();
+
+function refuseParallelIncremental(source: { parallelism?: number; incremental?: unknown }, ctx: z.RefinementCtx): void {
+  if ((source.parallelism ?? 1) > 1 && source.incremental) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['parallelism'],
+      message: 'an incremental sync reads its changes in one (cursor, key) order and cannot be split into key ranges yet: drop parallelism or incremental',
+    });
+  }
+}
+
 /** How columns without a rename are named: as written, pinyin ASCII names (姓名 -> xing_ming), or col_1..n. */
 const columnNamingSchema = z.enum(['keep', 'pinyin', 'position']).default('keep');
 
@@ -77,8 +93,10 @@ export const tableSourceSchema = z
     columns: z.union([z.array(columnNameSchema).min(1), renameSchema]).optional(),
     columnNames: columnNamingSchema,
     incremental: incrementalSchema.optional(),
+    parallelism: parallelismSchema,
   })
-  .strict();
+  .strict()
+  .superRefine(refuseParallelIncremental);
 
 export const querySourceSchema = z
   .object({
@@ -91,8 +109,19 @@ export const querySourceSchema = z
     columns: renameSchema.optional(),
     columnNames: columnNamingSchema,
     incremental: incrementalSchema.optional(),
+    parallelism: parallelismSchema,
   })
-  .strict();
+  .strict()
+  .superRefine(refuseParallelIncremental)
+  .superRefine((source, ctx) => {
+    if ((source.parallelism ?? 1) > 1 && !source.key && !source.incremental?.key) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parallelism'],
+        message: 'a query is split into key ranges by its key: set key (a unique, non-null column) to use parallelism',
+      });
+    }
+  });
 
 export const collectSourceSchema = z.discriminatedUnion('type', [fileSourceSchema, tableSourceSchema, querySourceSchema]);
 

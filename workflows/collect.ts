@@ -1,5 +1,5 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { CollectResult, CollectWorkflowInput } from '../schemas/collect-run.ts';
+import type { CollectResult, CollectWorkflowInput, StageSummary } from '../schemas/collect-run.ts';
 import { DataOpsAccuracy, DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
 import { sourceLabel } from './source-label.ts';
@@ -15,15 +15,19 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
   const started = Date.now();
   return withRunRecord({ runId, spec, logicalDate, parentRunId: input.parentRunId }, progress, async () => {
     progress.set({ phase: 'staging', step: 'collect' });
-    const stage = await bookkeeping.stageCollect.executeWithOptions(
-      {
-        startToCloseTimeout: '12 hours',
-        heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
-        retry: DATA_RETRY,
-        summary: `stage ${sourceLabel(spec.source)} in batches of ${spec.options.batchRows}`,
-      },
-      [{ runId, spec, logicalDate }],
-    );
+    const parallelism = spec.source.type === 'file' ? 1 : (spec.source.parallelism ?? 1);
+    const stage =
+      parallelism > 1
+        ? await stageInRanges(input, runId, parallelism)
+        : await bookkeeping.stageCollect.executeWithOptions(
+            {
+              startToCloseTimeout: '12 hours',
+              heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
+              retry: DATA_RETRY,
+              summary: `stage ${sourceLabel(spec.source)} in batches of ${spec.options.batchRows}`,
+            },
+            [{ runId, spec, logicalDate }],
+          );
     // After staging: every key staged that still exists is in the snapshot (see stage-source-keys.ts).
     const keys = spec.target.deletes?.compareKeys
       ? await bookkeeping.stageSourceKeys.executeWithOptions(
@@ -51,4 +55,43 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
     ]);
     return { runId, stage, ...(keys ? { keys } : {}), publish };
   });
+}
+
+/**
+ * source.parallelism > 1: plan the key ranges (and make their one staging table), stage every range
+ * at once, each by its own activity on any worker, then fold their checkpoints into the run's one
+ * `collect` checkpoint, so a single publish swaps in all the rows as one catalogue version.
+ */
+async function stageInRanges(input: CollectWorkflowInput, runId: string, parallelism: number): Promise<StageSummary> {
+  const { spec, logicalDate } = input;
+  const plan = await bookkeeping.planCollectRanges.executeWithOptions(
+    {
+      startToCloseTimeout: '30 minutes',
+      retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
+      summary: `split ${sourceLabel(spec.source)} into ${parallelism} key ranges`,
+    },
+    [{ runId, spec }],
+  );
+  const ranges = await Promise.all(
+    Array.from({ length: plan.ranges }, (_, range) =>
+      bookkeeping.stageCollectRange.executeWithOptions(
+        {
+          startToCloseTimeout: '12 hours',
+          heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
+          retry: DATA_RETRY,
+          summary: `stage key range ${range + 1} of ${plan.ranges} (${plan.method} split) of ${sourceLabel(spec.source)} in batches of ${spec.options.batchRows}`,
+        },
+        [{ runId, spec, logicalDate, range }],
+      ),
+    ),
+  );
+  await bookkeeping.combineCollectRanges({ runId, ranges: plan.ranges });
+  return {
+    rows: ranges.reduce((n, r) => n + r.rows, 0),
+    bytes: ranges.reduce((n, r) => n + r.bytes, 0),
+    batches: ranges.reduce((n, r) => n + r.batches, 0),
+    attempt: Math.max(...ranges.map((r) => r.attempt)),
+    resumedFromRow: ranges.reduce((n, r) => n + r.resumedFromRow, 0),
+    stagingTable: ranges[0]!.stagingTable,
+  };
 }

@@ -11,7 +11,11 @@ import { BadInputError } from '../../errors/bad-input.ts';
 import { RestageRequested, stageBatches, type StageService } from '../staging/batch-stager.ts';
 import { withKeepAlive } from '../staging/keep-alive.ts';
 import { openSourceReader } from '../staging/open-source.ts';
-import { stagingTableName } from '../staging/staging-table.ts';
+import { stagingTableName, type StagingLayout } from '../staging/staging-table.ts';
+import type pg from 'pg';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
+import { rangeStep, type KeyRange } from '../../governance/key-ranges.ts';
+import type { RangePlan } from '../staging/key-ranges.ts';
 import type { CollectCheckpoint } from './collect-checkpoint.ts';
 import { chooseTyping, fallbackAfter, type Fallback } from './collect-typing.ts';
 import { pickFiles, type FilePick } from './pick-files.ts';
@@ -49,16 +53,40 @@ export async function stageCollect(input: StageCollectInput): Promise<StageSumma
   );
 }
 
-function collectService({ runId, spec, logicalDate }: StageCollectInput, fallback: Fallback): StageService<CollectCheckpoint, StageSummary> {
+/** One key range of a collection split by source.parallelism (see stage-collect-range.ts). */
+export interface RangeRead {
+  index: number;
+  range: KeyRange;
+  plan: RangePlan;
+}
+
+/** The staging table of a collection: table sources split into ranges all write into this one, made by the planner. */
+export const collectStagingTable = (runId: string) => stagingTableName(runId, COLLECT_STEP);
+
+export function collectLayout(spec: CollectJobSpec): StagingLayout | undefined {
+  // A merge target's first load becomes the table later merges update: room on each page lets
+  // PostgreSQL update rows in place (HOT), without a new index entry or a second page per row.
+  return spec.target.mode === 'merge' ? { fillfactor: MERGE_FILLFACTOR } : undefined;
+}
+
+export function collectService(
+  { runId, spec, logicalDate }: StageCollectInput,
+  fallback: Fallback,
+  ranged?: RangeRead,
+): StageService<CollectCheckpoint, StageSummary> {
   let speculative = false;
   let picked: FilePick | undefined;
   return {
     runId,
-    step: COLLECT_STEP,
+    step: ranged ? rangeStep(COLLECT_STEP, ranged.index) : COLLECT_STEP,
     batchRows: spec.options.batchRows,
+    sharedTable: Boolean(ranged),
+    // A range that starts over removes only its own rows from the table all ranges share.
+    discard: ranged ? (client) => deleteRange(client, ranged) : undefined,
     // A fresh run of an incremental sync starts after the watermark; a resumed one after its own checkpoint.
     // A fresh run of a folder source picks its files; a resumed one reads the files it picked.
     async openSource(position, committed) {
+      if (ranged) return openSourceReader(activityConfig(), spec.source, position, { range: ranged.range });
       if (!readsFileList(spec)) {
         return openSourceReader(activityConfig(), spec.source, position, { syncedUpTo: position ? undefined : await syncedUpTo(spec), notAfter: logicalDate });
       }
@@ -79,7 +107,7 @@ function collectService({ runId, spec, logicalDate }: StageCollectInput, fallbac
         columns,
         typing: chooseTyping(spec, fallback),
         profile: new TableProfiler(columns.map((c) => c.name)).toState(),
-        stagingTable: stagingTableName(runId, COLLECT_STEP),
+        stagingTable: collectStagingTable(runId),
         startedAttempt: Context.current().info.attempt,
         timeZone: source.timeZone,
         ...(picked ? { files: picked.files, fileRows: picked.files.map(() => 0), fileNotes: picked.notes } : {}),
@@ -93,9 +121,7 @@ function collectService({ runId, spec, logicalDate }: StageCollectInput, fallbac
       return {
         state,
         transform: {
-          // A merge target's first load becomes the table later merges update: room on each page lets
-          // PostgreSQL update rows in place (HOT), without a new index entry or a second page per row.
-          layout: spec.target.mode === 'merge' ? { fillfactor: MERGE_FILLFACTOR } : undefined,
+          layout: collectLayout(spec),
           async absorb(chunk, sink) {
             if (profiling) for (let i = 0; i < chunk.rows.length; i++) profiler.addRow(chunk.rows[i]!);
             if (fileRows && chunk.end.file !== undefined && chunk.rows.length) fileRows[chunk.end.file]! += chunk.rows.length;
@@ -116,6 +142,16 @@ function collectService({ runId, spec, logicalDate }: StageCollectInput, fallbac
     restartAfter: (error) => speculative && fallbackAfter(error) !== undefined,
     summary: (s, attempt, resumedFromRow) => ({ rows: s.rows, bytes: s.bytes, batches: s.batches, attempt, resumedFromRow, stagingTable: s.stagingTable }),
   };
+}
+
+async function deleteRange(client: pg.Client, { range, plan }: RangeRead): Promise<void> {
+  const key = quoteIdent(plan.stagedKey);
+  const where = [
+    range.lo === null ? undefined : `${key} >= ${client.escapeLiteral(range.lo)}`,
+    range.hi === null ? undefined : `${key} < ${client.escapeLiteral(range.hi)}`,
+  ];
+  const conditions = where.filter(Boolean);
+  await client.query(`DELETE FROM ${quoteTable(plan.stagingTable!)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`);
 }
 
 /** File sources read through a picked list of files: folders (globs), and single files taken once. */
