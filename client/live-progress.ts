@@ -17,6 +17,8 @@ export async function readLiveProgress(handle: WorkflowHandle): Promise<Progress
       return { ...step, phase: step.phase === 'done' ? 'staging' : step.phase, step: `${queried.step}: ${step.step ?? step.phase}`, child: queried.child };
   }
   const pending = description?.raw.pendingActivities ?? [];
+  // Key ranges staged at once: the workflow's progress sums them all (see ProgressState).
+  if (queried && pending.length > 1) return queried;
   for (const activity of pending) {
     const payload = activity.heartbeatDetails?.payloads?.[0];
     if (!payload) continue;

@@ -19,9 +19,29 @@ export class ProgressState {
   constructor() {
     setHandler(progressQuery, () => this.current);
     setHandler(progressSignal, (update) => {
-      if (this.current.phase === 'staging' || this.current.phase === 'starting') this.show(update);
+      if (this.current.phase === 'staging' || this.current.phase === 'starting') this.show(this.rangeTotal(update) ?? update);
     });
     this.show(this.current);
+  }
+
+  /** The latest counts of each key range of a split step (`collect#0`, ...), shown as their sum. */
+  private readonly ranges = new Map<string, Progress>();
+
+  private rangeTotal(update: Progress): Progress | undefined {
+    const step = update.step?.match(/^(.+)#\d+$/)?.[1];
+    if (!step) return undefined;
+    this.ranges.set(update.step!, update);
+    const all = [...this.ranges.values()];
+    const sum = (of: (p: Progress) => number | undefined) => all.reduce((n, p) => n + (of(p) ?? 0), 0);
+    return {
+      ...update,
+      step: `${step} (${all.length} key ranges)`,
+      rows: sum((p) => p.rows),
+      bytes: sum((p) => p.bytes),
+      batches: sum((p) => p.batches),
+      totalRows: undefined,
+      attempt: Math.max(...all.map((p) => p.attempt)),
+    };
   }
 
   set(update: Partial<Progress>): void {
