@@ -21,7 +21,7 @@ import { cpuSeconds, cpuSpent, median, parseBenchArgs } from './bench-utils.ts';
 
 const { rows: ROWS, runs: RUNS } = parseBenchArgs({ rows: 10_000_000, runs: 3 });
 const SOURCE = `public.bench_par_${ROWS}`;
-/** The queue the child workers poll (the bench environment's own in-process worker stays idle). */
+/** The queues the child workers poll (the bench environment's own in-process worker stays idle). */
 const QUEUE = 'bench-collect-parallel-workers';
 
 async function createSource(db: pg.Client): Promise<void> {
@@ -83,47 +83,58 @@ async function main() {
   const env = await startBenchEnv('bench-collect-parallel');
   const { client, db } = env;
   await createSource(db);
-  const config = { ...env.config, temporal: { ...env.config.temporal, taskQueue: QUEUE } };
-  const childEnv = { DATABASE_URL: BENCH_DATABASE_URL, TEMPORAL_ADDRESS: config.temporal.address, DATAOPS_TASK_QUEUE: QUEUE, LOG_LEVEL: 'warn' };
-  const outcomes: Outcome[] = [];
-  for (const { parallelism, workers } of [
+  // Each configuration has its own queue and worker processes, all started up front, and the runs take
+  // turns (1, 2, 2, 1, 2, 2, ...), so load from other work on the machine falls on all of them alike.
+  const setups = [
     { parallelism: 1, workers: 1 },
     { parallelism: 2, workers: 1 },
     { parallelism: 2, workers: 2 },
-  ]) {
-    const label = `parallelism ${parallelism}, ${workers} worker${workers > 1 ? 's' : ''}`;
-    const children = Array.from({ length: workers }, (_, i) => spawnWorker(`bench-worker-${i + 1}`, childEnv));
-    for (const child of children) await waitForOutput(child, /worker ready/);
-    const spec = collectJobSpecSchema.parse({
-      kind: 'collect',
-      job: 'bench-collect-parallel',
-      dataset: `bench-par-${parallelism}`,
-      department: 'bench',
-      source: { type: 'table', connection: 'centre', table: SOURCE, parallelism },
-      target: { table: `raw.bench_par_${parallelism}` },
-      options: { batchRows: Number(process.env.BENCH_BATCH_ROWS ?? 100_000) },
-    });
-    const times: number[] = [];
-    for (let run = 1; run <= RUNS; run++) {
+  ].map(({ parallelism, workers }, i) => {
+    const queue = `${QUEUE}-${i}`;
+    const childEnv = { DATABASE_URL: BENCH_DATABASE_URL, TEMPORAL_ADDRESS: env.config.temporal.address, DATAOPS_TASK_QUEUE: queue };
+    return {
+      label: `parallelism ${parallelism}, ${workers} worker${workers > 1 ? 's' : ''}`,
+      parallelism,
+      config: { ...env.config, temporal: { ...env.config.temporal, taskQueue: queue } },
+      children: Array.from({ length: workers }, (_, w) => spawnWorker(`bench-worker-${i}-${w + 1}`, childEnv)),
+      spec: collectJobSpecSchema.parse({
+        kind: 'collect',
+        job: 'bench-collect-parallel',
+        dataset: `bench-par-${i}`,
+        department: 'bench',
+        source: { type: 'table', connection: 'centre', table: SOURCE, parallelism },
+        target: { table: `raw.bench_par_${i}` },
+        options: { batchRows: Number(process.env.BENCH_BATCH_ROWS ?? 100_000) },
+      }),
+      times: [] as number[],
+    };
+  });
+  for (const setup of setups) for (const child of setup.children) await waitForOutput(child, /worker ready/);
+  for (let run = 1; run <= RUNS; run++) {
+    for (const { label, config, children, spec, times } of setups) {
       const cpu = cpuSeconds();
       const workerCpu = children.reduce((n, c) => n + cpuOf(c.pid!), 0);
       const t0 = performance.now();
-      const { handle } = await startJob(client, config, spec, `bench-collect-parallel-${parallelism}-${workers}-${Date.now()}`);
+      const { handle } = await startJob(client, config, spec, `bench-collect-parallel-${spec.dataset}-${Date.now()}`);
       const result = (await handle.result()) as CollectResult;
       const seconds = (performance.now() - t0) / 1000;
       if (result.publish.rows !== ROWS) throw new Error(`collected ${result.publish.rows} rows, expected ${ROWS}`);
       times.push(seconds);
+      const workersCpu = (children.reduce((n, c) => n + cpuOf(c.pid!), 0) - workerCpu).toFixed(1);
       console.log(
-        `${label}, run ${run}: ${seconds.toFixed(2)} s, ${Math.round(ROWS / seconds).toLocaleString()} rows/s (${cpuSpent(cpu, cpuSeconds())}, workers ${(children.reduce((n, c) => n + cpuOf(c.pid!), 0) - workerCpu).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}; ${await activityTimes(handle)})`,
+        `run ${run}, ${label}: ${seconds.toFixed(2)} s, ${Math.round(ROWS / seconds).toLocaleString()} rows/s ` +
+          `(${cpuSpent(cpu, cpuSeconds())}, workers ${workersCpu} s; load ${loadavg()[0]!.toFixed(1)}; ${await activityTimes(handle)})`,
       );
     }
-    const peak = Math.max(...children.map((c) => peakRssOf(c.pid!)));
+  }
+  const outcomes: Outcome[] = [];
+  for (const { label, children, times } of setups) {
+    const peakRssMb = Math.max(...children.map((c) => peakRssOf(c.pid!)));
     for (const child of children) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    const seconds = median(times);
-    outcomes.push({ label, seconds, rowsPerSecond: ROWS / seconds, peakRssMb: peak });
+    outcomes.push({ label, seconds: median(times), rowsPerSecond: ROWS / median(times), peakRssMb });
   }
   const base = outcomes[0]!;
   console.log(`\n${ROWS.toLocaleString()} rows × 10 columns, median of ${RUNS} runs:`);

@@ -1,4 +1,4 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CollectResult, CollectWorkflowInput, StageSummary } from '../schemas/collect-run.ts';
 import { DataOpsAccuracy, DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
@@ -72,19 +72,29 @@ async function stageInRanges(input: CollectWorkflowInput, runId: string, paralle
     },
     [{ runId, spec }],
   );
-  const ranges = await Promise.all(
-    Array.from({ length: plan.ranges }, (_, range) =>
+  // One range failing (bad input, retries used up) stops the others before the run drops its staging.
+  const scope = new CancellationScope();
+  const ranges = await scope.run(async () => {
+    const staging = Array.from({ length: plan.ranges }, (_, range) =>
       bookkeeping.stageCollectRange.executeWithOptions(
         {
           startToCloseTimeout: '12 hours',
           heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
           retry: DATA_RETRY,
+          cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
           summary: `stage key range ${range + 1} of ${plan.ranges} (${plan.method} split) of ${sourceLabel(spec.source)} in batches of ${spec.options.batchRows}`,
         },
         [{ runId, spec, logicalDate, range }],
       ),
-    ),
-  );
+    );
+    try {
+      return await Promise.all(staging);
+    } catch (error) {
+      scope.cancel();
+      await Promise.allSettled(staging);
+      throw error;
+    }
+  });
   await bookkeeping.combineCollectRanges({ runId, ranges: plan.ranges });
   return {
     rows: ranges.reduce((n, r) => n + r.rows, 0),

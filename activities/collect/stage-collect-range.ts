@@ -23,7 +23,7 @@ export async function stageCollectRange(input: StageCollectRangeInput): Promise<
   return classifyErrors(async () => {
     const centre = await connectPostgres(activityConfig().databaseUrl, { application: 'dataops-collect-range', label: 'the centre database' });
     const plan = await readRangePlan(centre, input.runId, COLLECT_STEP).finally(() => centre.end().catch(() => undefined));
-    const range = plan?.ranges[input.range];
+    const range = plan?.ranges?.[input.range];
     if (!plan || !range) throw new Error(`run ${input.runId} has no key range ${input.range} planned`);
     return withKeepAlive((beat) => stageBatches(collectService(input, 'none', { index: input.range, range, plan }), beat));
   });

@@ -173,6 +173,42 @@ describe('a table collection split into key ranges (source.parallelism)', () => 
     expect((await env.db.raw("SELECT to_regclass('raw.it_par_nullkey') AS t")).rows[0].t).toBeNull();
   });
 
+  it('one range failing stops the others and leaves nothing staged or published', async () => {
+    // The repeated key is the first of the lowest range, which fails at once; the run waits for the other two to end.
+    const sql = "SELECT id, a FROM public.par_big UNION ALL SELECT 1, 'again'";
+    const { handle, runId } = await startCollect(
+      env.client,
+      env.config,
+      collectSpec({
+        dataset: 'it-par-repeat',
+        source: { type: 'query', connection: 'dept_source', sql, key: 'id', parallelism: 3 },
+        target: { table: 'raw.it_par_repeat' },
+        options: { batchRows: 100, heartbeatSeconds: 2 },
+      }),
+    );
+    await expect(handle.result()).rejects.toThrow();
+    const run = await env.db('dataops.runs').where({ run_id: runId }).first();
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/key column "id" repeats the value "1"/);
+    const checkpoints = await env.db('dataops.checkpoints').where({ run_id: runId });
+    expect(checkpoints.length).toBeGreaterThan(1);
+    expect(checkpoints.every((c) => c.status === 'abandoned')).toBe(true);
+    expect((await env.db.raw('SELECT to_regclass(?) AS t', [checkpoints[0]!.state.stagingTable])).rows[0].t).toBeNull();
+    expect((await env.db.raw("SELECT to_regclass('raw.it_par_repeat') AS t")).rows[0].t).toBeNull();
+    // Every range activity had ended (failed, finished or cancelled) before the run dropped the staging.
+    const history = (await handle.fetchHistory()).events ?? [];
+    const ranges = new Set(
+      history.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'stageCollectRange').map((e) => String(e.eventId)),
+    );
+    const abandonAt = history.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'abandonStaging');
+    const endedBefore = history.slice(0, abandonAt).filter((e) => {
+      const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskCanceledEventAttributes;
+      return end && ranges.has(String(end.scheduledEventId));
+    });
+    expect(ranges.size).toBe(3);
+    expect(endedBefore).toHaveLength(3);
+  });
+
   it('a worker killed mid-range resumes that range from its checkpoint: no duplicates, no gaps', async () => {
     const childEnv = { DATABASE_URL: env.config.databaseUrl, TEMPORAL_ADDRESS: env.config.temporal.address, DATAOPS_TASK_QUEUE: 'test-collect-parallel-crash' };
     const first = spawnWorker('worker-a', childEnv);
