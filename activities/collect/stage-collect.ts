@@ -12,8 +12,6 @@ import { RestageRequested, stageBatches, type StageService } from '../staging/ba
 import { withKeepAlive } from '../staging/keep-alive.ts';
 import { openSourceReader } from '../staging/open-source.ts';
 import { stagingTableName, type StagingLayout } from '../staging/staging-table.ts';
-import type pg from 'pg';
-import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { rangeStep, type KeyRange } from '../../governance/key-ranges.ts';
 import type { RangePlan } from '../staging/key-ranges.ts';
 import type { CollectCheckpoint } from './collect-checkpoint.ts';
@@ -81,8 +79,6 @@ export function collectService(
     step: ranged ? rangeStep(COLLECT_STEP, ranged.index) : COLLECT_STEP,
     batchRows: spec.options.batchRows,
     sharedTable: Boolean(ranged),
-    // A range that starts over removes only its own rows from the table all ranges share.
-    discard: ranged ? (client) => deleteRange(client, ranged) : undefined,
     // A fresh run of an incremental sync starts after the watermark; a resumed one after its own checkpoint.
     // A fresh run of a folder source picks its files; a resumed one reads the files it picked.
     async openSource(position, committed) {
@@ -96,7 +92,12 @@ export function collectService(
       const onColumnChange = collectsNewFilesOnly(spec) ? 'stop' : 'fail';
       return openSourceReader(activityConfig(), spec.source, position, { files: { list: picked.files, onColumnChange } });
     },
-    canResume: (committed, source) => source.resumable && committed.columns.map((c) => c.name).join() === source.reader.columns.map((c) => c.name).join(),
+    canResume(committed, source) {
+      const same = committed.columns.map((c) => c.name).join() === source.reader.columns.map((c) => c.name).join();
+      // The other ranges staged the old columns into the table they share: one range cannot start over alone.
+      if (ranged && !same) throw new BadInputError("the source's columns changed while its key ranges were being staged: run the job again");
+      return source.resumable && same;
+    },
     async start(source, committed) {
       const columns = source.reader.columns;
       const state: CollectCheckpoint = committed ?? {
@@ -142,16 +143,6 @@ export function collectService(
     restartAfter: (error) => speculative && fallbackAfter(error) !== undefined,
     summary: (s, attempt, resumedFromRow) => ({ rows: s.rows, bytes: s.bytes, batches: s.batches, attempt, resumedFromRow, stagingTable: s.stagingTable }),
   };
-}
-
-async function deleteRange(client: pg.Client, { range, plan }: RangeRead): Promise<void> {
-  const key = quoteIdent(plan.stagedKey);
-  const where = [
-    range.lo === null ? undefined : `${key} >= ${client.escapeLiteral(range.lo)}`,
-    range.hi === null ? undefined : `${key} < ${client.escapeLiteral(range.hi)}`,
-  ];
-  const conditions = where.filter(Boolean);
-  await client.query(`DELETE FROM ${quoteTable(plan.stagingTable!)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`);
 }
 
 /** File sources read through a picked list of files: folders (globs), and single files taken once. */
