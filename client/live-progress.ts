@@ -17,8 +17,8 @@ export async function readLiveProgress(handle: WorkflowHandle): Promise<Progress
       return { ...step, phase: step.phase === 'done' ? 'staging' : step.phase, step: `${queried.step}: ${step.step ?? step.phase}`, child: queried.child };
   }
   const pending = description?.raw.pendingActivities ?? [];
-  // Key ranges staged at once: the workflow's progress sums them all (see ProgressState).
-  if (queried && pending.length > 1) return queried;
+  const ranged = rangeProgress(pending, queried);
+  if (ranged) return ranged;
   for (const activity of pending) {
     const payload = activity.heartbeatDetails?.payloads?.[0];
     if (!payload) continue;
@@ -39,3 +39,39 @@ export async function taskQueueHasPollers(client: Client, taskQueue: string): Pr
   });
   return (response.pollers ?? []).length > 0;
 }
+
+/**
+ * Key ranges staged at once (steps `collect#0`, ...): the running ranges' heartbeats summed, or the
+ * workflow's sum of every range's last signalled counts (finished ranges included) when that is more.
+ */
+function rangeProgress(pending: PendingActivities, queried: Progress | undefined): Progress | undefined {
+  const live = pending.flatMap((activity) => {
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    const counts = payload ? liveCountsSchema.safeParse(defaultPayloadConverter.fromPayload(payload)) : undefined;
+    return counts?.success && /#\d+$/.test(counts.data.step) ? [{ counts: counts.data, attempt: activity.attempt ?? 1 }] : [];
+  });
+  if (live.length < 2) return undefined;
+  const sum = (of: (c: (typeof live)[number]['counts']) => number) => live.reduce((n, l) => n + of(l.counts), 0);
+  const base: Progress = queried ?? { phase: 'staging', rows: 0, bytes: 0, batches: 0, attempt: 1, updatedAt: new Date().toISOString() };
+  return {
+    ...base,
+    phase: 'staging',
+    step: `${live[0]!.counts.step.replace(/#\d+$/, '')} (${live.length} key ranges running)`,
+    rows: Math.max(
+      base.rows,
+      sum((c) => c.rows),
+    ),
+    bytes: Math.max(
+      base.bytes,
+      sum((c) => c.bytes),
+    ),
+    batches: Math.max(
+      base.batches,
+      sum((c) => c.batches),
+    ),
+    attempt: Math.max(...live.map((l) => l.attempt)),
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+type PendingActivities = NonNullable<NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>>['raw']['pendingActivities']>;

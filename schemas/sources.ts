@@ -79,6 +79,8 @@ export const fileSourceSchema = z
     /** Renames headers; the header is kept in the catalogue as the column's label. */
     columns: renameSchema.optional(),
     columnNames: columnNamingSchema,
+    /** Only 1: files are read in one pass (key ranges split tables and queries). */
+    parallelism: z.literal(1, { message: 'a file is read in one pass: parallelism (key ranges) applies to table and query sources' }).optional(),
   })
   .strict();
 

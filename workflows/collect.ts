@@ -18,7 +18,7 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
     const parallelism = spec.source.type === 'file' ? 1 : (spec.source.parallelism ?? 1);
     const stage =
       parallelism > 1
-        ? await stageInRanges(input, runId, parallelism)
+        ? await stageInRanges(input, runId, parallelism, progress)
         : await bookkeeping.stageCollect.executeWithOptions(
             {
               startToCloseTimeout: '12 hours',
@@ -62,7 +62,7 @@ export async function collect(input: CollectWorkflowInput): Promise<CollectResul
  * at once, each by its own activity on any worker, then fold their checkpoints into the run's one
  * `collect` checkpoint, so a single publish swaps in all the rows as one catalogue version.
  */
-async function stageInRanges(input: CollectWorkflowInput, runId: string, parallelism: number): Promise<StageSummary> {
+async function stageInRanges(input: CollectWorkflowInput, runId: string, parallelism: number, progress: ProgressState): Promise<StageSummary> {
   const { spec, logicalDate } = input;
   const plan = await bookkeeping.planCollectRanges.executeWithOptions(
     {
@@ -72,6 +72,7 @@ async function stageInRanges(input: CollectWorkflowInput, runId: string, paralle
     },
     [{ runId, spec }],
   );
+  if (plan.estimatedRows) progress.set({ totalRows: plan.estimatedRows });
   // One range failing (bad input, retries used up) stops the others before the run drops its staging.
   const scope = new CancellationScope();
   const ranges = await scope.run(async () => {

@@ -39,7 +39,7 @@ export class ProgressState {
       rows: sum((p) => p.rows),
       bytes: sum((p) => p.bytes),
       batches: sum((p) => p.batches),
-      totalRows: undefined,
+      totalRows: this.current.totalRows,
       attempt: Math.max(...all.map((p) => p.attempt)),
     };
   }

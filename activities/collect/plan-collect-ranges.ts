@@ -17,6 +17,8 @@ export interface PlanCollectRangesInput {
 export interface RangePlanSummary {
   ranges: number;
   method: RangePlan['method'];
+  /** The planner's row estimate of a table source, for progress. */
+  estimatedRows?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function planCollectRanges({ runId, spec }: PlanCollectRangesInput)
       if (recorded) await createStagingTable(centre, stagingTable, columns, collectLayout(spec));
       await centre.query('COMMIT');
       activityLogger({ runId, step: COLLECT_STEP }).info({ ranges: plan.ranges.length, method: plan.method, recorded }, 'planned key ranges');
-      return { ranges: plan.ranges.length, method: plan.method };
+      return { ranges: plan.ranges.length, method: plan.method, ...(tableRows ? { estimatedRows: tableRows } : {}) };
     } catch (error) {
       await centre.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -127,7 +127,7 @@ describe('a table collection split into key ranges (source.parallelism)', () => 
   it('refuses parallelism where it cannot apply, before any row moves', async () => {
     const bad = (source: unknown) => jobSpecSchema.safeParse({ kind: 'collect', job: 'j', dataset: 'd', department: 'x', source, target: { table: 'raw.x' } });
     const file = bad({ type: 'file', path: 'a.csv', parallelism: 2 });
-    expect(file.success).toBe(false);
+    expect(file.error?.issues.map((i) => i.message).join()).toMatch(/a file is read in one pass/);
     const keyless = bad({ type: 'query', connection: 'dept_source', sql: 'SELECT 1 AS a', parallelism: 2 });
     expect(keyless.error?.issues.map((i) => i.message).join()).toMatch(/set key .* to use parallelism/);
     const incremental = bad({ type: 'table', connection: 'dept_source', table: 'public.t', parallelism: 2, incremental: { cursor: 'updated_at' } });
