@@ -103,6 +103,32 @@ describe('a table collection split into key ranges (source.parallelism)', () => 
     expect((await env.db.raw('SELECT to_regclass(?) AS t', [checkpoints[0]!.state.stagingTable])).rows[0].t).toBeNull();
   });
 
+  it('upserts into a merge target by key', async () => {
+    await withSourceDb(async (c) => {
+      await c.query('DROP TABLE IF EXISTS public.par_merge');
+      await c.query('CREATE TABLE public.par_merge AS SELECT id, name, income FROM public.par_people');
+      await c.query('ALTER TABLE public.par_merge ADD PRIMARY KEY (id)');
+    });
+    const spec = collectSpec({
+      dataset: 'it-par-merge',
+      source: { type: 'table', connection: 'dept_source', table: 'public.par_merge', parallelism: 3 },
+      target: { table: 'raw.it_par_merge', mode: 'merge', key: ['id'] },
+      options: { batchRows: 5_000 },
+    });
+    const first = await runCollect(env.client, env.config, spec);
+    expect(first.publish.rows).toBe(ROWS);
+    await withSourceDb(async (c) => {
+      await c.query("UPDATE public.par_merge SET name = 'changed' WHERE id % 1000 = 0");
+      await c.query("INSERT INTO public.par_merge VALUES (1000001, 'new', 1.00), (-5, 'below the first range', 2.00)");
+    });
+    const second = await runCollect(env.client, env.config, spec);
+    const expected = await tableDigest(TEST_SOURCE_DATABASE_URL, 'public.par_merge', 'id');
+    expect(await tableDigest(TEST_DATABASE_URL, 'raw.it_par_merge', 'id')).toEqual(expected);
+    expect(second.publish.rows).toBe(ROWS + 2);
+    expect(second.publish.changed).toBe(ROWS + 2);
+    expect(second.publish.version).toBe(2);
+  });
+
   it('splits a text key at quantiles', async () => {
     const result = await runCollect(
       env.client,
