@@ -42,6 +42,15 @@ export interface TargetTables {
   count(ref: TargetRef): Promise<number>;
   /** The table's digests for reconciliation over these columns, computed by the target database. */
   digests(ref: TargetRef, key: string, columns: readonly TargetColumn[]): DigestSide;
+  /** In the open transaction: a session-private table with `columns` of `like`, unique by `key`, gone with the session. */
+  createTemp(name: string, like: TargetRef, columns: readonly string[], key: string): Promise<TargetRef>;
+  /**
+   * In the open transaction: the rows of `from` into `into` by `key`, inserted or updated (a row equal to
+   * the target's left alone); rows whose `deletedFlag` is true are deleted from `into` instead.
+   */
+  upsert(from: TargetRef, into: TargetRef, columns: readonly string[], key: string, deletedFlag?: string): Promise<{ upserted: number; deleted: number }>;
+  /** In the open transaction: deletes the rows of `into` whose key is not in `keys` (a one-column table); returns how many. */
+  deleteMissing(into: TargetRef, keys: TargetRef, key: string): Promise<number>;
   /** Puts `shadow` in the place of `target` atomically (readers see the old table or the new, never neither). */
   swap(shadow: TargetRef, target: TargetRef): Promise<void>;
   close(): Promise<void>;

@@ -14,6 +14,19 @@ export interface DistributeCheckpoint extends StagedState {
   key: string;
   /** Integer keys order the same in every database: an attempt resumes after the last one committed. */
   resumable: boolean;
+  /**
+   * `incremental`: the changed rows are staged in the centre and upserted into the target in one
+   * transaction at publishing; `fresh` when every row is sent (no target yet, a new watermark, or a new
+   * table shape), which loads a shadow and swaps it in as a full distribution does.
+   */
+  mode: 'full' | 'incremental';
+  fresh?: boolean;
+  /** The centre column an incremental run reads changes by (source.incremental.cursor). */
+  cursorColumn?: string;
+  /** Where this incremental run started reading: the watermark the last published run left. */
+  syncedFrom?: { cursor: string; key: string };
+  /** A soft-delete flag the centre sets (target.deletes.column): flagged rows leave the target and are not reconciled. */
+  deletedFlag?: string;
   /** Each column's mask, and the key version (with its algorithm and fingerprint) pseudonyms were made with. */
   masking: { masks: Record<string, string>; keyVersion?: string; algorithm?: string; keyFingerprint?: string };
 }

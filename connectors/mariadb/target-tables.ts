@@ -58,6 +58,38 @@ export function mariadbTargetTables(session: MariadbSession): TargetTables {
         key,
         columns.map((c) => c.name),
       ),
+    async createTemp(name, like, columns, key) {
+      const temp = { schema: like.schema, table: name };
+      // A temporary table does not end the open transaction, as other DDL would; it lives until the session ends.
+      await db.query(`DROP TEMPORARY TABLE IF EXISTS ${ref$(temp)}`);
+      await db.query(
+        `CREATE TEMPORARY TABLE ${ref$(temp)} (PRIMARY KEY (${quoteMysqlIdent(key)})) SELECT ${columns.map(quoteMysqlIdent).join(', ')} FROM ${ref$(like)} LIMIT 0`,
+      );
+      return temp;
+    },
+    async upsert(from, into, columns, key, deletedFlag) {
+      const k = quoteMysqlIdent(key);
+      let deleted = 0;
+      if (deletedFlag) {
+        const [result] = await db.query(`DELETE t FROM ${ref$(into)} t JOIN ${ref$(from)} f ON t.${k} = f.${k} WHERE f.${quoteMysqlIdent(deletedFlag)}`);
+        deleted = (result as { affectedRows: number }).affectedRows;
+      }
+      const names = columns.map(quoteMysqlIdent);
+      const set = names.filter((c) => c !== k);
+      const live = deletedFlag ? ` WHERE NOT COALESCE(f.${quoteMysqlIdent(deletedFlag)}, 0)` : '';
+      const update = set.length ? set.map((c) => `${c} = VALUES(${c})`).join(', ') : `${k} = ${k}`;
+      await db.query(
+        `INSERT INTO ${ref$(into)} (${names.join(', ')}) SELECT ${names.map((c) => `f.${c}`).join(', ')} FROM ${ref$(from)} f${live} ON DUPLICATE KEY UPDATE ${update}`,
+      );
+      // affectedRows counts an updated row twice and an equal one not at all: count the delta's live rows instead.
+      const [rows] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${ref$(from)} f${live}`);
+      return { upserted: Number(rows[0]!.n), deleted };
+    },
+    async deleteMissing(into, keys, key) {
+      const k = quoteMysqlIdent(key);
+      const [result] = await db.query(`DELETE t FROM ${ref$(into)} t LEFT JOIN ${ref$(keys)} s ON s.${k} = t.${k} WHERE s.${k} IS NULL`);
+      return (result as { affectedRows: number }).affectedRows;
+    },
     async swap(shadow, target) {
       const old = { schema: target.schema, table: `${target.table.slice(0, 50)}__dataops_old` };
       await db.query(`DROP TABLE IF EXISTS ${ref$(old)}`);

@@ -26,15 +26,27 @@ export function pgRowHash(columns: readonly { name: string; pgType: string }[]):
   return `md5(concat_ws(E'\\x1f', ${columns.map((c) => `coalesce(${pgCanonical(c.name, c.pgType)}, E'\\x1e')`).join(', ')}))`;
 }
 
-/** Digests of a PostgreSQL table for reconciliation, computed by the server. */
-export function pgDigestSide(client: pg.ClientBase, table: string, key: string, columns: readonly { name: string; pgType: string }[]): DigestSide {
+/**
+ * Digests of a PostgreSQL table for reconciliation, computed by the server; `only` (an SQL condition
+ * built by the caller from quoted identifiers) limits them to the rows that belong in the copy.
+ */
+export function pgDigestSide(
+  client: pg.ClientBase,
+  table: string,
+  key: string,
+  columns: readonly { name: string; pgType: string }[],
+  only?: string,
+): DigestSide {
   const k = quoteIdent(key);
   const hash = pgRowHash(columns);
-  const where = (lo: bigint | null, hi: bigint | null) => (lo === null || hi === null ? '' : ` WHERE ${k} BETWEEN ${lo} AND ${hi}`);
+  const where = (lo: bigint | null, hi: bigint | null) => {
+    const conditions = [...(lo === null || hi === null ? [] : [`${k} BETWEEN ${lo} AND ${hi}`]), ...(only ? [`(${only})`] : [])];
+    return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  };
   return {
     async bounds() {
       const { rows } = await client.query<{ lo: string | null; hi: string | null }>(
-        `SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${quoteTable(table)}`,
+        `SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${quoteTable(table)}${where(null, null)}`,
       );
       return rows[0]?.lo == null || rows[0].hi == null ? null : { lo: BigInt(rows[0].lo), hi: BigInt(rows[0].hi) };
     },

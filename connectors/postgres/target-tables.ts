@@ -72,6 +72,41 @@ export function postgresTargetTables(client: pg.Client): TargetTables {
         key,
         columns.map((c) => ({ name: c.name, pgType: c.type })),
       ),
+    async createTemp(name, like, columns) {
+      // Joined by a hash on the key once analysed: no index to build.
+      await client.query(`DROP TABLE IF EXISTS pg_temp.${quoteIdent(name)}`);
+      await client.query(
+        `CREATE TEMP TABLE ${quoteIdent(name)} ON COMMIT DROP AS SELECT ${columns.map(quoteIdent).join(', ')} FROM ${ref$(like)} WITH NO DATA`,
+      );
+      return { schema: 'pg_temp', table: name };
+    },
+    async upsert(from, into, columns, key, deletedFlag) {
+      const k = quoteIdent(key);
+      await client.query(`ANALYZE ${ref$(from)}`);
+      let deleted = 0;
+      if (deletedFlag) {
+        const flag = quoteIdent(deletedFlag);
+        deleted = (await client.query(`DELETE FROM ${ref$(into)} t USING ${ref$(from)} f WHERE t.${k} = f.${k} AND f.${flag}`)).rowCount ?? 0;
+      }
+      const names = columns.map(quoteIdent);
+      const set = names.filter((c) => c !== k);
+      const live = deletedFlag ? ` WHERE NOT coalesce(f.${quoteIdent(deletedFlag)}, false)` : '';
+      const update = set.length
+        ? `DO UPDATE SET ${set.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${set.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${set.map((c) => `EXCLUDED.${c}`).join(', ')})`
+        : 'DO NOTHING';
+      await client.query(
+        `INSERT INTO ${ref$(into)} AS t (${names.join(', ')}) SELECT ${names.map((c) => `f.${c}`).join(', ')} FROM ${ref$(from)} f${live} ON CONFLICT (${k}) ${update}`,
+      );
+      // Every live row of the delta, whether inserted, updated, or found equal (as MariaDB can only count them).
+      const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${ref$(from)} f${live}`);
+      return { upserted: Number(counted.rows[0]!.n), deleted };
+    },
+    async deleteMissing(into, keys, key) {
+      const k = quoteIdent(key);
+      await client.query(`ANALYZE ${ref$(keys)}`);
+      const result = await client.query(`DELETE FROM ${ref$(into)} t WHERE NOT EXISTS (SELECT 1 FROM ${ref$(keys)} s WHERE s.${k} = t.${k})`);
+      return result.rowCount ?? 0;
+    },
     async swap(shadow, target) {
       await client.query('BEGIN');
       try {
