@@ -1,4 +1,5 @@
 import type { DigestSide } from '../governance/reconciliation.ts';
+import type { RowEncoding } from './postgres/row-digests.ts';
 
 /** A table in a department's database: `schema` is the PostgreSQL schema or the MySQL database. */
 export interface TargetRef {
@@ -40,6 +41,8 @@ export interface TargetTables {
   /** Ends the current write stream (COPY) inside the transaction. */
   endStream(): Promise<void>;
   count(ref: TargetRef): Promise<number>;
+  /** How this kind of database hashes rows so that the centre can hash its rows alike. */
+  readonly rowEncoding: RowEncoding;
   /** The table's digests for reconciliation over these columns, computed by the target database. */
   digests(ref: TargetRef, key: string, columns: readonly TargetColumn[]): DigestSide;
   /** In the open transaction: a session-private table with `columns` of `like`, unique by `key`, gone with the session. */

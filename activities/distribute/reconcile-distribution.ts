@@ -38,7 +38,7 @@ export async function reconcileDistribution(
     state.sourceTable,
     state.key,
     state.sourceColumns.filter((c) => compared(c.name)),
-    state.deletedFlag ? `NOT coalesce(${quoteIdent(state.deletedFlag)}, false)` : undefined,
+    { only: state.deletedFlag ? `NOT coalesce(${quoteIdent(state.deletedFlag)}, false)` : undefined, encoding: tables.rowEncoding },
   );
   const targetColumns = state.targetColumns.filter((c) => compared(c.name));
   const target = tables.digests(ref, state.key, targetColumns);

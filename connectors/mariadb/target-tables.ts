@@ -11,6 +11,7 @@ export function mariadbTargetTables(session: MariadbSession): TargetTables {
   const db = session.connection;
   return {
     kind: 'mysql',
+    rowEncoding: 'portable',
     label: (ref) => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table),
     async columnsOf(ref) {
       const [rows] = await db.query<RowDataPacket[]>(

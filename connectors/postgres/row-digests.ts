@@ -27,6 +27,26 @@ export function pgRowHash(columns: readonly { name: string; pgType: string }[]):
 }
 
 /**
+ * How both sides hash a row: `portable`, the canonical text and MD5 that MySQL / MariaDB compute alike;
+ * `postgres`, for two PostgreSQL databases holding the same types, the row's own text (timestamptz
+ * in UTC, so the sessions' time zones do not matter) under PostgreSQL's 64-bit text hash, which costs a
+ * fraction of formatting every value and an MD5.
+ */
+export type RowEncoding = 'portable' | 'postgres';
+
+function rowHashes(columns: readonly { name: string; pgType: string }[], encoding: RowEncoding): { text: string; value: string } {
+  if (encoding === 'portable') {
+    const hash = pgRowHash(columns);
+    return { text: hash, value: `('x' || left(${hash}, 15))::bit(60)::bigint` };
+  }
+  const fields = columns.map((c) =>
+    shortTypeName(c.pgType.trim().toLowerCase()) === 'timestamptz' ? `(${quoteIdent(c.name)} AT TIME ZONE 'UTC')` : quoteIdent(c.name),
+  );
+  const value = `hashtextextended(ROW(${fields.join(', ')})::text, 0)`;
+  return { text: `${value}::text`, value };
+}
+
+/**
  * Digests of a PostgreSQL table for reconciliation, computed by the server; `only` (an SQL condition
  * built by the caller from quoted identifiers) limits them to the rows that belong in the copy.
  */
@@ -35,10 +55,11 @@ export function pgDigestSide(
   table: string,
   key: string,
   columns: readonly { name: string; pgType: string }[],
-  only?: string,
+  options: { only?: string; encoding?: RowEncoding } = {},
 ): DigestSide {
   const k = quoteIdent(key);
-  const hash = pgRowHash(columns);
+  const only = options.only;
+  const { text: hash, value } = rowHashes(columns, options.encoding ?? 'portable');
   const where = (lo: bigint | null, hi: bigint | null) => {
     const conditions = [...(lo === null || hi === null ? [] : [`${k} BETWEEN ${lo} AND ${hi}`]), ...(only ? [`(${only})`] : [])];
     return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
@@ -55,7 +76,7 @@ export function pgDigestSide(
       const grouped = lo !== null && hi !== null && count > 1;
       const bucket = grouped ? `((${k} - ${lo}) / ${stepOf(lo, hi, count)})::int` : '0';
       const result = await client.query<{ b: number; n: string; s: string }>(
-        `SELECT ${bucket} AS b, count(*) AS n, coalesce(sum(('x' || left(${hash}, 15))::bit(60)::bigint), 0)::text AS s
+        `SELECT ${bucket} AS b, count(*) AS n, coalesce(sum(${value}), 0)::text AS s
            FROM ${quoteTable(table)}${where(lo, hi)}${grouped ? ' GROUP BY 1' : ''}`,
       );
       return new Map<number, RangeDigest>(result.rows.map((r) => [Number(r.b), { rows: Number(r.n), sum: r.s }]));

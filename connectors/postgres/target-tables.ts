@@ -17,6 +17,7 @@ export function postgresTargetTables(client: pg.Client): TargetTables {
   };
   return {
     kind: 'postgres',
+    rowEncoding: 'postgres',
     label: (ref) => `${ref.schema ?? 'public'}.${ref.table}`,
     async columnsOf(ref) {
       const exists = await client.query('SELECT to_regclass($1) AS oid', [ref$(ref)]);
@@ -71,6 +72,7 @@ export function postgresTargetTables(client: pg.Client): TargetTables {
         `${ref.schema ?? 'public'}.${ref.table}`,
         key,
         columns.map((c) => ({ name: c.name, pgType: c.type })),
+        { encoding: 'postgres' },
       ),
     async createTemp(name, like, columns) {
       // Joined by a hash on the key once analysed: no index to build.

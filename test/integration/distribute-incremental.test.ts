@@ -12,6 +12,7 @@ import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type DistributeJobSpec } from '../../schemas/job-spec.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
 import { closeAllDbs } from '../../db/knex.ts';
+import { runCli } from '../support/cli.ts';
 
 // Incremental distribution: the rows changed in the centre since the last run upserted into a
 // department's table in one transaction, deletes propagated, reconciled before the commit, and the
@@ -175,6 +176,17 @@ describe('incremental distribution to PostgreSQL', () => {
     expect(added.publish.rows).toBe(1198);
     const { rows: graded } = await dept.query("SELECT count(*)::int AS n FROM public.inc_flags WHERE grade = 'A'");
     expect(graded[0].n).toBe(1198);
+
+    // PostgreSQL to PostgreSQL compares rows by their own text under a 64-bit hash: an edit, and a
+    // timestamp moved by a microsecond, are both named; the department session's time zone is not.
+    const clean = runCli(['reconcile', s.dataset, 'inc_pg'], {});
+    expect(clean.stdout).toContain('matches: 1198 rows in the centre, 1198 in the target');
+    await dept.query(
+      "SET TIME ZONE 'America/New_York'; UPDATE public.inc_flags SET street = '篡改' WHERE id = 3; UPDATE public.inc_flags SET updated_at = updated_at + INTERVAL '1 microsecond' WHERE id = 900",
+    );
+    const check = runCli(['reconcile', s.dataset, 'inc_pg'], {});
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain('keys 3 (differs), 900 (differs)');
   });
 
   it('refuses a spec without a cursor and a cursor the table does not have', () => {
