@@ -7,6 +7,23 @@ export interface TargetRef {
   table: string;
 }
 
+/** A half-open key range [lo, hi) of integer keys, null for unbounded; a distribution split by `parallelism`. */
+export interface IntegerRange {
+  lo: string | null;
+  hi: string | null;
+}
+
+/** The condition selecting a range's keys, for integer bounds (checked here: they are written into SQL). */
+export function rangeCondition(key: string, range: IntegerRange | undefined): string {
+  if (!range) return 'TRUE';
+  const bound = (value: string) => {
+    if (!/^-?\d+$/.test(value)) throw new Error(`key range bound ${value} is not an integer`);
+    return value;
+  };
+  const parts = [...(range.lo === null ? [] : [`${key} >= ${bound(range.lo)}`]), ...(range.hi === null ? [] : [`${key} < ${bound(range.hi)}`])];
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
 export interface TargetColumn {
   name: string;
   /** The column type in the target's own dialect. */
@@ -30,12 +47,13 @@ export interface TargetTables {
   commit(): Promise<void>;
   rollback(): Promise<void>;
   /**
-   * In the open transaction: locks the table against other writers until the commit and returns its
-   * greatest key as text (null when empty), so an attempt can tell whether another wrote meanwhile.
+   * In the open transaction: locks the table (with `range`, only that key range of it) against other
+   * writers until the commit and returns its greatest key (in the range) as text, null when it has
+   * none, so an attempt can tell whether another wrote meanwhile.
    */
-  lockAndLastKey(ref: TargetRef, key: string): Promise<string | null>;
-  /** Deletes the rows after `lastKey` (null: every row): what an attempt wrote past its checkpoint. */
-  deleteAfter(ref: TargetRef, key: string, lastKey: string | null): Promise<number>;
+  lockAndLastKey(ref: TargetRef, key: string, range?: IntegerRange): Promise<string | null>;
+  /** Deletes the rows after `lastKey` (null: every row), within `range` if given: what an attempt wrote past its checkpoint. */
+  deleteAfter(ref: TargetRef, key: string, lastKey: string | null, range?: IntegerRange): Promise<number>;
   /** Writes rows (COPY text) inside the open transaction. */
   write(ref: TargetRef, columns: readonly string[], payload: Buffer): Promise<void>;
   /** Ends the current write stream (COPY) inside the transaction. */

@@ -1,5 +1,5 @@
 import type { StagedState } from '../staging/batch-stager.ts';
-import type { TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
+import type { IntegerRange, TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
 
 /** A distribution's checkpoint: the shared staging state plus where its rows go. */
 export interface DistributeCheckpoint extends StagedState {
@@ -12,6 +12,8 @@ export interface DistributeCheckpoint extends StagedState {
   targetColumns: TargetColumn[];
   sourceColumns: { name: string; pgType: string }[];
   key: string;
+  /** The key range this attempt copies, when the distribution is split (`parallelism`); the shadow is shared by all ranges. */
+  range?: IntegerRange;
   /** Integer keys order the same in every database: an attempt resumes after the last one committed. */
   resumable: boolean;
   /**

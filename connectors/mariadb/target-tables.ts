@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { TargetColumn, TargetRef, TargetTables } from '../target-tables.ts';
+import { createHash } from 'node:crypto';
+import { rangeCondition, type TargetColumn, type TargetRef, type TargetTables } from '../target-tables.ts';
 import type { MariadbSession } from './connect.ts';
 import { loadCopyText, quoteMysqlIdent, quoteMysqlTable } from './load-data.ts';
 import { mariadbDigestSide } from './row-digests.ts';
@@ -9,6 +10,13 @@ const ref$ = (ref: TargetRef) => quoteMysqlTable({ database: ref.schema, table: 
 /** A department's MySQL / MariaDB database as a distribution target: rows by LOAD DATA, swaps by one RENAME TABLE. */
 export function mariadbTargetTables(session: MariadbSession): TargetTables {
   const db = session.connection;
+  let rangeLock: string | undefined;
+  const releaseRangeLock = async () => {
+    if (!rangeLock) return;
+    const name = rangeLock;
+    rangeLock = undefined;
+    await db.query('SELECT RELEASE_LOCK(?)', [name]);
+  };
   return {
     kind: 'mysql',
     rowEncoding: 'portable',
@@ -30,18 +38,38 @@ export function mariadbTargetTables(session: MariadbSession): TargetTables {
     },
     drop: async (ref) => void (await db.query(`DROP TABLE IF EXISTS ${ref$(ref)}`)),
     begin: async () => void (await db.query('BEGIN')),
-    commit: async () => void (await db.query('COMMIT')),
-    rollback: async () => void (await db.query('ROLLBACK').catch(() => undefined)),
-    async lockAndLastKey(ref, key) {
-      // The last row and the gap after it stay locked until the commit: another writer's rows wait.
-      const [rows] = await db.query<RowDataPacket[]>(
-        `SELECT CAST(${quoteMysqlIdent(key)} AS CHAR) AS k FROM ${ref$(ref)} ORDER BY ${quoteMysqlIdent(key)} DESC LIMIT 1 FOR UPDATE`,
-      );
-      return rows.length ? String(rows[0]!.k) : null;
+    async commit() {
+      await db.query('COMMIT');
+      await releaseRangeLock();
     },
-    async deleteAfter(ref, key, lastKey) {
+    async rollback() {
+      await db.query('ROLLBACK').catch(() => undefined);
+      await releaseRangeLock().catch(() => undefined);
+    },
+    async lockAndLastKey(ref, key, range) {
+      const k = quoteMysqlIdent(key);
+      if (!range) {
+        // The last row and the gap after it stay locked until the commit: another writer's rows wait.
+        const [rows] = await db.query<RowDataPacket[]>(`SELECT CAST(${k} AS CHAR) AS k FROM ${ref$(ref)} ORDER BY ${k} DESC LIMIT 1 FOR UPDATE`);
+        return rows.length ? String(rows[0]!.k) : null;
+      }
+      // A named lock per range, held until the commit: row and gap locks would also stop the next range's writer.
+      const name = `dataops_${createHash('sha1')
+        .update(`${ref$(ref)}#${range.lo ?? ''}`)
+        .digest('hex')}`;
+      const [locked] = await db.query<RowDataPacket[]>('SELECT GET_LOCK(?, 600) AS ok', [name]);
+      if (Number(locked[0]!.ok) !== 1) throw new Error(`could not lock key range ${range.lo ?? '-∞'}..${range.hi ?? '∞'} of ${ref$(ref)} within 10 minutes`);
+      rangeLock = name;
+      const [rows] = await db.query<RowDataPacket[]>(`SELECT CAST(MAX(${k}) AS CHAR) AS k FROM ${ref$(ref)} WHERE ${rangeCondition(k, range)}`);
+      return rows[0]?.k == null ? null : String(rows[0].k);
+    },
+    async deleteAfter(ref, key, lastKey, range) {
+      const k = quoteMysqlIdent(key);
+      const within = rangeCondition(k, range);
       const [result] =
-        lastKey === null ? await db.query(`DELETE FROM ${ref$(ref)}`) : await db.query(`DELETE FROM ${ref$(ref)} WHERE ${quoteMysqlIdent(key)} > ?`, [lastKey]);
+        lastKey === null
+          ? await db.query(`DELETE FROM ${ref$(ref)} WHERE ${within}`)
+          : await db.query(`DELETE FROM ${ref$(ref)} WHERE ${k} > ? AND ${within}`, [lastKey]);
       return (result as { affectedRows: number }).affectedRows;
     },
     async write(ref, columns, payload) {

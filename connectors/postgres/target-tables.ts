@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { CopyIn } from './copy-in.ts';
 import { quoteIdent, quoteTable } from './quote.ts';
 import { shortTypeName } from '../../governance/storage-type.ts';
-import type { TargetColumn, TargetRef, TargetTables } from '../target-tables.ts';
+import { rangeCondition, type TargetColumn, type TargetRef, type TargetTables } from '../target-tables.ts';
 import { pgDigestSide } from './row-digests.ts';
 
 const ref$ = (ref: TargetRef) => quoteTable({ schema: ref.schema ?? 'public', table: ref.table });
@@ -46,16 +46,21 @@ export function postgresTargetTables(client: pg.Client): TargetTables {
       copy = undefined;
       await client.query('ROLLBACK').catch(() => undefined);
     },
-    async lockAndLastKey(ref, key) {
-      await client.query(`LOCK TABLE ${ref$(ref)} IN SHARE ROW EXCLUSIVE MODE`);
-      const result = await client.query<{ k: string | null }>(`SELECT max(${quoteIdent(key)})::text AS k FROM ${ref$(ref)}`);
+    async lockAndLastKey(ref, key, range) {
+      const k = quoteIdent(key);
+      // Attempts of one range exclude each other; ranges write side by side.
+      if (range) await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${ref$(ref)}#${range.lo ?? ''}`]);
+      else await client.query(`LOCK TABLE ${ref$(ref)} IN SHARE ROW EXCLUSIVE MODE`);
+      const result = await client.query<{ k: string | null }>(`SELECT max(${k})::text AS k FROM ${ref$(ref)} WHERE ${rangeCondition(k, range)}`);
       return result.rows[0]?.k ?? null;
     },
-    async deleteAfter(ref, key, lastKey) {
+    async deleteAfter(ref, key, lastKey, range) {
+      const k = quoteIdent(key);
+      const within = rangeCondition(k, range);
       const result =
         lastKey === null
-          ? await client.query(`DELETE FROM ${ref$(ref)}`)
-          : await client.query(`DELETE FROM ${ref$(ref)} WHERE ${quoteIdent(key)} > $1`, [lastKey]);
+          ? await client.query(`DELETE FROM ${ref$(ref)} WHERE ${within}`)
+          : await client.query(`DELETE FROM ${ref$(ref)} WHERE ${k} > $1 AND ${within}`, [lastKey]);
       return result.rowCount ?? 0;
     },
     async write(ref, columns, payload) {
