@@ -10,6 +10,9 @@ import { openTarget } from './open-target.ts';
 import { DISTRIBUTE_STEP } from './stage-distribute.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { describeDifferences, reconcileDistribution, withReconcileSession } from './reconcile-distribution.ts';
+import { recordAudit } from '../../catalogue/audit.ts';
+import { specHash } from '../../governance/spec-hash.ts';
+import { startedBy } from '../audit/started-by.ts';
 
 export interface PublishDistributeInput {
   runId: string;
@@ -29,6 +32,8 @@ export async function publishDistribute(input: PublishDistributeInput): Promise<
   return classifyErrors(async () => {
     const { runId } = input;
     const attempt = Context.current().info.attempt;
+    // Read before the transaction: a call to the Temporal server should not hold the checkpoint lock.
+    const starter = await startedBy();
     const summary = await activityDb().transaction(async (trx) => {
       const row = (await trx('dataops.checkpoints').where({ run_id: runId, step: DISTRIBUTE_STEP }).forUpdate().first()) as
         | CheckpointRow<DistributeCheckpoint & { publish?: DistributePublishSummary }>
@@ -76,6 +81,21 @@ export async function publishDistribute(input: PublishDistributeInput): Promise<
           duration_ms: input.durationMs,
         });
         await recordRunCounts(trx, runId, { records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy: null });
+        // In this transaction, after the early return for a published run: one entry per distribution, however often retried.
+        await recordAudit(trx, {
+          actor: starter.identity,
+          action: 'distribute',
+          runId,
+          job: input.spec.job,
+          dataset: input.spec.dataset,
+          department: input.spec.department,
+          recipient: state.connection,
+          specHash: specHash(input.spec),
+          rows: state.rows,
+          columns: state.targetColumns.map((c) => c.name),
+          masking: state.masking,
+          details: { table: published.table, sourceTable: state.sourceTable, startedBy: starter },
+        });
         await trx('dataops.checkpoints')
           .where({ run_id: runId, step: DISTRIBUTE_STEP })
           .update({ status: 'published', state: JSON.stringify({ ...state, publish: published }), updated_at: trx.fn.now() });
