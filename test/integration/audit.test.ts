@@ -16,6 +16,8 @@ import { citizenId, mobile } from '../../governance/masking/masks.ts';
 import { specHash } from '../../governance/spec-hash.ts';
 import { listAudit, recordAudit } from '../../catalogue/audit.ts';
 import type { AuditRecord } from '../../schemas/audit.ts';
+import { loadScheduleFile } from '../../cli/load-schedule.ts';
+import { putSchedule, scheduleOptions } from '../../client/schedules.ts';
 
 // The audit log and the CLI's masking of personal data: a distribution records who started it (the
 // Temporal identity, also through a pipeline), its spec hash, rows, columns and masking, once; the
@@ -89,6 +91,10 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
+  await env.client.schedule
+    .getHandle('audit-sched')
+    .delete()
+    .catch(() => undefined);
   await env.stop();
   await closeAllDbs();
 });
@@ -157,6 +163,25 @@ describe('a distribution in the audit log', () => {
     expect((await auditOf(runId)).map((e) => [e.actor, e.rows])).toEqual([[CLI_ACTOR, 42]]);
   });
 
+  it('a run a Schedule started names the scheduler and the schedule', async () => {
+    writeFileSync(
+      join(configDir, 'audit-sched.yaml'),
+      "schedule: audit-sched\njob: distribute-cli.yaml\ncron: '0 3 1 1 *'\npaused: true\nnote: triggered by the test only\n",
+    );
+    await putSchedule(env.client, scheduleOptions(loadScheduleFile(join(configDir, 'audit-sched.yaml')), env.config));
+    const handle = env.client.schedule.getHandle('audit-sched');
+    await handle.trigger();
+    let workflowId: string | undefined;
+    for (let i = 0; i < 120 && !workflowId; i++) {
+      workflowId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
+      if (!workflowId) await new Promise((r) => setTimeout(r, 250));
+    }
+    await env.client.workflow.getHandle(workflowId!).result();
+    const [entry] = await auditOf(workflowId!);
+    expect(entry!.actor).toMatch(/^temporal-scheduler-.*audit-sched$/);
+    expect(entry!.details.startedBy).toMatchObject({ scheduleId: 'audit-sched', workflowId });
+  });
+
   it('dataops audit lists entries newest first and filters by department and day', async () => {
     await recordAudit(env.db, {
       actor: 'wang@desk',
@@ -167,7 +192,7 @@ describe('a distribution in the audit log', () => {
       rows: 3,
     });
     const mine = JSON.parse(runCli(['audit', '--department', DEPARTMENT, '--json'], cliEnv).stdout) as AuditRecord[];
-    expect(mine.length).toBeGreaterThanOrEqual(3);
+    expect(mine.length).toBeGreaterThanOrEqual(4);
     expect(new Set(mine.map((e) => e.department))).toEqual(new Set([DEPARTMENT]));
     const other = JSON.parse(runCli(['audit', '--department', 'audit-other-dept', '--json'], cliEnv).stdout) as AuditRecord[];
     expect(other.map((e) => [e.action, e.actor, e.recipient, e.rows])).toEqual([['share', 'wang@desk', 'public-security', 3]]);
