@@ -19,6 +19,9 @@ import { recordWatermark } from '../../catalogue/watermarks.ts';
 import { lastKeyComparison, recordKeyComparison } from '../../catalogue/key-comparisons.ts';
 import { keyComparisonDue } from '../../governance/key-comparison.ts';
 import { durationMs } from '../../schemas/duration.ts';
+import { recordAudit } from '../../catalogue/audit.ts';
+import { specHash } from '../../governance/spec-hash.ts';
+import { startedBy } from '../audit/started-by.ts';
 
 export interface PublishDistributeInput {
   runId: string;
@@ -37,6 +40,8 @@ export async function publishDistribute(input: PublishDistributeInput): Promise<
   return classifyErrors(async () => {
     const { runId } = input;
     const attempt = Context.current().info.attempt;
+    // Read before the transaction: a call to the Temporal server should not hold the checkpoint lock.
+    const starter = await startedBy();
     const summary = await activityDb().transaction(async (trx) => {
       const row = (await trx('dataops.checkpoints').where({ run_id: runId, step: DISTRIBUTE_STEP }).forUpdate().first()) as
         | CheckpointRow<DistributeCheckpoint & { publish?: DistributePublishSummary }>
@@ -60,6 +65,21 @@ export async function publishDistribute(input: PublishDistributeInput): Promise<
           duration_ms: input.durationMs,
         });
         await recordRunCounts(trx, runId, { records_in: state.rows, records_out: state.rows, records_rejected: 0, accuracy: null });
+        // In this transaction, after the early return for a published run: one entry per distribution, however often retried.
+        await recordAudit(trx, {
+          actor: starter.identity,
+          action: 'distribute',
+          runId,
+          job: input.spec.job,
+          dataset: input.spec.dataset,
+          department: input.spec.department,
+          recipient: state.connection,
+          specHash: specHash(input.spec),
+          rows: state.rows,
+          columns: state.targetColumns.map((c) => c.name),
+          masking: state.masking,
+          details: { table: published.table, sourceTable: state.sourceTable, mode: state.mode ?? 'full', startedBy: starter },
+        });
         await trx('dataops.checkpoints')
           .where({ run_id: runId, step: DISTRIBUTE_STEP })
           .update({ status: 'published', state: JSON.stringify({ ...state, publish: published }), updated_at: trx.fn.now() });
