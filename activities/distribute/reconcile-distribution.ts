@@ -17,7 +17,7 @@ export async function withReconcileSession<T>(databaseUrl: string, work: (client
   }
 }
 
-export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking'>;
+export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking' | 'where'>;
 
 /**
  * Compares a distributed table (the shadow before the swap, or the live table on demand) with the
@@ -36,6 +36,7 @@ export async function reconcileDistribution(
     state.sourceTable,
     state.key,
     state.sourceColumns.filter((c) => compared(c.name)),
+    state.where,
   );
   const targetColumns = state.targetColumns.filter((c) => compared(c.name));
   const target = tables.digests(ref, state.key, targetColumns);

@@ -17,12 +17,15 @@ import { maskerFor, type Masker } from '../../governance/masking/masker.ts';
 import { keyFingerprint } from '../../governance/masking/pseudonym.ts';
 import { copyTextRow } from '../../connectors/postgres/copy-text.ts';
 import type { SourceChunk } from '../../connectors/source-chunk.ts';
+import type { RowFilter } from '../../schemas/row-filter.ts';
 
 export const DISTRIBUTE_STEP = 'distribute';
 
 export interface StageDistributeInput {
   runId: string;
   spec: DistributeJobSpec;
+  /** Only the rows this keeps are sent (a share to a table). */
+  filter?: RowFilter;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function stageDistribute(input: StageDistributeInput): Promise<Stag
       const client = await connectPostgres(config.databaseUrl, { application: 'dataops-distribute', label: 'the centre database' });
       let plan: DistributionPlan;
       try {
-        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection));
+        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection), input.filter);
       } finally {
         await client.end().catch(() => undefined);
       }
@@ -48,7 +51,7 @@ export async function stageDistribute(input: StageDistributeInput): Promise<Stag
 }
 
 /** The chunk's rows with the masked columns masked, as COPY text again. */
-function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
+export function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
   let text = '';
   for (const row of chunk.rows) text += copyTextRow(row.map((value, i) => (maskers[i] ? maskers[i]!(value) : value)));
   return Buffer.from(text, 'utf8');
@@ -106,6 +109,7 @@ function distributeService({ runId, spec }: StageDistributeInput, plan: Distribu
           masks: Object.fromEntries(plan.targetColumns.map((c, i) => [c.name, plan.masks[i]!.mask])),
           ...(key ? { keyVersion: key.version, algorithm: key.algorithm, keyFingerprint: keyFingerprint(key) } : {}),
         },
+        ...(plan.where ? { where: plan.where } : {}),
       };
       return {
         state,

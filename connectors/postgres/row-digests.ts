@@ -26,15 +26,26 @@ export function pgRowHash(columns: readonly { name: string; pgType: string }[]):
   return `md5(concat_ws(E'\\x1f', ${columns.map((c) => `coalesce(${pgCanonical(c.name, c.pgType)}, E'\\x1e')`).join(', ')}))`;
 }
 
-/** Digests of a PostgreSQL table for reconciliation, computed by the server. */
-export function pgDigestSide(client: pg.ClientBase, table: string, key: string, columns: readonly { name: string; pgType: string }[]): DigestSide {
+/** Digests of a PostgreSQL table for reconciliation, computed by the server; `filter` limits it to the rows a share sent. */
+export function pgDigestSide(
+  client: pg.ClientBase,
+  table: string,
+  key: string,
+  columns: readonly { name: string; pgType: string }[],
+  filter?: { sql: string; params: string[] },
+): DigestSide {
   const k = quoteIdent(key);
   const hash = pgRowHash(columns);
-  const where = (lo: bigint | null, hi: bigint | null) => (lo === null || hi === null ? '' : ` WHERE ${k} BETWEEN ${lo} AND ${hi}`);
+  const params = filter?.params ?? [];
+  const where = (lo: bigint | null, hi: bigint | null) => {
+    const conditions = [filter?.sql, lo === null || hi === null ? undefined : `${k} BETWEEN ${lo} AND ${hi}`].filter(Boolean);
+    return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  };
   return {
     async bounds() {
       const { rows } = await client.query<{ lo: string | null; hi: string | null }>(
-        `SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${quoteTable(table)}`,
+        `SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${quoteTable(table)}${where(null, null)}`,
+        params,
       );
       return rows[0]?.lo == null || rows[0].hi == null ? null : { lo: BigInt(rows[0].lo), hi: BigInt(rows[0].hi) };
     },
@@ -45,11 +56,12 @@ export function pgDigestSide(client: pg.ClientBase, table: string, key: string, 
       const result = await client.query<{ b: number; n: string; s: string }>(
         `SELECT ${bucket} AS b, count(*) AS n, coalesce(sum(('x' || left(${hash}, 15))::bit(60)::bigint), 0)::text AS s
            FROM ${quoteTable(table)}${where(lo, hi)}${grouped ? ' GROUP BY 1' : ''}`,
+        params,
       );
       return new Map<number, RangeDigest>(result.rows.map((r) => [Number(r.b), { rows: Number(r.n), sum: r.s }]));
     },
     async rows(lo, hi) {
-      const result = await client.query<{ k: string; h: string }>(`SELECT ${k}::text AS k, ${hash} AS h FROM ${quoteTable(table)}${where(lo, hi)}`);
+      const result = await client.query<{ k: string; h: string }>(`SELECT ${k}::text AS k, ${hash} AS h FROM ${quoteTable(table)}${where(lo, hi)}`, params);
       return new Map(result.rows.map((r) => [r.k, r.h]));
     },
   };
