@@ -8,7 +8,9 @@ import { readParquet } from 'parquet-wasm';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { withSourceDb } from '../support/source-db.ts';
-import { TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
+import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
 import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type ShareJobSpec } from '../../schemas/job-spec.ts';
 import type { ShareResult } from '../../schemas/share-run.ts';
@@ -26,10 +28,12 @@ writeFileSync(
   `connections:
   civil_outbox: { type: files, root: ${JSON.stringify(outbox)} }
   civil_pg: { type: postgres, urlEnv: TEST_SHARE_PG_URL }
+  civil_maria: { type: mysql, urlEnv: TEST_SHARE_MARIADB_URL }
 `,
 );
 process.env.DATAOPS_CONFIG = join(configDir, 'dataops.config.yaml');
 process.env.TEST_SHARE_PG_URL = TEST_SOURCE_DATABASE_URL;
+process.env.TEST_SHARE_MARIADB_URL = TEST_MARIADB_URL;
 let env: TestEnv;
 let counter = 0;
 const DATASET = 'share-residents';
@@ -49,6 +53,9 @@ const FILTER = {
 const FILTER_SQL = `street IN ('莘庄镇', '七宝镇', '古美路街道') AND (gender = '女' OR birth_date < '1980-01-01')`;
 
 beforeAll(async () => {
+  const server = await createConnection({ uri: TEST_MARIADB_SERVER_URL });
+  await server.query(`CREATE DATABASE IF NOT EXISTS ${quoteMysqlIdent(TEST_MARIADB_DATABASE)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await server.end();
   env = await startTestEnv('test-share');
   const { collectSpec } = await import('../support/run-job.ts');
   const collect = collectSpec({
@@ -234,6 +241,22 @@ describe('table shares', () => {
     });
     expect(n).toBe(expected);
     expect(leaks).toBe(0);
+  });
+
+  it('loads them into the consumer MariaDB alike', async () => {
+    const spec = shareSpec({ table: { connection: 'civil_maria', table: 'shared_residents', schemaChange: 'rebuild' } });
+    const result = (await (await run(spec)).handle.result()) as ShareResult;
+    const expected = await centreCount(FILTER_SQL);
+    expect(result.publish).toMatchObject({ output: 'table', connection: 'civil_maria', table: 'shared_residents', rows: expected, reconciled: true });
+    const maria = await createConnection({ uri: TEST_MARIADB_URL });
+    try {
+      const [rows] = await maria.query<RowDataPacket[]>(
+        "SELECT COUNT(*) AS n, SUM(citizen_id REGEXP '^[0-9]{17}[0-9X]$') AS leaks, SUM(street NOT IN ('莘庄镇', '七宝镇', '古美路街道')) AS outside FROM shared_residents",
+      );
+      expect(rows[0]).toMatchObject({ n: expected, leaks: '0', outside: '0' });
+    } finally {
+      await maria.end();
+    }
   });
 
   it('refuses a leak to a table before the table exists', async () => {
