@@ -8,6 +8,7 @@ import { readParquet } from 'parquet-wasm';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { withSourceDb } from '../support/source-db.ts';
+import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
@@ -27,6 +28,7 @@ writeFileSync(
   join(configDir, 'dataops.config.yaml'),
   `connections:
   civil_outbox: { type: files, root: ${JSON.stringify(outbox)} }
+  civil_outbox_l4: { type: files, root: ${JSON.stringify(outbox)}, maxUnmaskedLevel: L4 }
   civil_pg: { type: postgres, urlEnv: TEST_SHARE_PG_URL }
   civil_maria: { type: mysql, urlEnv: TEST_SHARE_MARIADB_URL }
 `,
@@ -264,5 +266,57 @@ describe('table shares', () => {
     await expectWorkflowFailure((await run(spec)).handle, /would send citizen_id \(L4\) unmasked/);
     const exists = await withSourceDb(async (c) => (await c.query("SELECT to_regclass('civil.leaked_residents') AS t")).rows[0].t);
     expect(exists).toBeNull();
+  });
+});
+
+describe('a file share whose worker is killed mid-extract', () => {
+  it('shows the consumer nothing until the restarted extract is published whole, and leaves no partial folder', async () => {
+    await env.db.raw('CREATE SCHEMA IF NOT EXISTS clean');
+    await env.db.raw('DROP TABLE IF EXISTS clean.share_big');
+    await env.db.raw('CREATE TABLE clean.share_big (id integer PRIMARY KEY, payload text)');
+    await env.db.raw(`INSERT INTO clean.share_big SELECT g, repeat('x', 60) || g FROM generate_series(1, 200000) g`);
+    const spec = shareSpec(
+      { files: { connection: 'civil_outbox_l4', path: 'crash', format: 'ndjson', rowsPerFile: 50_000 } },
+      {
+        source: { table: 'clean.share_big' },
+        filter: { column: 'id', op: 'gt', value: 0 },
+        masks: { id: { mask: 'none' }, payload: { mask: 'none' } },
+        options: { batchRows: 5_000, heartbeatSeconds: 5 },
+      },
+    );
+    const taskQueue = 'test-share-crash';
+    const childEnv = { DATABASE_URL: env.config.databaseUrl, TEMPORAL_ADDRESS: env.config.temporal.address, DATAOPS_TASK_QUEUE: taskQueue };
+    const first = spawnWorker('share-worker-a', childEnv);
+    await waitForOutput(first, /worker ready/);
+    const { handle, runId } = await startJob(env.client, { ...env.config, temporal: { ...env.config.temporal, taskQueue } }, spec, `share:crash:${Date.now()}`);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const row = await env.db('dataops.checkpoints').where({ run_id: runId, step: 'share' }).first();
+      if (row && row.status !== 'staging') throw new Error('the extract finished before the worker could be killed');
+      if (row && row.state.rows >= 60_000) break;
+      if (Date.now() > deadline) throw new Error(`no batch committed in time:\n${first.output()}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    first.kill('SIGKILL');
+    // Mid-extract only the attempt's hidden partial folder exists: no extract folder for the consumer.
+    expect(readdirSync(join(outbox, 'crash')).every((n) => n.startsWith('.dataops-partial-'))).toBe(true);
+    const second = spawnWorker('share-worker-b', childEnv);
+    try {
+      const result = (await handle.result()) as ShareResult;
+      expect(result.stage.attempt).toBeGreaterThanOrEqual(2);
+      expect(result.publish.rows).toBe(200_000);
+      expect(result.publish.files!.map((f) => f.rows)).toEqual([50_000, 50_000, 50_000, 50_000]);
+      const folder = join(outbox, result.publish.directory!);
+      const ids = new Set<number>();
+      for (const file of result.publish.files!) {
+        const bytes = readFileSync(join(folder, file.name));
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+        for (const line of bytes.toString('utf8').trimEnd().split('\n')) ids.add((JSON.parse(line) as { id: number }).id);
+      }
+      expect(ids.size).toBe(200_000);
+      expect(readdirSync(join(outbox, 'crash'))).toEqual([result.publish.directory!.split('/').pop()]);
+    } finally {
+      second.kill('SIGTERM');
+    }
   });
 });
