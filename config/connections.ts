@@ -33,7 +33,7 @@ export function databaseKind(config: Config, name: string, env: NodeJS.ProcessEn
 /** The highest sensitivity level a connection may receive unmasked: its config's, L1 for one given only by environment. */
 export function maxUnmaskedLevel(config: Config, name: string): 'L1' | 'L2' | 'L3' | 'L4' {
   const connection = config.connections[name];
-  return connection && connection.type !== 'files' ? connection.maxUnmaskedLevel : 'L1';
+  return connection ? connection.maxUnmaskedLevel : 'L1';
 }
 
 /** A MySQL / MariaDB connection's URL, resolved inside activities like PostgreSQL's. */

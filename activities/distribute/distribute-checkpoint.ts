@@ -1,5 +1,6 @@
 import type { StagedState } from '../staging/batch-stager.ts';
 import type { IntegerRange, TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
+import type { CompiledFilter } from '../../governance/row-filter.ts';
 
 /** A distribution's checkpoint: the shared staging state plus where its rows go. */
 export interface DistributeCheckpoint extends StagedState {
@@ -31,4 +32,6 @@ export interface DistributeCheckpoint extends StagedState {
   deletedFlag?: string;
   /** Each column's mask, and the key version (with its algorithm and fingerprint) pseudonyms were made with. */
   masking: { masks: Record<string, string>; keyVersion?: string; algorithm?: string; keyFingerprint?: string };
+  /** The rows sent: a share's filter, compiled; reconciliation compares only those. */
+  where?: CompiledFilter;
 }

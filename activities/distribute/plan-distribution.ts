@@ -12,6 +12,8 @@ import { shortTypeName } from '../../governance/storage-type.ts';
 import type { TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
 import type { ColumnMask } from '../../schemas/masking.ts';
 import { effectiveMasks, unmaskedAbove, type CatalogueColumn } from '../../governance/masking/policy.ts';
+import { compileRowFilter, inlineRowFilter, type CompiledFilter } from '../../governance/row-filter.ts';
+import type { RowFilter } from '../../schemas/row-filter.ts';
 
 /** The source table's columns as its current catalogue version describes them (none: not catalogued). */
 async function cataloguedColumns(db: Knex, table: string): Promise<Map<string, { semanticType: string | null; sensitivity: string }>> {
@@ -70,6 +72,8 @@ export interface DistributionPlan {
   resumable: boolean;
   target: TargetRef;
   targetColumns: TargetColumn[];
+  /** Only the rows this condition keeps are sent (a share's filter), and reconciled. */
+  where?: CompiledFilter;
 }
 
 const INTEGER_KEY = /^(smallint|integer|bigint|int2|int4|int8)$/;
@@ -124,10 +128,14 @@ export async function planDistribution(
   spec: DistributeJobSpec,
   kind: 'postgres' | 'mysql',
   allowedLevel: string,
+  filter?: RowFilter,
 ): Promise<DistributionPlan> {
   const sourceTable = await sourceTableOf(db, spec);
   const tableSource: TableSource = { type: 'table', connection: CENTRE_CONNECTION, table: sourceTable, columns: spec.source.columns, columnNames: 'keep' };
   const { columns, primaryKey } = await tableColumns(client, tableSource, CENTRE_CONNECTION);
+  // A filter may name columns that are not sent: it is checked against the whole table.
+  const filterColumns = filter ? (await tableColumns(client, { ...tableSource, columns: undefined }, CENTRE_CONNECTION)).columns : [];
+  const where = filter ? compileRowFilter(filter, filterColumns, quoteIdent) : undefined;
   const key = await keyOf(client, sourceTable, spec.source.key, primaryKey);
   const keyColumn = columns.find((c) => c.name === key);
   if (!keyColumn) throw new BadInputError(`key column "${key}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
@@ -175,7 +183,8 @@ export async function planDistribution(
     source: {
       type: 'query',
       connection: CENTRE_CONNECTION,
-      sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}`,
+      // COPY takes no parameters: the reader's statement gets the values as literals, escaped by the driver.
+      sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}${filter ? ` WHERE ${inlineRowFilter(filter, filterColumns, quoteIdent, (v) => client.escapeLiteral(v))}` : ''}`,
       key,
       columnNames: 'keep',
       ...(incremental ? { incremental: { cursor: CURSOR_COLUMN, key, lag: incremental.lag } } : {}),
@@ -184,5 +193,6 @@ export async function planDistribution(
     resumable: INTEGER_KEY.test(shortTypeName(keyColumn.pgType)),
     target: parseTargetRef(spec.target.table),
     targetColumns,
+    ...(where ? { where } : {}),
   };
 }

@@ -29,6 +29,8 @@ export interface PublishDistributeInput {
   durationMs: number;
   /** The time the run is for: whether an incremental run's key comparison is due is measured between logical dates. */
   logicalDate?: string;
+  /** How the audit log records the run when it is not a distribution of its own (a share to a table). */
+  auditAs?: { action: 'share'; specHash: string; recipient: string; details: Record<string, unknown> };
 }
 
 /**
@@ -68,17 +70,24 @@ export async function publishDistribute(input: PublishDistributeInput): Promise<
         // In this transaction, after the early return for a published run: one entry per distribution, however often retried.
         await recordAudit(trx, {
           actor: starter.identity,
-          action: 'distribute',
+          action: input.auditAs?.action ?? 'distribute',
           runId,
           job: input.spec.job,
           dataset: input.spec.dataset,
           department: input.spec.department,
-          recipient: state.connection,
-          specHash: specHash(input.spec),
+          recipient: input.auditAs?.recipient ?? state.connection,
+          specHash: input.auditAs?.specHash ?? specHash(input.spec),
           rows: state.rows,
           columns: state.targetColumns.map((c) => c.name),
           masking: state.masking,
-          details: { table: published.table, sourceTable: state.sourceTable, mode: state.mode ?? 'full', startedBy: starter },
+          details: {
+            table: published.table,
+            connection: state.connection,
+            sourceTable: state.sourceTable,
+            mode: state.mode ?? 'full',
+            startedBy: starter,
+            ...input.auditAs?.details,
+          },
         });
         await trx('dataops.checkpoints')
           .where({ run_id: runId, step: DISTRIBUTE_STEP })

@@ -18,7 +18,10 @@ export async function withReconcileSession<T>(databaseUrl: string, work: (client
   }
 }
 
-export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking' | 'deletedFlag'>;
+export type DistributionState = Pick<
+  DistributeCheckpoint,
+  'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking' | 'deletedFlag' | 'where'
+>;
 
 /**
  * Compares a distributed table (the shadow before the swap, or the live table on demand) with the
@@ -38,7 +41,11 @@ export async function reconcileDistribution(
     state.sourceTable,
     state.key,
     state.sourceColumns.filter((c) => compared(c.name)),
-    { only: state.deletedFlag ? `NOT coalesce(${quoteIdent(state.deletedFlag)}, false)` : undefined, encoding: tables.rowEncoding },
+    {
+      only: state.deletedFlag ? `NOT coalesce(${quoteIdent(state.deletedFlag)}, false)` : undefined,
+      filter: state.where,
+      encoding: tables.rowEncoding,
+    },
   );
   const targetColumns = state.targetColumns.filter((c) => compared(c.name));
   const target = tables.digests(ref, state.key, targetColumns);

@@ -20,6 +20,7 @@ import type { SourceChunk } from '../../connectors/source-chunk.ts';
 import type { BatchSink, SinkInit } from '../staging/batch-sink.ts';
 import { stagingTableName } from '../staging/staging-table.ts';
 import { getWatermark } from '../../catalogue/watermarks.ts';
+import type { RowFilter } from '../../schemas/row-filter.ts';
 
 export const DISTRIBUTE_STEP = 'distribute';
 
@@ -28,6 +29,8 @@ export interface StageDistributeInput {
   spec: DistributeJobSpec;
   /** The time the run is for: an incremental distribution reads no row changed after it. */
   logicalDate?: string;
+  /** Only the rows this keeps are sent (a share to a table). */
+  filter?: RowFilter;
 }
 
 /** Where an incremental distribution's watermark is kept (beside the datasets' own, under a name no dataset can have). */
@@ -47,7 +50,7 @@ export async function stageDistribute(input: StageDistributeInput): Promise<Stag
       const client = await connectPostgres(config.databaseUrl, { application: 'dataops-distribute', label: 'the centre database' });
       let plan: DistributionPlan;
       try {
-        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection));
+        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection), input.filter);
       } finally {
         await client.end().catch(() => undefined);
       }
@@ -59,7 +62,7 @@ export async function stageDistribute(input: StageDistributeInput): Promise<Stag
 }
 
 /** The chunk's rows with the masked columns masked, as COPY text again. */
-function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
+export function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
   let text = '';
   for (const row of chunk.rows) text += copyTextRow(row.map((value, i) => (maskers[i] ? maskers[i]!(value) : value)));
   return Buffer.from(text, 'utf8');
@@ -170,6 +173,7 @@ function distributeService(
           masks: Object.fromEntries(plan.targetColumns.map((c, i) => [c.name, plan.masks[i]!.mask])),
           ...(key ? { keyVersion: key.version, algorithm: key.algorithm, keyFingerprint: keyFingerprint(key) } : {}),
         },
+        ...(plan.where ? { where: plan.where } : {}),
       };
       return {
         state,

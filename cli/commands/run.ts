@@ -8,6 +8,7 @@ import { rootCause } from '../../client/root-cause.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
+import type { ShareResult } from '../../schemas/share-run.ts';
 import { followRun } from '../follow-run.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
@@ -84,6 +85,15 @@ export function incrementalLine(inc: NonNullable<DistributeResult['publish']['in
   return `incremental: ${parts.join(' · ')}`;
 }
 
+export function shareSummaryTable(result: ShareResult): string {
+  const { stage, publish } = result;
+  const where = publish.output === 'table' ? `${publish.connection}:${publish.table}` : `${publish.connection}:${publish.directory} (${publish.format})`;
+  return formatTable(
+    ['run', 'consumer', 'output', 'rows', 'columns', 'files', 'expires', 'attempt'],
+    [[result.runId, publish.consumer, where, formatCount(publish.rows), publish.columns.length, publish.files?.length ?? '', publish.expires, stage.attempt]],
+  );
+}
+
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   const headers = ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'];
@@ -133,10 +143,15 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
     if (!options.wait) return 0;
     try {
-      const result = await followRun<CollectResult | CleanseResult | DistributeResult | PipelineResult>(client, config, handle, workflowId);
+      const result = await followRun<CollectResult | CleanseResult | DistributeResult | ShareResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
-      else if ('reconciled' in result.publish) {
+      else if ('consumer' in result.publish) {
+        const { publish } = result as ShareResult;
+        console.log(shareSummaryTable(result as ShareResult));
+        const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);
+        console.log(masked.length ? `masked: ${masked.join(', ')}${publish.keyVersion ? ` · key ${publish.keyVersion}` : ''}` : 'masked: none');
+      } else if ('reconciled' in result.publish) {
         const { publish } = result as DistributeResult;
         console.log(distributeSummaryTable(result as DistributeResult));
         const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);

@@ -47,27 +47,34 @@ function rowHashes(columns: readonly { name: string; pgType: string }[], encodin
 }
 
 /**
- * Digests of a PostgreSQL table for reconciliation, computed by the server; `only` (an SQL condition
- * built by the caller from quoted identifiers) limits them to the rows that belong in the copy.
+ * Digests of a PostgreSQL table for reconciliation, computed by the server. `only` (an SQL condition
+ * built by the caller from quoted identifiers) and `filter` (a share's compiled row filter, with its
+ * parameters) limit them to the rows that belong in the copy.
  */
 export function pgDigestSide(
   client: pg.ClientBase,
   table: string,
   key: string,
   columns: readonly { name: string; pgType: string }[],
-  options: { only?: string; encoding?: RowEncoding } = {},
+  options: { only?: string; filter?: { sql: string; params: string[] }; encoding?: RowEncoding } = {},
 ): DigestSide {
   const k = quoteIdent(key);
-  const only = options.only;
+  const { only, filter } = options;
+  const params = filter?.params ?? [];
   const { text: hash, value } = rowHashes(columns, options.encoding ?? 'portable');
   const where = (lo: bigint | null, hi: bigint | null) => {
-    const conditions = [...(lo === null || hi === null ? [] : [`${k} BETWEEN ${lo} AND ${hi}`]), ...(only ? [`(${only})`] : [])];
+    const conditions = [
+      ...(lo === null || hi === null ? [] : [`${k} BETWEEN ${lo} AND ${hi}`]),
+      ...(only ? [`(${only})`] : []),
+      ...(filter ? [`(${filter.sql})`] : []),
+    ];
     return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   };
   return {
     async bounds() {
       const { rows } = await client.query<{ lo: string | null; hi: string | null }>(
         `SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${quoteTable(table)}${where(null, null)}`,
+        params,
       );
       return rows[0]?.lo == null || rows[0].hi == null ? null : { lo: BigInt(rows[0].lo), hi: BigInt(rows[0].hi) };
     },
@@ -78,11 +85,12 @@ export function pgDigestSide(
       const result = await client.query<{ b: number; n: string; s: string }>(
         `SELECT ${bucket} AS b, count(*) AS n, coalesce(sum(${value}), 0)::text AS s
            FROM ${quoteTable(table)}${where(lo, hi)}${grouped ? ' GROUP BY 1' : ''}`,
+        params,
       );
       return new Map<number, RangeDigest>(result.rows.map((r) => [Number(r.b), { rows: Number(r.n), sum: r.s }]));
     },
     async rows(lo, hi) {
-      const result = await client.query<{ k: string; h: string }>(`SELECT ${k}::text AS k, ${hash} AS h FROM ${quoteTable(table)}${where(lo, hi)}`);
+      const result = await client.query<{ k: string; h: string }>(`SELECT ${k}::text AS k, ${hash} AS h FROM ${quoteTable(table)}${where(lo, hi)}`, params);
       return new Map(result.rows.map((r) => [r.k, r.h]));
     },
   };
