@@ -4,6 +4,7 @@ import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
 import { distributeJobSpecFields } from './distribute-spec.ts';
+import { scanJobSpecFields } from './scan-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
@@ -125,11 +126,19 @@ export const distributeJobSpecSchema = z
   })
   .strict();
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema, cleanseJobSpecSchema, distributeJobSpecSchema]);
+export const scanJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...scanJobSpecFields,
+  })
+  .strict();
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema, cleanseJobSpecSchema, distributeJobSpecSchema, scanJobSpecSchema]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
 export type CleanseJobSpec = z.infer<typeof cleanseJobSpecSchema>;
 export type DistributeJobSpec = z.infer<typeof distributeJobSpecSchema>;
+export type ScanJobSpec = z.infer<typeof scanJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
 /** Their kinds: the runs that publish a dataset and measure its quality (a distribution or pipeline does neither). */

@@ -3,3 +3,4 @@ export { cleanse } from './cleanse.ts';
 export { distribute } from './distribute.ts';
 export { reconcileRuns } from './reconcile-runs.ts';
 export { pipeline } from './pipeline.ts';
+export { scan } from './scan.ts';

@@ -1,6 +1,7 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
 import type { DistributeJobSpec } from '../schemas/job-spec.ts';
+import type { ScanJobSpec } from '../schemas/job-spec.ts';
 import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from './definitions.ts';
 import { sourceLabel } from './source-label.ts';
 
@@ -9,6 +10,8 @@ export function staticSummary(spec: RunnableSpec): string {
   if (spec.kind === 'pipeline') return `pipeline ${spec.job}: ${Object.keys(spec.steps).join(' → ')} (${spec.department})`;
   if (spec.kind === 'distribute')
     return `distribute ${distributedTable(spec)} → ${spec.target.connection}:${spec.target.table} (${spec.department}, ${spec.target.mode})`;
+  if (spec.kind === 'scan')
+    return `scan ${scannedConnections(spec)} for unmasked personal data (${spec.department}, at most ${spec.sampleRows} rows per table)`;
   return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
 }
 
@@ -21,7 +24,9 @@ export function staticDetails(spec: RunnableSpec): string {
           .join('\n\n')
       : spec.kind === 'distribute'
         ? `**Source** ${distributedTable(spec)} · **target** ${spec.target.table} on connection ${spec.target.connection} (${spec.target.mode})`
-        : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
+        : spec.kind === 'scan'
+          ? `**Scans** ${scannedConnections(spec)} · **sample** ${spec.sampleRows} rows per table · **reported from** ${Math.round(spec.minShare * 100)}% valid values`
+          : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
   return [
     `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
     what,
@@ -35,6 +40,11 @@ export function staticDetails(spec: RunnableSpec): string {
 /** What a distribution sends: a centre table, or a dataset's published table. */
 function distributedTable(spec: DistributeJobSpec): string {
   return spec.source.table ?? `dataset ${spec.source.dataset ?? spec.dataset}`;
+}
+
+/** The connections a scan samples, as the spec names them. */
+function scannedConnections(spec: ScanJobSpec): string {
+  return spec.connections ? `connections ${spec.connections.join(', ')}` : 'every connection';
 }
 
 /** The search attributes staff filter runs by in the Web UI. */
