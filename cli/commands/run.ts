@@ -8,6 +8,7 @@ import { rootCause } from '../../client/root-cause.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
+import type { ScanResult } from '../../schemas/scan-run.ts';
 import { followRun } from '../follow-run.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
@@ -75,6 +76,14 @@ export function distributeSummaryTable(result: DistributeResult): string {
   );
 }
 
+/** One line per scanned connection: what was sampled and how many columns were found. */
+export function scanSummaryTable(result: ScanResult): string {
+  return formatTable(
+    ['run', 'connection', 'tables', 'columns', 'rows sampled', 'skipped', 'findings'],
+    result.connections.map((c) => [result.runId, c.connection, c.tables, c.columns, c.rows, c.skippedCount, c.findings]),
+  );
+}
+
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   const headers = ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'];
@@ -127,7 +136,11 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       const result = await followRun<CollectResult | CleanseResult | DistributeResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
-      else if ('reconciled' in result.publish) {
+      else if ('connections' in result) {
+        const scan = result as unknown as ScanResult;
+        console.log(scanSummaryTable(scan));
+        console.log(scan.findings ? `findings: ./bin/dataops.mjs scan --last` : 'no unmasked personal data found where it should not be');
+      } else if ('reconciled' in result.publish) {
         const { publish } = result as DistributeResult;
         console.log(distributeSummaryTable(result as DistributeResult));
         const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);
