@@ -29,6 +29,7 @@ export function postgresTableSampler(client: pg.Client): TableSampler {
            JOIN pg_type t ON t.oid = a.atttypid
            LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype
           WHERE c.relkind IN ('r', 'm')
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
             AND (coalesce(b.typcategory, t.typcategory) = 'S' OR coalesce(b.oid, t.oid) IN ('int8'::regtype, 'numeric'::regtype))
           GROUP BY 1, 2, 3
           ORDER BY 1, 2`,

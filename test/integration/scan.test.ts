@@ -33,6 +33,7 @@ writeFileSync(
   dept_maria: { type: mysql, urlEnv: TEST_SCAN_DEPT_MARIADB_URL }
   dept_maria_trusted: { type: mysql, urlEnv: TEST_SCAN_DEPT_MARIADB_URL, maxUnmaskedLevel: L4 }
   drop_folder: { type: files, root: ${configDir} }
+  dept_unset: { type: postgres, urlEnv: TEST_SCAN_UNSET_URL }
 `,
 );
 process.env.DATAOPS_CONFIG = join(configDir, 'dataops.config.yaml');
@@ -252,5 +253,17 @@ describe('the security scan', () => {
     await expectWorkflowFailure(handle, /unknown connection "nope"; connection "drop_folder" is a files connection/);
     expect(await env.db('dataops.scan_findings').where({ run_id: workflowId }).count('* as n').first()).toEqual({ n: '0' });
     expect((await env.db('dataops.runs').where({ run_id: workflowId }).first('status')).status).toBe('failed');
+  });
+
+  it('stores what it found on the other connections when one cannot be scanned, and fails the run naming it', async () => {
+    const { handle, workflowId } = await runScan(scanSpec({ connections: ['dept_maria', 'dept_unset'] }));
+    await expectWorkflowFailure(
+      handle,
+      /could not scan 1 of 2 connection\(s\): dept_unset: connection "dept_unset" has no URL: environment variable TEST_SCAN_UNSET_URL is not set \(the others' 3 finding\(s\) are stored\)/,
+    );
+    expect((await storedFindings(workflowId)).map((f) => f[0])).toEqual(['dept_maria', 'dept_maria', 'dept_maria']);
+    const last = await runCliAsync(['scan', '--last']);
+    expect(last.stdout).toContain(`scan ${workflowId} (failed`);
+    expect(last.status).toBe(1);
   });
 });
