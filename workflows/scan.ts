@@ -1,4 +1,4 @@
-import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ConnectionScanSummary, ScanResult, ScanWorkflowInput } from '../schemas/scan-run.ts';
 import { DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
@@ -40,6 +40,9 @@ export async function scan(input: ScanWorkflowInput): Promise<ScanResult> {
         ),
       ),
     );
+    // A cancelled run ends as cancelled, not as a scan that could not reach its connections.
+    const cancelled = outcomes.find((o) => o.status === 'rejected' && isCancellation(o.reason));
+    if (cancelled?.status === 'rejected') throw cancelled.reason;
     const connections: ConnectionScanSummary[] = [];
     const failed: string[] = [];
     outcomes.forEach((outcome, i) => {

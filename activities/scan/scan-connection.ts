@@ -2,6 +2,7 @@ import { CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { ScanJobSpec } from '../../schemas/job-spec.ts';
 import type { ConnectionScanSummary, ScanTarget } from '../../schemas/scan-run.ts';
+import type { LiveCounts } from '../../schemas/progress.ts';
 import { maxUnmaskedLevel } from '../../config/connections.ts';
 import { isScannedTable } from '../../governance/scan/scanned-tables.ts';
 import { tableFindings } from '../../governance/scan/table-findings.ts';
@@ -17,10 +18,17 @@ export interface ScanConnectionInput {
   target: ScanTarget;
 }
 
-/** Heartbeat details: the last table whose findings are stored, and the counts so far. */
-interface ScanProgress {
+/**
+ * Heartbeat details: the last table whose findings are stored and the counts so far, plus live counts
+ * in the shape `dataops status` reads (rows sampled; a table is a batch).
+ */
+interface ScanProgress extends LiveCounts {
   lastTable: string;
   summary: ConnectionScanSummary;
+}
+
+function progress(lastTable: string, summary: ConnectionScanSummary): ScanProgress {
+  return { step: `scan ${summary.connection}`, rows: summary.rows, bytes: 0, batches: summary.tables, lastTable, summary };
 }
 
 const MAX_SKIPPED_LISTED = 20;
@@ -71,7 +79,7 @@ export async function scanConnection({ runId, spec, target }: ScanConnectionInpu
             log.warn({ table: name, reason }, 'table skipped');
             summary.skippedCount++;
             if (summary.skipped.length < MAX_SKIPPED_LISTED) summary.skipped.push({ table: name, reason });
-            beat({ lastTable: name, summary } satisfies ScanProgress);
+            beat(progress(name, summary));
             continue;
           }
           const placeOf = placeIn(target.centre ? { catalogued: catalogue!.get(name) } : { allowedLevel });
@@ -94,7 +102,7 @@ export async function scanConnection({ runId, spec, target }: ScanConnectionInpu
           summary.columns += table.columns.length;
           summary.rows += values[0]?.length ?? 0;
           summary.findings += findings.length;
-          beat({ lastTable: name, summary } satisfies ScanProgress);
+          beat(progress(name, summary));
         }
         log.info({ tables: summary.tables, findings: summary.findings, skipped: summary.skippedCount }, 'connection scanned');
         return summary;

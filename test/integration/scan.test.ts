@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
+import { scanConnection } from '../../activities/scan/scan-connection.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { collectSpec, runCollect } from '../support/run-job.ts';
 import { withSourceDb } from '../support/source-db.ts';
@@ -15,7 +17,7 @@ import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
 import { citizenId as maskCitizenId, mobile as maskMobile } from '../../governance/masking/masks.ts';
 import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type ScanJobSpec } from '../../schemas/job-spec.ts';
-import type { ScanResult } from '../../schemas/scan-run.ts';
+import type { ConnectionScanSummary, ScanResult } from '../../schemas/scan-run.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 
 // The security scan against real databases: a department's PostgreSQL and MariaDB that may receive
@@ -265,5 +267,35 @@ describe('the security scan', () => {
     const last = await runCliAsync(['scan', '--last']);
     expect(last.stdout).toContain(`scan ${workflowId} (failed`);
     expect(last.status).toBe(1);
+  });
+
+  it('resumes a retried connection after the last table its predecessor stored, and stores a table sampled twice once', async () => {
+    const runId = `scan-resume-${Date.now()}`;
+    const spec = scanSpec({ connections: ['dept_pg'] });
+    const target = { connection: 'dept_pg', kind: 'postgres' as const, centre: false };
+    const first = (await new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 }).run(scanConnection, { runId, spec, target })) as ConnectionScanSummary;
+    expect(first).toMatchObject({ tables: 5, findings: 3 });
+    const foundAt = async () =>
+      Object.fromEntries(
+        (await env.db('dataops.scan_findings').where({ run_id: runId }).select('table_name', 'column_name', 'found_at')).map((r) => [
+          `${r.table_name}.${r.column_name}`,
+          new Date(r.found_at).getTime(),
+        ]),
+      );
+    const firstFound = await foundAt();
+    // An attempt that heartbeated after public.orders (tables go in name order: hr.staff, public.mixed,
+    // public.orders, public.people, public.people_masked) samples only the last two.
+    const before = { ...first, tables: 3, findings: 1, columns: 0, rows: 0 };
+    const retried = new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000, attempt: 2, heartbeatDetails: { lastTable: 'public.orders', summary: before } });
+    const second = (await retried.run(scanConnection, { runId, spec, target })) as ConnectionScanSummary;
+    expect(second).toMatchObject({ tables: 5, findings: 3, columns: 4 + 2 });
+    const secondFound = await foundAt();
+    expect(secondFound['hr.staff.sfz']).toBe(firstFound['hr.staff.sfz']);
+    expect(secondFound['public.people.citizen_id']).toBeGreaterThan(firstFound['public.people.citizen_id']!);
+    expect(await storedFindings(runId)).toEqual([
+      ['dept_pg', 'hr.staff', 'sfz', 'citizen_id', 'L4', 'L1'],
+      ['dept_pg', 'public.people', 'citizen_id', 'citizen_id', 'L4', 'L1'],
+      ['dept_pg', 'public.people', 'mobile', 'mobile', 'L3', 'L1'],
+    ]);
   });
 });
