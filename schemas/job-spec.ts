@@ -3,7 +3,7 @@ import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
-import { distributeJobSpecFields } from './distribute-spec.ts';
+import { distributeJobSpecFields, distributeSpecIssues } from './distribute-spec.ts';
 import { scanJobSpecFields } from './scan-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
@@ -124,7 +124,10 @@ export const distributeJobSpecSchema = z
     ...commonJobFields,
     ...distributeJobSpecFields,
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    for (const issue of distributeSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
+  });
 
 export const scanJobSpecSchema = z
   .object({

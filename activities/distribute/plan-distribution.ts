@@ -74,6 +74,12 @@ export interface DistributionPlan {
 
 const INTEGER_KEY = /^(smallint|integer|bigint|int2|int4|int8)$/;
 
+/**
+ * An incremental distribution reads the change cursor as the centre holds it, whatever the column is
+ * converted to for the target: staged beside the sent columns under this name, never sent itself.
+ */
+export const CURSOR_COLUMN = '__dataops_cursor';
+
 /** The centre table a distribution sends: the one named, or the dataset's published table. */
 async function sourceTableOf(db: Knex, spec: DistributeJobSpec): Promise<string> {
   if (spec.source.table) return spec.source.table.includes('.') ? spec.source.table : `public.${spec.source.table}`;
@@ -147,11 +153,33 @@ export async function planDistribution(
     targetColumns = sent.map((c) => ({ name: c.name, type: shortTypeName(c.pgType) }));
     selects = sent.map((c, i) => (masked(i) ? `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}` : quoteIdent(c.name)));
   }
+  const incremental = spec.target.mode === 'incremental' ? spec.source.incremental : undefined;
+  if (incremental) {
+    const all = await tableColumns(client, { ...tableSource, columns: undefined }, CENTRE_CONNECTION);
+    if (!all.columns.some((c) => c.name === incremental.cursor))
+      throw new BadInputError(`cursor column "${incremental.cursor}" is not a column of ${sourceTable} (${all.columns.map((c) => c.name).join(', ')})`);
+    if (incremental.key && incremental.key !== key)
+      throw new BadInputError(`source.incremental.key (${incremental.key}) must be the key the target is upserted by (${key}): set source.key to it`);
+    selects.push(`${quoteIdent(incremental.cursor)} AS ${quoteIdent(CURSOR_COLUMN)}`);
+  }
+  const flag = spec.target.deletes?.column;
+  if (flag) {
+    const column = columns.find((c) => c.name === flag);
+    if (!column) throw new BadInputError(`target.deletes.column "${flag}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
+    if (shortTypeName(column.pgType) !== 'boolean') throw new BadInputError(`target.deletes.column "${flag}" is ${column.pgType}: it must be a boolean`);
+  }
   return {
     sourceTable,
     masks,
     sourceColumns: columns.map((c) => ({ name: c.name, pgType: c.pgType })),
-    source: { type: 'query', connection: CENTRE_CONNECTION, sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}`, key, columnNames: 'keep' },
+    source: {
+      type: 'query',
+      connection: CENTRE_CONNECTION,
+      sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}`,
+      key,
+      columnNames: 'keep',
+      ...(incremental ? { incremental: { cursor: CURSOR_COLUMN, key, lag: incremental.lag } } : {}),
+    },
     key,
     resumable: INTEGER_KEY.test(shortTypeName(keyColumn.pgType)),
     target: parseTargetRef(spec.target.table),

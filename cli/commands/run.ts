@@ -76,6 +76,15 @@ export function distributeSummaryTable(result: DistributeResult): string {
   );
 }
 
+/** What an incremental distribution did, in one line. */
+export function incrementalLine(inc: NonNullable<DistributeResult['publish']['incremental']>): string {
+  if (inc.fresh) return `incremental: every row sent (${formatCount(inc.sent)}), loaded beside the table and swapped in; the next run sends changes only`;
+  const parts = [`${formatCount(inc.sent)} changed rows sent`, `${formatCount(inc.upserted)} upserted`, `${formatCount(inc.deleted)} deleted`];
+  if (inc.pending) parts.push(`${formatCount(inc.pending)} changed after this run's window (the next run sends them)`);
+  if (inc.kept) parts.push(`${formatCount(inc.kept)} deleted in the centre but kept (deletes not compared this run)`);
+  return `incremental: ${parts.join(' · ')}`;
+}
+
 /** One line per scanned connection: what was sampled and how many columns were found. */
 export function scanSummaryTable(result: ScanResult): string {
   return formatTable(
@@ -145,6 +154,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
         console.log(distributeSummaryTable(result as DistributeResult));
         const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);
         console.log(masked.length ? `masked: ${masked.join(', ')}${publish.keyVersion ? ` · key ${publish.keyVersion}` : ''}` : 'masked: none');
+        if (publish.incremental) console.log(incrementalLine(publish.incremental));
       } else if ('published' in result.publish) {
         console.log(cleanseSummaryTable(result as CleanseResult));
         console.log(`quarantined records: ./bin/dataops.mjs quarantine list ${result.runId}`);
