@@ -228,6 +228,25 @@ Start here:
     );
 
   program
+    .command('scan')
+    .description(
+      'samples every table on the database connections and the centre for unmasked personal data (valid citizen IDs, mobiles, credit codes, e-mails) where the connection or the catalogue does not allow it; prints the findings, exit 1 if any',
+    )
+    .option('--connection <name>', 'scan this connection only (repeatable; `centre` is the centre database)', (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
+    .option('--sample-rows <n>', 'rows sampled per table, at most (default 1000)', positiveInt)
+    .option('--min-share <share>', 'share of non-empty sampled values that must validate for a column to be reported (default 0.5)', Number)
+    .option('--last', "print the newest scan's findings instead of scanning")
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { connection?: string[]; sampleRows?: number; minShare?: number; last?: boolean; json?: boolean }) =>
+        (await import('./commands/scan.ts')).scanCommand(options),
+      ),
+    );
+
+  program
     .command('freshness')
     .description('datasets whose last successful run is older than their updateFrequency allows, and schedules that missed or skipped runs; exit 1 if any')
     .option('--all', 'every dataset, fresh ones too')

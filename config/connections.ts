@@ -78,3 +78,20 @@ export function sessionTimeZone(config: Config, name: string): string | undefine
   if (connection?.type === 'postgres' && connection.timeZone) return connection.timeZone;
   return name === CENTRE_CONNECTION ? config.timeZone : undefined;
 }
+
+const ENV_CONNECTION = /^DATAOPS_CONNECTION_([A-Z0-9_]+)$/;
+
+/**
+ * Every database connection there is: the centre, the config's postgres and mysql connections, and
+ * those defined only by a DATAOPS_CONNECTION_<NAME> variable (named in lower case), sorted.
+ */
+export function databaseConnectionNames(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = new Set<string>([CENTRE_CONNECTION]);
+  for (const [name, connection] of Object.entries(config.connections)) if (connection.type !== 'files') names.add(name);
+  const overridden = new Set([...names, ...Object.keys(config.connections)].map(envOverrideName));
+  for (const [key, value] of Object.entries(env)) {
+    const match = ENV_CONNECTION.exec(key);
+    if (match && value && !overridden.has(key)) names.add(match[1]!.toLowerCase());
+  }
+  return [...names].sort();
+}

@@ -7,6 +7,7 @@ import * as scheduledRuns from './20261201030000_scheduled_runs.ts';
 import * as keySetDeletes from './20261201040000_key_set_deletes.ts';
 import * as collectedFiles from './20261201050000_collected_files.ts';
 import * as auditLog from './20261201060000_audit_log.ts';
+import * as scanFindings from './20261201070000_scan_findings.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261201040000_key_set_deletes.ts', keySetDeletes],
   ['20261201050000_collected_files.ts', collectedFiles],
   ['20261201060000_audit_log.ts', auditLog],
+  ['20261201070000_scan_findings.ts', scanFindings],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,3 +4,4 @@ export { distribute } from './distribute.ts';
 export { reconcileRuns } from './reconcile-runs.ts';
 export { pipeline } from './pipeline.ts';
 export { share } from './share.ts';
+export { scan } from './scan.ts';

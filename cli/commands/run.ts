@@ -9,6 +9,7 @@ import type { CollectResult } from '../../schemas/collect-run.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
 import type { ShareResult } from '../../schemas/share-run.ts';
+import type { ScanResult } from '../../schemas/scan-run.ts';
 import { followRun } from '../follow-run.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
@@ -94,6 +95,14 @@ export function shareSummaryTable(result: ShareResult): string {
   );
 }
 
+/** One line per scanned connection: what was sampled and how many columns were found. */
+export function scanSummaryTable(result: ScanResult): string {
+  return formatTable(
+    ['run', 'connection', 'tables', 'columns', 'rows sampled', 'skipped', 'findings'],
+    result.connections.map((c) => [result.runId, c.connection, c.tables, c.columns, c.rows, c.skippedCount, c.findings]),
+  );
+}
+
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   const headers = ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'];
@@ -146,7 +155,11 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       const result = await followRun<CollectResult | CleanseResult | DistributeResult | ShareResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
-      else if ('consumer' in result.publish) {
+      else if ('connections' in result) {
+        const scan = result as unknown as ScanResult;
+        console.log(scanSummaryTable(scan));
+        console.log(scan.findings ? `findings: ./bin/dataops.mjs scan --last` : 'no unmasked personal data found where it should not be');
+      } else if ('consumer' in result.publish) {
         const { publish } = result as ShareResult;
         console.log(shareSummaryTable(result as ShareResult));
         const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);
