@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SuiteSequencer } from './test/sequencer.ts';
 
 // Forks, not threads: the Temporal SDK's native bridge does not survive worker threads.
 export default defineConfig({
@@ -9,5 +10,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    sequence: { sequencer: SuiteSequencer },
   },
 });

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import type { JobSpec } from '../schemas/job-spec.ts';
+import type { CentreJobSpec } from '../schemas/job-spec.ts';
 import type { SensitivityGuess } from '../governance/sensitivity.ts';
 
 export interface CatalogueVersion {
-  spec: Pick<JobSpec, 'dataset' | 'department' | 'sourceSystem' | 'updateFrequency' | 'description' | 'target'>;
+  spec: Pick<CentreJobSpec, 'dataset' | 'department' | 'sourceSystem' | 'updateFrequency' | 'description' | 'target'>;
   /** The dataset's catalogue row as locked at the start of publishing, if it has one. */
   resource: { id: number } | undefined;
   version: number;

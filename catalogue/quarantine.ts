@@ -104,3 +104,9 @@ export async function nameKeptRecords(trx: Knex.Transaction, runId: string, step
   );
   await trx.raw('SET LOCAL enable_nestloop TO DEFAULT');
 }
+
+/** Entries of a run (what an export writes). */
+export async function quarantineEntryCount(db: Knex, runId: string): Promise<number> {
+  const [row] = await db('dataops.quarantine').where({ run_id: runId }).count<{ n: string }[]>('* as n');
+  return Number(row?.n ?? 0);
+}

@@ -120,7 +120,8 @@ function checkedJobSpec(path: string, data: unknown, here = dirname(resolve(path
   const parsed = jobSpecSchema.safeParse(data, { error: suggestKnownKeys });
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  if (spec.kind !== 'distribute' && spec.source.type === 'file' && !spec.source.connection) {
+  if (spec.kind === 'scan') return spec;
+  if ((spec.kind === 'collect' || spec.kind === 'cleanse') && spec.source.type === 'file' && !spec.source.connection) {
     spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
   }
   if (spec.kind === 'cleanse') {

@@ -10,6 +10,11 @@ function positiveInt(value: string): number {
   return n;
 }
 
+const REVEAL_HELP = `
+Values of columns the catalogue grades L3 or L4 (citizen IDs, mobiles, ...) are masked as a distribution
+would mask them. --reveal shows them in clear and first writes an audit entry (action reveal, your
+user@host, the run, rows and columns shown): see dataops audit. Records without such columns print as they are.`;
+
 /** Exit code 2: the spec itself is wrong, or too large to start as a workflow (checked in startJob). */
 async function isInvalidSpec(error: unknown): Promise<boolean> {
   if (error instanceof SpecError) return true;
@@ -223,6 +228,25 @@ Start here:
     );
 
   program
+    .command('scan')
+    .description(
+      'samples every table on the database connections and the centre for unmasked personal data (valid citizen IDs, mobiles, credit codes, e-mails) where the connection or the catalogue does not allow it; prints the findings, exit 1 if any',
+    )
+    .option('--connection <name>', 'scan this connection only (repeatable; `centre` is the centre database)', (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
+    .option('--sample-rows <n>', 'rows sampled per table, at most (default 1000)', positiveInt)
+    .option('--min-share <share>', 'share of non-empty sampled values that must validate for a column to be reported (default 0.5)', Number)
+    .option('--last', "print the newest scan's findings instead of scanning")
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { connection?: string[]; sampleRows?: number; minShare?: number; last?: boolean; json?: boolean }) =>
+        (await import('./commands/scan.ts')).scanCommand(options),
+      ),
+    );
+
+  program
     .command('freshness')
     .description('datasets whose last successful run is older than their updateFrequency allows, and schedules that missed or skipped runs; exit 1 if any')
     .option('--all', 'every dataset, fresh ones too')
@@ -268,6 +292,10 @@ Start here:
   catalog
     .command('show')
     .description('one dataset: metadata, sensitivity, column profiles, versions')
+    .addHelpText(
+      'after',
+      '\nMin, max and top patterns of L3/L4 columns are shown masked (citizen ID 310112********1234, mobile 138****5678, else ****), also with --json.',
+    )
     .argument('<dataset>', 'dataset name, as in: dataops catalog list')
     .option('--version <n>', 'a past version', positiveInt)
     .option('--json', 'print JSON')
@@ -287,8 +315,10 @@ Start here:
     .option('--rule <rule>', 'only this rule')
     .option('--limit <n>', 'entries to show', positiveInt, 20)
     .option('--json', 'print JSON')
+    .option('--reveal', 'show L3/L4 values in clear (recorded in the audit log first)')
+    .addHelpText('after', REVEAL_HELP)
     .action(
-      action(async (run: string, options: { rule?: string; limit: number; json?: boolean }) =>
+      action(async (run: string, options: { rule?: string; limit: number; json?: boolean; reveal?: boolean }) =>
         (await import('./commands/quarantine.ts')).quarantineListCommand(run, options),
       ),
     );
@@ -297,15 +327,23 @@ Start here:
     .description('every rule one record failed, and the original record')
     .argument('<run>', 'run id or dataset')
     .argument('<source-ref>', "as listed, e.g. 'resident_id=42' or 'row 17'")
-    .action(action(async (run: string, ref: string) => (await import('./commands/quarantine.ts')).quarantineShowCommand(run, ref)));
+    .option('--reveal', 'show L3/L4 values in clear (recorded in the audit log first)')
+    .addHelpText('after', REVEAL_HELP)
+    .action(
+      action(async (run: string, ref: string, options: { reveal?: boolean }) =>
+        (await import('./commands/quarantine.ts')).quarantineShowCommand(run, ref, options),
+      ),
+    );
   quarantine
     .command('export')
     .description('all entries as CSV (with header) or NDJSON')
     .argument('<run>', 'run id or dataset')
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--reveal', 'export L3/L4 values in clear (recorded in the audit log first)')
+    .addHelpText('after', REVEAL_HELP)
     .action(
-      action(async (run: string, options: { format: 'csv' | 'ndjson'; out?: string }) =>
+      action(async (run: string, options: { format: 'csv' | 'ndjson'; out?: string; reveal?: boolean }) =>
         (await import('./commands/quarantine.ts')).quarantineExportCommand(run, options),
       ),
     );
@@ -320,6 +358,21 @@ Start here:
     .action(
       action(async (dataset: string, options: { runs: number; columns?: boolean; json?: boolean }) =>
         (await import('./commands/quality.ts')).qualityCommand(dataset, options),
+      ),
+    );
+
+  program
+    .command('audit')
+    .description('the audit log: who sent what to whom (distributions, shares) and who revealed personal data in the CLI, newest first')
+    .option('--department <department>', "only entries of this department (the job's), e.g. civil-affairs")
+    .option('--dataset <dataset>', 'only entries of this dataset')
+    .option('--from <date>', "from this day (YYYY-MM-DD, the centre's time zone) or time (ISO 8601)")
+    .option('--to <date>', 'up to and including this day, or before this time')
+    .option('--limit <n>', 'entries to show', positiveInt, 50)
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { department?: string; dataset?: string; from?: string; to?: string; limit: number; json?: boolean }) =>
+        (await import('./commands/audit.ts')).auditCommand(options),
       ),
     );
 

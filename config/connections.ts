@@ -33,7 +33,7 @@ export function databaseKind(config: Config, name: string, env: NodeJS.ProcessEn
 /** The highest sensitivity level a connection may receive unmasked: its config's, L1 for one given only by environment. */
 export function maxUnmaskedLevel(config: Config, name: string): 'L1' | 'L2' | 'L3' | 'L4' {
   const connection = config.connections[name];
-  return connection && connection.type !== 'files' ? connection.maxUnmaskedLevel : 'L1';
+  return connection ? connection.maxUnmaskedLevel : 'L1';
 }
 
 /** A MySQL / MariaDB connection's URL, resolved inside activities like PostgreSQL's. */
@@ -77,4 +77,21 @@ export function sessionTimeZone(config: Config, name: string): string | undefine
   const connection = config.connections[name];
   if (connection?.type === 'postgres' && connection.timeZone) return connection.timeZone;
   return name === CENTRE_CONNECTION ? config.timeZone : undefined;
+}
+
+const ENV_CONNECTION = /^DATAOPS_CONNECTION_([A-Z0-9_]+)$/;
+
+/**
+ * Every database connection there is: the centre, the config's postgres and mysql connections, and
+ * those defined only by a DATAOPS_CONNECTION_<NAME> variable (named in lower case), sorted.
+ */
+export function databaseConnectionNames(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = new Set<string>([CENTRE_CONNECTION]);
+  for (const [name, connection] of Object.entries(config.connections)) if (connection.type !== 'files') names.add(name);
+  const overridden = new Set([...names, ...Object.keys(config.connections)].map(envOverrideName));
+  for (const [key, value] of Object.entries(env)) {
+    const match = ENV_CONNECTION.exec(key);
+    if (match && value && !overridden.has(key)) names.add(match[1]!.toLowerCase());
+  }
+  return [...names].sort();
 }

@@ -9,7 +9,13 @@ import { formatZodError, suggestKnownKeys } from '../schemas/format-error.ts';
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 export const DEFAULT_CONNECTIONS: Config['connections'] = {
-  samples: { type: 'files', root: resolve(PROJECT_ROOT, 'samples', 'data'), description: 'bundled sample data' },
+  samples: { type: 'files', root: resolve(PROJECT_ROOT, 'samples', 'data'), maxUnmaskedLevel: 'L1', description: 'bundled sample data' },
+  outbox: {
+    type: 'files',
+    root: resolve(PROJECT_ROOT, 'out', 'shares'),
+    maxUnmaskedLevel: 'L1',
+    description: 'local folder the sample shares write extracts to',
+  },
 };
 
 /** Replaces `${VAR}` with the environment's value, so config files can name secrets without holding them. */

@@ -17,3 +17,18 @@ export function describeUrl(url: string): string {
     return redactSecrets(url);
   }
 }
+
+/**
+ * Where a connection points, without being a connection string: `database "hr" on db:5432`. Messages
+ * that can end up in a workflow's history (activity failures) use this; the Web UI shows them to anyone.
+ */
+export function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    const server = parsed.host || 'the default server';
+    return database ? `database "${database}" on ${server}` : server;
+  } catch {
+    return 'a server whose URL does not parse';
+  }
+}

@@ -6,6 +6,8 @@ import * as incrementalSync from './20261201020000_incremental_sync.ts';
 import * as scheduledRuns from './20261201030000_scheduled_runs.ts';
 import * as keySetDeletes from './20261201040000_key_set_deletes.ts';
 import * as collectedFiles from './20261201050000_collected_files.ts';
+import * as auditLog from './20261201060000_audit_log.ts';
+import * as scanFindings from './20261201070000_scan_findings.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +23,8 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261201030000_scheduled_runs.ts', scheduledRuns],
   ['20261201040000_key_set_deletes.ts', keySetDeletes],
   ['20261201050000_collected_files.ts', collectedFiles],
+  ['20261201060000_audit_log.ts', auditLog],
+  ['20261201070000_scan_findings.ts', scanFindings],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -17,10 +17,14 @@ export const postgresConnectionSchema = z
   })
   .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
 
-/** A folder that file sources read from; paths in job specs are relative to it and may not escape it. */
+/**
+ * A folder that file sources read from, or that shares write extracts into; paths in job specs are
+ * relative to it and may not escape it. `maxUnmaskedLevel` is what an extract written there may hold unmasked.
+ */
 export const filesConnectionSchema = z.object({
   type: z.literal('files'),
   root: z.string().min(1),
+  maxUnmaskedLevel: maxUnmaskedLevelSchema,
   description: z.string().optional(),
 });
 

@@ -23,6 +23,20 @@ export const distributePublishSummarySchema = z.object({
   /** The columns that left masked, by mask, and the masking key version used for pseudonyms. */
   masked: z.record(z.string(), z.string()),
   keyVersion: z.string().optional(),
+  /** An incremental run: rows read since the watermark, applied, and deleted; differences the run explains. */
+  incremental: z
+    .object({
+      sent: z.number().int().min(0),
+      upserted: z.number().int().min(0),
+      deleted: z.number().int().min(0),
+      /** Rows the centre changed after this run's window: the next run sends them. */
+      pending: z.number().int().min(0),
+      /** Rows the centre deleted that stay in the target: deletes are not propagated (or not due). */
+      kept: z.number().int().min(0),
+      /** Every row was sent (first run, or a new table shape), loaded beside the target and swapped in. */
+      fresh: z.boolean(),
+    })
+    .optional(),
 });
 
 export const distributeResultSchema = z.object({

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { runOptionsSchema } from './run-options.ts';
 import { maskingPolicySchema } from './masking.ts';
+import { incrementalSchema } from './sources.ts';
+import { mergeDeletesSchema } from './merge-deletes.ts';
 
 /** A governed table in the centre: the dataset's published table (by its catalogue entry) or one named. */
 export const distributeSourceSchema = z
@@ -14,6 +16,8 @@ export const distributeSourceSchema = z
     columns: z.array(columnNameSchema).min(1).optional(),
     /** The unique, non-null column the copy is ordered by and resumes after (default: the table's single-column primary key). */
     key: columnNameSchema.optional(),
+    /** For `target.mode: incremental`: the rows whose (cursor, key) come after the last run's, as an incremental collection reads them. */
+    incremental: incrementalSchema.optional(),
   })
   .strict()
   .refine((s) => !(s.dataset && s.table), { message: 'give the dataset or the table, not both' });
@@ -24,10 +28,19 @@ export const distributeTargetSchema = z
     connection: slugSchema,
     /** `schema.table` on PostgreSQL; `table` (in the connection's database) or `database.table` on MySQL / MariaDB. */
     table: tableRefSchema,
-    /** `full`: the table is loaded beside the old one and swapped in atomically, so readers never see half of it. */
-    mode: z.enum(['full']).default('full'),
-    /** When the target exists with other columns: `fail` (default) refuses before any row moves; `rebuild` replaces it. */
-    schemaChange: z.enum(['fail', 'rebuild']).default('fail'),
+    /**
+     * `full`: the table is loaded beside the old one and swapped in atomically, so readers never see half of it.
+     * `incremental`: the rows changed since the last run (source.incremental) are upserted by key in one
+     * transaction; the watermark advances only after the target committed.
+     */
+    mode: z.enum(['full', 'incremental']).default('full'),
+    /**
+     * When the target exists with other columns: `fail` (default) refuses before any row moves;
+     * `add_columns` adds the new ones (an incremental run then sends every row once); `rebuild` replaces the table.
+     */
+    schemaChange: z.enum(['fail', 'add_columns', 'rebuild']).default('fail'),
+    /** For incremental: rows the centre marks deleted (`column`) or whose keys are gone from it (`compareKeys`) leave the target. */
+    deletes: mergeDeletesSchema.optional(),
   })
   .strict();
 
@@ -43,3 +56,27 @@ export const distributeJobSpecFields = {
   masks: maskingPolicySchema.default({}),
   options: runOptionsSchema,
 };
+
+/** Problems that depend on several fields: how the mode, the change cursor and deletes go together. */
+export function distributeSpecIssues(spec: {
+  source: { incremental?: unknown };
+  target: { mode: string; deletes?: unknown };
+}): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (spec.target.mode === 'incremental' && !spec.source.incremental) {
+    issues.push({
+      path: ['source', 'incremental'],
+      message: 'an incremental distribution needs source.incremental: { cursor: <a timestamp the centre sets on every change>, key }',
+    });
+  }
+  if (spec.target.mode !== 'incremental' && spec.source.incremental) {
+    issues.push({ path: ['source', 'incremental'], message: 'source.incremental is read by target.mode: incremental (a full distribution sends every row)' });
+  }
+  if (spec.target.mode !== 'incremental' && spec.target.deletes) {
+    issues.push({
+      path: ['target', 'deletes'],
+      message: 'a full distribution replaces the whole table, deletes included: deletes is for target.mode: incremental',
+    });
+  }
+  return issues;
+}

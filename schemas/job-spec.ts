@@ -3,7 +3,9 @@ import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
 import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
-import { distributeJobSpecFields } from './distribute-spec.ts';
+import { distributeJobSpecFields, distributeSpecIssues } from './distribute-spec.ts';
+import { shareJobSpecFields } from './share-spec.ts';
+import { scanJobSpecFields } from './scan-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
@@ -126,13 +128,38 @@ export const distributeJobSpecSchema = z
     ...commonJobFields,
     ...distributeJobSpecFields,
   })
+  .strict()
+  .superRefine((spec, ctx) => {
+    for (const issue of distributeSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
+export const shareJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...shareJobSpecFields,
+  })
   .strict();
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [collectJobSpecSchema, cleanseJobSpecSchema, distributeJobSpecSchema]);
+export const scanJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...scanJobSpecFields,
+  })
+  .strict();
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [
+  collectJobSpecSchema,
+  cleanseJobSpecSchema,
+  distributeJobSpecSchema,
+  shareJobSpecSchema,
+  scanJobSpecSchema,
+]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
 export type CleanseJobSpec = z.infer<typeof cleanseJobSpecSchema>;
 export type DistributeJobSpec = z.infer<typeof distributeJobSpecSchema>;
+export type ShareJobSpec = z.infer<typeof shareJobSpecSchema>;
+export type ScanJobSpec = z.infer<typeof scanJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
 /** Their kinds: the runs that publish a dataset and measure its quality (a distribution or pipeline does neither). */

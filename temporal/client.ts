@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../schemas/config.ts';
+import { localIdentity } from './identity.ts';
 
 export async function connectClient(config: Config): Promise<Client> {
   let connection: Connection;
@@ -16,5 +17,6 @@ export async function connectClient(config: Config): Promise<Client> {
         'Start a local one with `dataops dev` or set TEMPORAL_ADDRESS.',
     );
   }
-  return new Client({ connection, namespace: config.temporal.namespace });
+  // user@host instead of the SDK's pid@host: the audit log names who started a run by this identity.
+  return new Client({ connection, namespace: config.temporal.namespace, identity: localIdentity() });
 }

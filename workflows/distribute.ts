@@ -5,8 +5,10 @@ import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecyc
 import { runContext } from './run-context.ts';
 
 /**
- * Table distribution: copy a governed centre table into a shadow table in the department's database
- * in checkpointed batches, then swap it in for the target atomically, after counting its rows.
+ * Table distribution. Full: copy a governed centre table into a shadow table in the department's
+ * database in checkpointed batches, then swap it in for the target atomically, after reconciling it.
+ * Incremental: stage the rows changed since the last run in the centre, then upsert them into the
+ * target in one transaction, reconciled before the commit, and advance the watermark after it.
  */
 export async function distribute(input: DistributeWorkflowInput): Promise<DistributeResult> {
   const { runId, spec, logicalDate } = runContext(input);
@@ -19,18 +21,24 @@ export async function distribute(input: DistributeWorkflowInput): Promise<Distri
         startToCloseTimeout: '12 hours',
         heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
         retry: DATA_RETRY,
-        summary: `load ${spec.target.table} on ${spec.target.connection} beside the live table, in batches of ${spec.options.batchRows}`,
+        summary:
+          spec.target.mode === 'incremental'
+            ? `stage the rows changed since the last run for ${spec.target.table} on ${spec.target.connection}, in batches of ${spec.options.batchRows}`
+            : `load ${spec.target.table} on ${spec.target.connection} beside the live table, in batches of ${spec.options.batchRows}`,
       },
-      [{ runId, spec }],
+      [{ runId, spec, logicalDate }],
     );
     progress.set({ phase: 'publishing', rows: stage.rows, bytes: stage.bytes, batches: stage.batches });
     const publish = await bookkeeping.publishDistribute.executeWithOptions(
       {
         startToCloseTimeout: '30 minutes',
         retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
-        summary: `count and swap in ${spec.target.table} on ${spec.target.connection}`,
+        summary:
+          spec.target.mode === 'incremental'
+            ? `upsert the changes into ${spec.target.table} on ${spec.target.connection}, reconcile, then advance the watermark`
+            : `count and swap in ${spec.target.table} on ${spec.target.connection}`,
       },
-      [{ runId, spec, durationMs: Date.now() - started }],
+      [{ runId, spec, durationMs: Date.now() - started, logicalDate }],
     );
     upsertSearchAttributes([{ key: DataOpsRecords, value: publish.rows }]);
     return { runId, stage, publish };

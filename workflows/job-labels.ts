@@ -1,14 +1,18 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
-import type { DistributeJobSpec } from '../schemas/job-spec.ts';
+import type { DistributeJobSpec, ScanJobSpec, ShareJobSpec } from '../schemas/job-spec.ts';
 import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from './definitions.ts';
 import { sourceLabel } from './source-label.ts';
 
 /** The one-line summary the Web UI shows for a run: what goes where, for whom. */
 export function staticSummary(spec: RunnableSpec): string {
   if (spec.kind === 'pipeline') return `pipeline ${spec.job}: ${Object.keys(spec.steps).join(' → ')} (${spec.department})`;
+  if (spec.kind === 'share')
+    return `share ${distributedTable(spec)} → ${spec.consumer} as ${shareOutputLabel(spec)} (${spec.department}, until ${spec.expires})`;
   if (spec.kind === 'distribute')
     return `distribute ${distributedTable(spec)} → ${spec.target.connection}:${spec.target.table} (${spec.department}, ${spec.target.mode})`;
+  if (spec.kind === 'scan')
+    return `scan ${scannedConnections(spec)} for unmasked personal data (${spec.department}, at most ${spec.sampleRows} rows per table)`;
   return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
 }
 
@@ -19,9 +23,13 @@ export function staticDetails(spec: RunnableSpec): string {
       ? Object.entries(spec.steps)
           .map(([name, step]) => `**${name}** ${staticSummary(step.spec)}${step.after.length ? ` · after ${step.after.join(', ')}` : ''}`)
           .join('\n\n')
-      : spec.kind === 'distribute'
-        ? `**Source** ${distributedTable(spec)} · **target** ${spec.target.table} on connection ${spec.target.connection} (${spec.target.mode})`
-        : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
+      : spec.kind === 'share'
+        ? `**Source** ${distributedTable(spec)} · **consumer** ${spec.consumer} · **output** ${shareOutputLabel(spec)} · **purpose** ${spec.purpose} · **expires** ${spec.expires}`
+        : spec.kind === 'distribute'
+          ? `**Source** ${distributedTable(spec)} · **target** ${spec.target.table} on connection ${spec.target.connection} (${spec.target.mode})`
+          : spec.kind === 'scan'
+            ? `**Scans** ${scannedConnections(spec)} · **sample** ${spec.sampleRows} rows per table · **reported from** ${Math.round(spec.minShare * 100)}% valid values`
+            : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
   return [
     `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
     what,
@@ -33,8 +41,20 @@ export function staticDetails(spec: RunnableSpec): string {
 }
 
 /** What a distribution sends: a centre table, or a dataset's published table. */
-function distributedTable(spec: DistributeJobSpec): string {
+function distributedTable(spec: DistributeJobSpec | ShareJobSpec): string {
   return spec.source.table ?? `dataset ${spec.source.dataset ?? spec.dataset}`;
+}
+
+/** Where a share's extract goes: a table on a connection, or files of a format in a folder connection. */
+function shareOutputLabel(spec: ShareJobSpec): string {
+  if ('table' in spec.output) return `${spec.output.table.connection}:${spec.output.table.table}`;
+  const { connection, path, format } = spec.output.files;
+  return `${format} files in ${connection}:${path ?? spec.job}`;
+}
+
+/** The connections a scan samples, as the spec names them. */
+function scannedConnections(spec: ScanJobSpec): string {
+  return spec.connections ? `connections ${spec.connections.join(', ')}` : 'every connection';
 }
 
 /** The search attributes staff filter runs by in the Web UI. */

@@ -2,6 +2,8 @@ import { ApplicationFailure, executeChild, workflowInfo } from '@temporalio/work
 import type { CleanseResult } from '../schemas/cleanse-run.ts';
 import type { CollectResult } from '../schemas/collect-run.ts';
 import type { DistributeResult } from '../schemas/distribute-run.ts';
+import type { ShareResult } from '../schemas/share-run.ts';
+import type { ScanResult } from '../schemas/scan-run.ts';
 import type { JobSpec } from '../schemas/job-spec.ts';
 import type { ResolvedPipelineSpec } from '../schemas/pipeline-spec.ts';
 import type { PipelineResult, StepOutcome } from '../schemas/pipeline-run.ts';
@@ -11,7 +13,9 @@ import { jobSearchAttributes, staticDetails, staticSummary } from './job-labels.
 import { runContext } from './run-context.ts';
 
 function figuresOf(spec: JobSpec, result: CollectResult | CleanseResult | DistributeResult): StepFigures {
+  if (spec.kind === 'scan') return { accuracy: null, rejectedShare: 0, records: (result as unknown as ScanResult).findings };
   if (spec.kind === 'distribute') return { accuracy: null, rejectedShare: 0, records: (result as DistributeResult).publish.rows };
+  if (spec.kind === 'share') return { accuracy: null, rejectedShare: 0, records: (result as unknown as ShareResult).publish.rows };
   if (spec.kind === 'cleanse') {
     const r = result as CleanseResult;
     return { accuracy: r.publish.accuracy, rejectedShare: r.stage.rows ? r.stage.rejected / r.stage.rows : 0, records: r.publish.published };

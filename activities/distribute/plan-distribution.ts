@@ -12,6 +12,8 @@ import { shortTypeName } from '../../governance/storage-type.ts';
 import type { TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
 import type { ColumnMask } from '../../schemas/masking.ts';
 import { effectiveMasks, unmaskedAbove, type CatalogueColumn } from '../../governance/masking/policy.ts';
+import { compileRowFilter, inlineRowFilter, type CompiledFilter } from '../../governance/row-filter.ts';
+import type { RowFilter } from '../../schemas/row-filter.ts';
 
 /** The source table's columns as its current catalogue version describes them (none: not catalogued). */
 async function cataloguedColumns(db: Knex, table: string): Promise<Map<string, { semanticType: string | null; sensitivity: string }>> {
@@ -70,9 +72,17 @@ export interface DistributionPlan {
   resumable: boolean;
   target: TargetRef;
   targetColumns: TargetColumn[];
+  /** Only the rows this condition keeps are sent (a share's filter), and reconciled. */
+  where?: CompiledFilter;
 }
 
 const INTEGER_KEY = /^(smallint|integer|bigint|int2|int4|int8)$/;
+
+/**
+ * An incremental distribution reads the change cursor as the centre holds it, whatever the column is
+ * converted to for the target: staged beside the sent columns under this name, never sent itself.
+ */
+export const CURSOR_COLUMN = '__dataops_cursor';
 
 /** The centre table a distribution sends: the one named, or the dataset's published table. */
 async function sourceTableOf(db: Knex, spec: DistributeJobSpec): Promise<string> {
@@ -118,10 +128,14 @@ export async function planDistribution(
   spec: DistributeJobSpec,
   kind: 'postgres' | 'mysql',
   allowedLevel: string,
+  filter?: RowFilter,
 ): Promise<DistributionPlan> {
   const sourceTable = await sourceTableOf(db, spec);
   const tableSource: TableSource = { type: 'table', connection: CENTRE_CONNECTION, table: sourceTable, columns: spec.source.columns, columnNames: 'keep' };
   const { columns, primaryKey } = await tableColumns(client, tableSource, CENTRE_CONNECTION);
+  // A filter may name columns that are not sent: it is checked against the whole table.
+  const filterColumns = filter ? (await tableColumns(client, { ...tableSource, columns: undefined }, CENTRE_CONNECTION)).columns : [];
+  const where = filter ? compileRowFilter(filter, filterColumns, quoteIdent) : undefined;
   const key = await keyOf(client, sourceTable, spec.source.key, primaryKey);
   const keyColumn = columns.find((c) => c.name === key);
   if (!keyColumn) throw new BadInputError(`key column "${key}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
@@ -147,14 +161,38 @@ export async function planDistribution(
     targetColumns = sent.map((c) => ({ name: c.name, type: shortTypeName(c.pgType) }));
     selects = sent.map((c, i) => (masked(i) ? `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}` : quoteIdent(c.name)));
   }
+  const incremental = spec.target.mode === 'incremental' ? spec.source.incremental : undefined;
+  if (incremental) {
+    const all = await tableColumns(client, { ...tableSource, columns: undefined }, CENTRE_CONNECTION);
+    if (!all.columns.some((c) => c.name === incremental.cursor))
+      throw new BadInputError(`cursor column "${incremental.cursor}" is not a column of ${sourceTable} (${all.columns.map((c) => c.name).join(', ')})`);
+    if (incremental.key && incremental.key !== key)
+      throw new BadInputError(`source.incremental.key (${incremental.key}) must be the key the target is upserted by (${key}): set source.key to it`);
+    selects.push(`${quoteIdent(incremental.cursor)} AS ${quoteIdent(CURSOR_COLUMN)}`);
+  }
+  const flag = spec.target.deletes?.column;
+  if (flag) {
+    const column = columns.find((c) => c.name === flag);
+    if (!column) throw new BadInputError(`target.deletes.column "${flag}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
+    if (shortTypeName(column.pgType) !== 'boolean') throw new BadInputError(`target.deletes.column "${flag}" is ${column.pgType}: it must be a boolean`);
+  }
   return {
     sourceTable,
     masks,
     sourceColumns: columns.map((c) => ({ name: c.name, pgType: c.pgType })),
-    source: { type: 'query', connection: CENTRE_CONNECTION, sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}`, key, columnNames: 'keep' },
+    source: {
+      type: 'query',
+      connection: CENTRE_CONNECTION,
+      // COPY takes no parameters: the reader's statement gets the values as literals, escaped by the driver.
+      sql: `SELECT ${selects.join(', ')} FROM ${quoteTable(sourceTable)}${filter ? ` WHERE ${inlineRowFilter(filter, filterColumns, quoteIdent, (v) => client.escapeLiteral(v))}` : ''}`,
+      key,
+      columnNames: 'keep',
+      ...(incremental ? { incremental: { cursor: CURSOR_COLUMN, key, lag: incremental.lag } } : {}),
+    },
     key,
     resumable: INTEGER_KEY.test(shortTypeName(keyColumn.pgType)),
     target: parseTargetRef(spec.target.table),
     targetColumns,
+    ...(where ? { where } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { TargetRef, TargetTables } from '../../connectors/target-tables.ts'
 import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { VALUE_TEXT_SETTINGS } from '../staging/open-source.ts';
+import { quoteIdent } from '../../connectors/postgres/quote.ts';
 
 /** A read-only centre session printing values as reconciliation encodes them. */
 export async function withReconcileSession<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -17,7 +18,10 @@ export async function withReconcileSession<T>(databaseUrl: string, work: (client
   }
 }
 
-export type DistributionState = Pick<DistributeCheckpoint, 'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking'>;
+export type DistributionState = Pick<
+  DistributeCheckpoint,
+  'sourceTable' | 'sourceColumns' | 'targetColumns' | 'key' | 'resumable' | 'masking' | 'deletedFlag' | 'where'
+>;
 
 /**
  * Compares a distributed table (the shadow before the swap, or the live table on demand) with the
@@ -29,6 +33,7 @@ export async function reconcileDistribution(
   tables: TargetTables,
   state: DistributionState,
   ref: TargetRef,
+  maxKeys?: number,
 ): Promise<ReconciliationReport & { columns: string[] }> {
   const compared = (name: string) => (state.masking.masks[name] ?? 'none') === 'none';
   const source = pgDigestSide(
@@ -36,10 +41,15 @@ export async function reconcileDistribution(
     state.sourceTable,
     state.key,
     state.sourceColumns.filter((c) => compared(c.name)),
+    {
+      only: state.deletedFlag ? `NOT coalesce(${quoteIdent(state.deletedFlag)}, false)` : undefined,
+      filter: state.where,
+      encoding: tables.rowEncoding,
+    },
   );
   const targetColumns = state.targetColumns.filter((c) => compared(c.name));
   const target = tables.digests(ref, state.key, targetColumns);
-  const report = await reconcile(source, target, state.resumable);
+  const report = await reconcile(source, target, state.resumable, maxKeys);
   return { ...report, columns: targetColumns.map((c) => c.name) };
 }
 

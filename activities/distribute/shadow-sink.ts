@@ -14,15 +14,15 @@ export class ShadowTakenOverError extends Error {
  * one this attempt last committed, so an attempt superseded while it still runs cannot add a row.
  */
 export async function openShadowSink(init: SinkInit, state: DistributeCheckpoint, tables: TargetTables): Promise<BatchSink> {
-  const { shadow, key, resumable } = state;
+  const { shadow, key, resumable, range } = state;
   const names = state.targetColumns.map((c) => c.name);
   let ready = init.ready;
   let inBatch = false;
   const committedKey = () => init.committedPosition()?.lastKey ?? null;
   if (ready && resumable) {
     await tables.begin();
-    await tables.lockAndLastKey(shadow, key);
-    await tables.deleteAfter(shadow, key, committedKey());
+    await tables.lockAndLastKey(shadow, key, range);
+    await tables.deleteAfter(shadow, key, committedKey(), range);
     await tables.commit();
   }
   const sink: BatchSink = {
@@ -43,7 +43,7 @@ export async function openShadowSink(init: SinkInit, state: DistributeCheckpoint
         await tables.begin();
         inBatch = true;
         if (resumable) {
-          const last = await tables.lockAndLastKey(shadow, key);
+          const last = await tables.lockAndLastKey(shadow, key, range);
           if (last !== committedKey()) {
             throw new ShadowTakenOverError(
               `${tables.label(shadow)} ends at key ${last ?? '(empty)'}, not at ${committedKey() ?? '(empty)'} where this attempt last committed: another attempt took over`,

@@ -17,12 +17,25 @@ import { maskerFor, type Masker } from '../../governance/masking/masker.ts';
 import { keyFingerprint } from '../../governance/masking/pseudonym.ts';
 import { copyTextRow } from '../../connectors/postgres/copy-text.ts';
 import type { SourceChunk } from '../../connectors/source-chunk.ts';
+import type { BatchSink, SinkInit } from '../staging/batch-sink.ts';
+import { stagingTableName } from '../staging/staging-table.ts';
+import { getWatermark } from '../../catalogue/watermarks.ts';
+import type { RowFilter } from '../../schemas/row-filter.ts';
 
 export const DISTRIBUTE_STEP = 'distribute';
 
 export interface StageDistributeInput {
   runId: string;
   spec: DistributeJobSpec;
+  /** The time the run is for: an incremental distribution reads no row changed after it. */
+  logicalDate?: string;
+  /** Only the rows this keeps are sent (a share to a table). */
+  filter?: RowFilter;
+}
+
+/** Where an incremental distribution's watermark is kept (beside the datasets' own, under a name no dataset can have). */
+export function distributionSyncName(spec: DistributeJobSpec): string {
+  return `distribute:${spec.job}`;
 }
 
 /**
@@ -37,55 +50,102 @@ export async function stageDistribute(input: StageDistributeInput): Promise<Stag
       const client = await connectPostgres(config.databaseUrl, { application: 'dataops-distribute', label: 'the centre database' });
       let plan: DistributionPlan;
       try {
-        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection));
+        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection), input.filter);
       } finally {
         await client.end().catch(() => undefined);
       }
-      await refuseSchemaChange(input.spec, plan);
-      return stageBatches(distributeService(input, plan), beat);
+      const fresh = await targetSituation(input.spec, plan);
+      const syncedUpTo = input.spec.target.mode === 'incremental' && !fresh ? await distributionWatermark(input.spec) : undefined;
+      return stageBatches(distributeService(input, plan, { fresh: fresh || !syncedUpTo, syncedUpTo }), beat);
     }),
   );
 }
 
 /** The chunk's rows with the masked columns masked, as COPY text again. */
-function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
+export function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
   let text = '';
   for (const row of chunk.rows) text += copyTextRow(row.map((value, i) => (maskers[i] ? maskers[i]!(value) : value)));
   return Buffer.from(text, 'utf8');
 }
 
-/** `schemaChange: fail` refuses a target whose columns are not the ones this run sends, before any row moves. */
-async function refuseSchemaChange(spec: DistributeJobSpec, plan: DistributionPlan): Promise<void> {
-  if (spec.target.schemaChange !== 'fail') return;
+/**
+ * Checks the target against the columns this run sends, before any row moves: `fail` refuses other
+ * columns, `add_columns` refuses one that would go, `rebuild` takes anything. True when the target
+ * must be loaded whole (it does not exist, or its columns change).
+ */
+async function targetSituation(spec: DistributeJobSpec, plan: DistributionPlan): Promise<boolean> {
   const tables = await openTarget(activityConfig(), spec.target.connection);
   try {
     const existing = await tables.columnsOf(plan.target);
-    if (!existing) return;
-    const have = existing.map((c) => c.name).join(', ');
-    const want = plan.targetColumns.map((c) => c.name).join(', ');
-    if (have !== want) {
+    if (!existing) return true;
+    const have = existing.map((c) => c.name);
+    const want = plan.targetColumns.map((c) => c.name);
+    if (have.join('\u0000') === want.join('\u0000')) return false;
+    const label = tables.label(plan.target);
+    if (spec.target.schemaChange === 'fail') {
       throw new BadInputError(
-        `${tables.label(plan.target)} has the columns (${have}), this distribution sends (${want}); set target.schemaChange: rebuild to replace the table`,
+        `${label} has the columns (${have.join(', ')}), this distribution sends (${want.join(', ')}); ` +
+          'set target.schemaChange: add_columns to add the new ones, or rebuild to replace the table',
       );
     }
+    const dropped = have.filter((c) => !want.includes(c));
+    if (spec.target.schemaChange === 'add_columns' && dropped.length) {
+      throw new BadInputError(
+        `${label} has ${dropped.join(', ')}, which this distribution does not send: add_columns never drops a column; ` +
+          'send them (source.columns) or set target.schemaChange: rebuild',
+      );
+    }
+    return true;
   } finally {
     await tables.close();
   }
 }
 
-function distributeService({ runId, spec }: StageDistributeInput, plan: DistributionPlan): StageService<DistributeCheckpoint, StageSummary> {
+/** Where the distribution's last published run stopped, checked against the columns the spec syncs by. */
+async function distributionWatermark(spec: DistributeJobSpec): Promise<{ cursor: string; key: string } | undefined> {
+  const name = distributionSyncName(spec);
+  const watermark = await getWatermark(activityDb(), name);
+  if (!watermark) return undefined;
+  if (watermark.cursorColumn !== spec.source.incremental!.cursor) {
+    throw new BadInputError(
+      `${spec.job} was distributed by the cursor ${watermark.cursorColumn}, the spec now says ${spec.source.incremental!.cursor}; ` +
+        `to send the whole table again by the new cursor: dataops watermarks reset ${name}`,
+    );
+  }
+  return { cursor: watermark.cursor, key: watermark.key };
+}
+
+interface SyncStart {
+  /** Every row is sent: no watermark yet, no target, or a new table shape. */
+  fresh: boolean;
+  syncedUpTo?: { cursor: string; key: string };
+}
+
+function distributeService(
+  { runId, spec, logicalDate }: StageDistributeInput,
+  plan: DistributionPlan,
+  sync: SyncStart,
+): StageService<DistributeCheckpoint, StageSummary> {
   const attempt = Context.current().info.attempt;
+  const incremental = spec.target.mode === 'incremental';
   // A key that orders alike everywhere (an integer) lets an attempt resume in the run's one shadow
   // table; otherwise each attempt loads its own, so one superseded but still running cannot mix in.
-  const shadow = shadowRef(plan.target, runId, plan.resumable ? undefined : attempt);
+  // (An incremental run fills its shadow, if it needs one, at publishing.)
+  const shadow = shadowRef(plan.target, runId, plan.resumable || incremental ? undefined : attempt);
   const key = plan.masks.some((m) => m.mask === 'pseudonym') ? resolveMaskingKey(activityConfig()) : undefined;
   const maskers = plan.masks.map((m) => (m.mask === 'none' ? undefined : maskerFor(m, key)));
   return {
     runId,
     step: DISTRIBUTE_STEP,
     batchRows: spec.options.batchRows,
-    openSource: (position) => openSourceReader(activityConfig(), plan.source, position),
-    canResume: (committed, source) => plan.resumable && committed.shadow.table === shadow.table && source.resumable,
+    // An incremental run stages the changed rows in the centre, resumable by (cursor, key) like a collection.
+    openSource: (position, committed) =>
+      openSourceReader(activityConfig(), plan.source, position, {
+        syncedUpTo: position || committed?.fresh || sync.fresh ? undefined : sync.syncedUpTo,
+        notAfter: logicalDate,
+      }),
+    canResume: (committed, source) =>
+      incremental ? committed.mode === 'incremental' && source.resumable : plan.resumable && committed.shadow.table === shadow.table && source.resumable,
     async start(source, committed) {
       const state: DistributeCheckpoint = committed ?? {
         position: null,
@@ -93,7 +153,14 @@ function distributeService({ runId, spec }: StageDistributeInput, plan: Distribu
         bytes: 0,
         batches: 0,
         columns: source.reader.columns,
-        stagingTable: `${spec.target.connection}:${shadow.schema ? `${shadow.schema}.` : ''}${shadow.table}`,
+        stagingTable: incremental
+          ? stagingTableName(runId, DISTRIBUTE_STEP)
+          : `${spec.target.connection}:${shadow.schema ? `${shadow.schema}.` : ''}${shadow.table}`,
+        mode: spec.target.mode,
+        ...(incremental
+          ? { fresh: sync.fresh, cursorColumn: spec.source.incremental!.cursor, ...(sync.fresh || !sync.syncedUpTo ? {} : { syncedFrom: sync.syncedUpTo }) }
+          : {}),
+        ...(spec.target.deletes?.column ? { deletedFlag: spec.target.deletes.column } : {}),
         sourceTable: plan.sourceTable,
         connection: spec.target.connection,
         target: plan.target,
@@ -106,6 +173,7 @@ function distributeService({ runId, spec }: StageDistributeInput, plan: Distribu
           masks: Object.fromEntries(plan.targetColumns.map((c, i) => [c.name, plan.masks[i]!.mask])),
           ...(key ? { keyVersion: key.version, algorithm: key.algorithm, keyFingerprint: keyFingerprint(key) } : {}),
         },
+        ...(plan.where ? { where: plan.where } : {}),
       };
       return {
         state,
@@ -116,12 +184,14 @@ function distributeService({ runId, spec }: StageDistributeInput, plan: Distribu
         },
       };
     },
-    async openSink(init, state) {
-      const tables = await openTarget(activityConfig(), state.connection);
-      // Shadows of earlier attempts that could not resume are dropped, not left in the department's database.
-      for (let a = 1; !plan.resumable && a < attempt; a++) await tables.drop(shadowRef(plan.target, runId, a));
-      return openShadowSink(init, state, tables);
-    },
+    openSink: incremental ? undefined : openDepartmentSink,
     summary: (s, at, resumedFromRow) => ({ rows: s.rows, bytes: s.bytes, batches: s.batches, attempt: at, resumedFromRow, stagingTable: s.stagingTable }),
   };
+
+  async function openDepartmentSink(init: SinkInit, state: DistributeCheckpoint): Promise<BatchSink> {
+    const tables = await openTarget(activityConfig(), state.connection);
+    // Shadows of earlier attempts that could not resume are dropped, not left in the department's database.
+    for (let a = 1; !plan.resumable && a < attempt; a++) await tables.drop(shadowRef(plan.target, runId, a));
+    return openShadowSink(init, state, tables);
+  }
 }

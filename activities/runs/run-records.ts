@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { targetTableRef } from '../../schemas/job-spec.ts';
 import { dropRunShadows } from '../distribute/drop-shadows.ts';
+import { dropSharePartials } from '../share/drop-partials.ts';
 import type { RunnableSpec } from '../../schemas/pipeline-spec.ts';
 import { tableOwner, tableTakenError } from '../../catalogue/resources.ts';
 import type { RunStatus } from '../../schemas/metrics.ts';
@@ -49,6 +50,7 @@ export async function abandonStaging({ runId }: { runId: string }): Promise<void
   return classifyErrors(async () => {
     // Shadows first: abandoning turns the checkpoints that name them into tombstones.
     await dropRunShadows(activityDb(), activityConfig(), runId);
+    await dropSharePartials(activityDb(), runId);
     await abandonRunStaging(activityDb(), runId);
   });
 }

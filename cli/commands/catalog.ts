@@ -1,6 +1,23 @@
 import { withCentreDb } from '../centre-db.ts';
 import { listResources, showResource } from '../../catalogue/resources.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
+import type { CatalogueRow } from '../../catalogue/numbers.ts';
+import { displayMasker, maskShape } from '../../governance/masking/display.ts';
+
+/**
+ * A column profile as the CLI may print it: the min, max and top value shapes of an L3/L4 column
+ * masked by the column's type (what a distribution would send), the rest as catalogued.
+ */
+function shownProfile(column: CatalogueRow): CatalogueRow {
+  const masker = displayMasker({ semanticType: (column.semantic_type as string | null) ?? null, sensitivity: String(column.sensitivity) });
+  if (!masker) return column;
+  return {
+    ...column,
+    min_value: masker(column.min_value),
+    max_value: masker(column.max_value),
+    top_patterns: (column.top_patterns as { pattern: string }[]).map((p) => ({ ...p, pattern: maskShape(p.pattern) })),
+  };
+}
 
 export function catalogListCommand(options: { department?: string; json?: boolean }): Promise<number> {
   return withCentreDb(async (db) => {
@@ -40,7 +57,8 @@ export function catalogShowCommand(dataset: string, options: { version?: number;
       console.error(`no dataset "${dataset}" in the catalogue (see: dataops catalog list)`);
       return 1;
     }
-    const { resource, columns, versions } = view;
+    const { resource, versions } = view;
+    const columns = view.columns.map(shownProfile);
     const version = options.version ?? resource.current_version;
     const versionRow = view.version;
     if (!versionRow) {
@@ -82,6 +100,8 @@ export function catalogShowCommand(dataset: string, options: { version?: number;
         }),
       ),
     );
+    const masked = view.columns.filter((c, i) => columns[i] !== c).map((c) => c.name as string);
+    if (masked.length) console.log(`\nmin, max and top patterns of ${masked.join(', ')} (L3/L4) are shown masked`);
     const profiled = columns.length ? Number(columns[0]!.rows) : 0;
     if (profiled && profiled < Number(versionRow.row_count)) {
       console.log(`\ncolumn profiles from a sample of ${formatCount(profiled)} of ${formatCount(Number(versionRow.row_count))} rows`);

@@ -8,6 +8,8 @@ import { rootCause } from '../../client/root-cause.ts';
 import type { CollectResult } from '../../schemas/collect-run.ts';
 import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
+import type { ShareResult } from '../../schemas/share-run.ts';
+import type { ScanResult } from '../../schemas/scan-run.ts';
 import { followRun } from '../follow-run.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
@@ -75,6 +77,32 @@ export function distributeSummaryTable(result: DistributeResult): string {
   );
 }
 
+/** What an incremental distribution did, in one line. */
+export function incrementalLine(inc: NonNullable<DistributeResult['publish']['incremental']>): string {
+  if (inc.fresh) return `incremental: every row sent (${formatCount(inc.sent)}), loaded beside the table and swapped in; the next run sends changes only`;
+  const parts = [`${formatCount(inc.sent)} changed rows sent`, `${formatCount(inc.upserted)} upserted`, `${formatCount(inc.deleted)} deleted`];
+  if (inc.pending) parts.push(`${formatCount(inc.pending)} changed after this run's window (the next run sends them)`);
+  if (inc.kept) parts.push(`${formatCount(inc.kept)} deleted in the centre but kept (deletes not compared this run)`);
+  return `incremental: ${parts.join(' · ')}`;
+}
+
+export function shareSummaryTable(result: ShareResult): string {
+  const { stage, publish } = result;
+  const where = publish.output === 'table' ? `${publish.connection}:${publish.table}` : `${publish.connection}:${publish.directory} (${publish.format})`;
+  return formatTable(
+    ['run', 'consumer', 'output', 'rows', 'columns', 'files', 'expires', 'attempt'],
+    [[result.runId, publish.consumer, where, formatCount(publish.rows), publish.columns.length, publish.files?.length ?? '', publish.expires, stage.attempt]],
+  );
+}
+
+/** One line per scanned connection: what was sampled and how many columns were found. */
+export function scanSummaryTable(result: ScanResult): string {
+  return formatTable(
+    ['run', 'connection', 'tables', 'columns', 'rows sampled', 'skipped', 'findings'],
+    result.connections.map((c) => [result.runId, c.connection, c.tables, c.columns, c.rows, c.skippedCount, c.findings]),
+  );
+}
+
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   const headers = ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'];
@@ -124,14 +152,24 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
     if (!options.wait) return 0;
     try {
-      const result = await followRun<CollectResult | CleanseResult | DistributeResult | PipelineResult>(client, config, handle, workflowId);
+      const result = await followRun<CollectResult | CleanseResult | DistributeResult | ShareResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
-      else if ('reconciled' in result.publish) {
+      else if ('connections' in result) {
+        const scan = result as unknown as ScanResult;
+        console.log(scanSummaryTable(scan));
+        console.log(scan.findings ? `findings: ./bin/dataops.mjs scan --last` : 'no unmasked personal data found where it should not be');
+      } else if ('consumer' in result.publish) {
+        const { publish } = result as ShareResult;
+        console.log(shareSummaryTable(result as ShareResult));
+        const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);
+        console.log(masked.length ? `masked: ${masked.join(', ')}${publish.keyVersion ? ` · key ${publish.keyVersion}` : ''}` : 'masked: none');
+      } else if ('reconciled' in result.publish) {
         const { publish } = result as DistributeResult;
         console.log(distributeSummaryTable(result as DistributeResult));
         const masked = Object.entries(publish.masked).map(([column, mask]) => `${column} (${mask})`);
         console.log(masked.length ? `masked: ${masked.join(', ')}${publish.keyVersion ? ` · key ${publish.keyVersion}` : ''}` : 'masked: none');
+        if (publish.incremental) console.log(incrementalLine(publish.incremental));
       } else if ('published' in result.publish) {
         console.log(cleanseSummaryTable(result as CleanseResult));
         console.log(`quarantined records: ./bin/dataops.mjs quarantine list ${result.runId}`);

@@ -1,7 +1,7 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import type { Readable } from 'node:stream';
 import { BadInputError } from '../../errors/bad-input.ts';
-import { describeUrl } from '../../config/redact.ts';
+import { describeServer } from '../../config/redact.ts';
 
 /** MySQL / MariaDB error codes that retrying cannot fix: the database, user or grant is wrong. */
 const NOT_RETRYABLE: Record<string, string> = {
@@ -70,7 +70,7 @@ export async function connectMariadb(url: string, label: string): Promise<Mariad
 function connectionError(error: unknown, url: string, label: string): Error {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);
-  const where = `${label} (${describeUrl(url)})`;
+  const where = `${label} (${describeServer(url)})`;
   if (NOT_RETRYABLE[code]) return new BadInputError(`${where}: ${NOT_RETRYABLE[code]}: ${message}`);
   if (code === 'ECONNREFUSED') return new Error(`${where} refused the connection: is MariaDB running and listening there?`);
   return new Error(`${where}: ${message}`);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { BadInputError } from '../../errors/bad-input.ts';
-import { describeUrl } from '../../config/redact.ts';
+import { describeServer } from '../../config/redact.ts';
 
 export interface ConnectOptions {
   /** Shown in pg_stat_activity, so an operator can tell the centre's sessions apart. */
@@ -38,7 +38,7 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
 function connectionError(error: unknown, url: string, label: string): Error {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);
-  const where = `${label} at ${describeUrl(url)}`;
+  const where = `${label} (${describeServer(url)})`;
   const reason = NOT_RETRYABLE[code];
   if (reason) return new BadInputError(`cannot connect to ${where}: ${reason} (${message})`);
   return new Error(`cannot connect to ${where}: ${message}`);

@@ -5,6 +5,7 @@ import type { QuerySource, TableSource } from '../../schemas/sources.ts';
 import { splitTableRef } from '../../schemas/identifiers.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { parseCopyText } from './copy-text.ts';
+import { wholeLines } from './copy-out.ts';
 import { checkKeyOrder } from './key-order.ts';
 import { quoteIdent, quoteTable } from './quote.ts';
 import type { KeyRange } from '../../governance/key-ranges.ts';
@@ -167,19 +168,11 @@ export async function openPgReader(
 
   async function* chunks(): AsyncGenerator<SourceChunk> {
     stream = client.query(copyTo(sql));
-    let carry: Buffer = Buffer.alloc(0);
     let lastKey = start?.lastKey ?? window?.after?.key ?? null;
     let lastCursor = start?.lastCursor ?? window?.after?.cursor ?? null;
     const decoder = new TextDecoder('utf-8');
-    for await (const piece of stream as AsyncIterable<Buffer>) {
-      const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
-      const end = bytes.lastIndexOf(0x0a) + 1;
-      if (end === 0) {
-        carry = bytes;
-        continue;
-      }
-      const payload = bytes.subarray(0, end);
-      carry = bytes.subarray(end);
+    for await (const payload of wholeLines(stream as AsyncIterable<Buffer>)) {
+      const end = payload.length;
       const lines: string[] = [];
       const rows = parseCopyText(decoder.decode(payload), lines);
       if (window) {

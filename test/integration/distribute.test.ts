@@ -151,7 +151,7 @@ describe('distribution to MariaDB', () => {
     const { handle } = await run(distributeSpec({ connection: 'dept_mariadb', table: 'other_people' }));
     await expectWorkflowFailure(
       handle,
-      /other_people has the columns \(x\), this distribution sends \(id, 姓名, street, amount, signed_at, active, tags\); set target\.schemaChange: rebuild/,
+      /other_people has the columns \(x\), this distribution sends \(id, 姓名, street, amount, signed_at, active, tags\); set target\.schemaChange: add_columns to add the new ones, or rebuild/,
     );
     expect(await mariaRows('SELECT x FROM other_people')).toEqual([{ x: 42 }]);
 

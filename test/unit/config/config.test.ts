@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, chmodSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redactSecrets, describeUrl } from '../../../config/redact.ts';
+import { redactSecrets, describeServer, describeUrl } from '../../../config/redact.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import { resolveFilePath, resolvePostgresUrl } from '../../../config/connections.ts';
 import { locateTemporalCli, PROJECT_TEMPORAL_PATH } from '../../../temporal/cli-locator.ts';
@@ -13,6 +13,9 @@ describe('redaction', () => {
     expect(redactSecrets('connect postgres://hr:s3cret@db:5432/hr failed')).toBe('connect postgres://hr:***@db:5432/hr failed');
     expect(redactSecrets('host=db password=s3cret user=hr')).toBe('host=db password=*** user=hr');
     expect(describeUrl('postgres://hr:s3cret@db/hr')).toBe('postgres://hr:***@db/hr');
+    expect(describeServer('postgres://hr:s3cret@db:5433/hr')).toBe('database "hr" on db:5433');
+    expect(describeServer('mysql://root@127.0.0.1:3306/')).toBe('127.0.0.1:3306');
+    expect(describeServer('not a url:// at all')).toBe('a server whose URL does not parse');
   });
 });
 
@@ -34,7 +37,7 @@ describe('configuration', () => {
     expect(resolvePostgresUrl(config, 'hr', env)).toBe('postgres://hr:pw@h/hr');
     expect(resolvePostgresUrl(config, 'crm', env)).toBe('postgres://c@h/crm');
     expect(resolvePostgresUrl(config, 'centre', env)).toBe(config.databaseUrl);
-    expect(() => resolvePostgresUrl(config, 'nope', env)).toThrow(/unknown connection "nope" \(known: centre, crm, hr, samples/);
+    expect(() => resolvePostgresUrl(config, 'nope', env)).toThrow(/unknown connection "nope" \(known: centre, crm, hr, outbox, samples/);
     expect(() => resolvePostgresUrl(config, 'samples', env)).toThrow(/is a files connection, not postgres/);
   });
 
