@@ -36,6 +36,14 @@ afterAll(async () => {
   await closeAllDbs();
 });
 
+/** Every string in a history, payloads decoded. */
+function historyText(node: unknown): string {
+  if (Array.isArray(node)) return node.map(historyText).join('\n');
+  if (node instanceof Uint8Array) return Buffer.from(node).toString('utf8');
+  if (node && typeof node === 'object') return Object.values(node).map(historyText).join('\n');
+  return typeof node === 'string' ? node : '';
+}
+
 /** What the catalogue recorded about a dataset's current version, without ids. */
 async function catalogued(dataset: string) {
   const resource = await env.db('dataops.catalogue_resources').where({ dataset }).first();
@@ -145,6 +153,10 @@ describe('a table collection split into key ranges (source.parallelism)', () => 
     const plan = (await env.db('dataops.checkpoints').where({ run_id: result.runId, step: 'collect#ranges' }).first()).state;
     expect(plan.method).toBe('quantile');
     expect(plan.ranges).toHaveLength(4);
+    // The bounds are key values (data): they stay in the checkpoints, out of the workflow's history.
+    const history = historyText(await env.client.workflow.getHandle(result.workflowId).fetchHistory());
+    expect(history).toContain('"dataset":"it-par-text"');
+    for (const { lo } of plan.ranges.slice(1)) expect(history).not.toContain(lo);
     const sizes = (await env.db('dataops.checkpoints').where({ run_id: result.runId }).whereLike('step', 'collect#_')).map((c) => c.state.rows);
     // Quantiles give ranges of about equal size.
     for (const n of sizes) expect(Math.abs(n - ROWS / 4)).toBeLessThan(ROWS / 20);
