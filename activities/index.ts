@@ -9,6 +9,7 @@ export { publishCleanse } from './cleanse/publish-cleanse.ts';
 export { reconcileOpenRuns } from './runs/reconcile-activity.ts';
 export { stageDistribute } from './distribute/stage-distribute.ts';
 export { publishDistribute } from './distribute/publish-distribute.ts';
+export { planDistributeRanges, stageDistributeRange, combineDistributeRanges } from './distribute/distribute-ranges.ts';
 export { stageShare } from './share/stage-share.ts';
 export { publishShare } from './share/publish-share.ts';
 export { planScan } from './scan/plan-scan.ts';

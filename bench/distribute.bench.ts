@@ -3,7 +3,8 @@
  * centre through the real workflow, to PostgreSQL and to MariaDB, each against a baseline measured in
  * the same run: a plain `COPY TO` piped into `COPY FROM` for PostgreSQL, and for MariaDB `LOAD DATA
  * LOCAL INFILE` of the same rows exported to a file first (the load alone is timed). Also the time of
- * reconciling the delivered copy on its own. Reports medians, ratios and peak RSS.
+ * reconciling the delivered copy on its own, and the same distribution split into two key ranges
+ * (`parallelism: 2`, one worker). Reports medians, ratios and peak RSS.
  *
  *   npm run bench:distribute -- [--rows 1000000] [--runs 3]
  */
@@ -122,19 +123,19 @@ async function main() {
   const env = await startBenchEnv('bench-distribute');
   const definition = await prepare(env.db);
   const dir = await mkdtemp(join(tmpdir(), 'dataops-bench-'));
-  const spec = (connection: string, table: string): DistributeJobSpec =>
+  const spec = (connection: string, table: string, parallelism: number): DistributeJobSpec =>
     jobSpecSchema.parse({
       kind: 'distribute',
       job: `bench-${connection}`,
       dataset: `bench-dist-${connection}`,
       department: 'bench',
-      source: { table: SOURCE },
+      source: { table: SOURCE, parallelism },
       target: { connection, table, schemaChange: 'rebuild' },
       masks: Object.fromEntries(definition.map((d) => [d.split(' ')[0], { mask: 'none' }])),
     }) as DistributeJobSpec;
-  const results: Record<string, { dataops: number[]; baseline: number[]; reconcile: number[] }> = {
-    postgres: { dataops: [], baseline: [], reconcile: [] },
-    mariadb: { dataops: [], baseline: [], reconcile: [] },
+  const results: Record<string, { dataops: number[]; baseline: number[]; reconcile: number[]; split: number[] }> = {
+    postgres: { dataops: [], baseline: [], reconcile: [], split: [] },
+    mariadb: { dataops: [], baseline: [], reconcile: [], split: [] },
   };
   for (let run = 1; run <= RUNS; run++) {
     for (const [name, connection, table] of [
@@ -142,17 +143,28 @@ async function main() {
       ['mariadb', 'bench_mariadb', 'people'],
     ] as const) {
       const base = name === 'postgres' ? await pgPassThrough(env.db, definition) : (await mariadbLoadFile(env.db, dir)).ms;
-      const t = performance.now();
-      const { handle } = await startJob(env.client, env.config, spec(connection, table), `bench-dist-${name}-${run}-${Date.now()}`);
-      const result = (await handle.result()) as DistributeResult;
-      const ms = performance.now() - t;
-      if (result.publish.rows !== ROWS) throw new Error(`${result.publish.rows} rows arrived, ${ROWS} expected`);
+      const distribute = async (parallelism: number) => {
+        const t = performance.now();
+        const { handle } = await startJob(
+          env.client,
+          env.config,
+          spec(connection, table, parallelism),
+          `bench-dist-${name}-${run}-p${parallelism}-${Date.now()}`,
+        );
+        const result = (await handle.result()) as DistributeResult;
+        if (result.publish.rows !== ROWS) throw new Error(`${result.publish.rows} rows arrived, ${ROWS} expected`);
+        return performance.now() - t;
+      };
+      // Split and unsplit runs take turns, so other load on the machine falls on both alike.
+      const split = await distribute(2);
+      const ms = await distribute(1);
       const rec = await reconcileMs(`bench-dist-${connection}`, connection);
       results[name]!.dataops.push(ms);
       results[name]!.baseline.push(base);
       results[name]!.reconcile.push(rec);
+      results[name]!.split.push(split);
       console.log(
-        `run ${run} ${name}: dataops ${(ms / 1000).toFixed(2)} s (${Math.round(ROWS / (ms / 1000)).toLocaleString()} rows/s) · baseline ${(base / 1000).toFixed(2)} s · ratio ${(base / ms).toFixed(2)} · reconcile ${(rec / 1000).toFixed(2)} s`,
+        `run ${run} ${name}: dataops ${(ms / 1000).toFixed(2)} s (${Math.round(ROWS / (ms / 1000)).toLocaleString()} rows/s) · baseline ${(base / 1000).toFixed(2)} s · ratio ${(base / ms).toFixed(2)} · reconcile ${(rec / 1000).toFixed(2)} s · parallelism 2 ${(split / 1000).toFixed(2)} s`,
       );
     }
   }
@@ -163,7 +175,8 @@ async function main() {
     const rec = median(r.reconcile);
     console.log(
       `${name}, ${ROWS.toLocaleString()} rows × 10 columns, median of ${RUNS}: dataops ${Math.round(ROWS / (ms / 1000)).toLocaleString()} rows/s · ` +
-        `baseline ${Math.round(ROWS / (base / 1000)).toLocaleString()} rows/s · ratio ${(base / ms).toFixed(2)} · reconciliation ${(rec / 1000).toFixed(2)} s on its own (the run includes one: copy alone ≈ ${((ms - rec) / 1000).toFixed(2)} s, ratio ${(base / (ms - rec)).toFixed(2)})`,
+        `baseline ${Math.round(ROWS / (base / 1000)).toLocaleString()} rows/s · ratio ${(base / ms).toFixed(2)} · reconciliation ${(rec / 1000).toFixed(2)} s on its own (the run includes one: copy alone ≈ ${((ms - rec) / 1000).toFixed(2)} s, ratio ${(base / (ms - rec)).toFixed(2)}, reconciliation / copy ${(rec / (ms - rec)).toFixed(2)}) · ` +
+        `parallelism 2: ${Math.round(ROWS / (median(r.split) / 1000)).toLocaleString()} rows/s, ${(ms / median(r.split)).toFixed(2)}× parallelism 1`,
     );
   }
   console.log(`peak RSS of this process (worker included): ${peakRssMb().toFixed(0)} MB`);

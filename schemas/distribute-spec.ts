@@ -6,21 +6,35 @@ import { incrementalSchema } from './sources.ts';
 import { mergeDeletesSchema } from './merge-deletes.ts';
 
 /** A governed table in the centre: the dataset's published table (by its catalogue entry) or one named. */
+const centreTableFields = {
+  /** Default: the job's dataset. */
+  dataset: slugSchema.optional(),
+  /** A centre table instead of a dataset's (e.g. `clean.residents`). */
+  table: tableRefSchema.optional(),
+  /** The columns to send, in order (default: all). */
+  columns: z.array(columnNameSchema).min(1).optional(),
+  /** The unique, non-null column the copy is ordered by and resumes after (default: the table's single-column primary key). */
+  key: columnNameSchema.optional(),
+};
+
+const oneTable = (s: { dataset?: string; table?: string }) => !(s.dataset && s.table);
+
+/** What a share extracts: a centre table read whole, in one pass. */
+export const centreTableSourceSchema = z.object(centreTableFields).strict().refine(oneTable, { message: 'give the dataset or the table, not both' });
+
 export const distributeSourceSchema = z
   .object({
-    /** Default: the job's dataset. */
-    dataset: slugSchema.optional(),
-    /** A centre table instead of a dataset's (e.g. `clean.residents`). */
-    table: tableRefSchema.optional(),
-    /** The columns to send, in order (default: all). */
-    columns: z.array(columnNameSchema).min(1).optional(),
-    /** The unique, non-null column the copy is ordered by and resumes after (default: the table's single-column primary key). */
-    key: columnNameSchema.optional(),
+    ...centreTableFields,
     /** For `target.mode: incremental`: the rows whose (cursor, key) come after the last run's, as an incremental collection reads them. */
     incremental: incrementalSchema.optional(),
+    /**
+     * Split a full distribution into this many key ranges copied side by side by their own activities
+     * (on any worker), each resumable after its last key, into one shadow swapped in once. Needs an integer key.
+     */
+    parallelism: z.number().int().min(1).max(16).optional(),
   })
   .strict()
-  .refine((s) => !(s.dataset && s.table), { message: 'give the dataset or the table, not both' });
+  .refine(oneTable, { message: 'give the dataset or the table, not both' });
 
 export const distributeTargetSchema = z
   .object({
@@ -59,7 +73,7 @@ export const distributeJobSpecFields = {
 
 /** Problems that depend on several fields: how the mode, the change cursor and deletes go together. */
 export function distributeSpecIssues(spec: {
-  source: { incremental?: unknown };
+  source: { incremental?: unknown; parallelism?: number };
   target: { mode: string; deletes?: unknown };
 }): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
@@ -71,6 +85,9 @@ export function distributeSpecIssues(spec: {
   }
   if (spec.target.mode !== 'incremental' && spec.source.incremental) {
     issues.push({ path: ['source', 'incremental'], message: 'source.incremental is read by target.mode: incremental (a full distribution sends every row)' });
+  }
+  if (spec.target.mode === 'incremental' && (spec.source.parallelism ?? 1) > 1) {
+    issues.push({ path: ['source', 'parallelism'], message: 'an incremental distribution sends the changes in one pass: parallelism splits a full one' });
   }
   if (spec.target.mode !== 'incremental' && spec.target.deletes) {
     issues.push({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { slugSchema, tableRefSchema } from './identifiers.ts';
 import { runOptionsSchema } from './run-options.ts';
 import { maskingPolicySchema } from './masking.ts';
-import { distributeSourceSchema } from './distribute-spec.ts';
+import { centreTableSourceSchema } from './distribute-spec.ts';
 import { rowFilterSchema } from './row-filter.ts';
 
 export const SHARE_FILE_FORMATS = ['csv', 'ndjson', 'parquet', 'arrow'] as const;
@@ -49,7 +49,7 @@ export const shareJobSpecFields = {
   purpose: z.string().trim().min(1).max(2000),
   /** A run after this is refused before any row moves. */
   expires: shareExpirySchema,
-  source: distributeSourceSchema.default({}),
+  source: centreTableSourceSchema.default({}),
   /** Which rows leave: a structured filter (no SQL text); default every row. */
   filter: rowFilterSchema.optional(),
   /** As for distribute: a column above the output's maxUnmaskedLevel may not leave unmasked. */

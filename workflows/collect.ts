@@ -1,4 +1,5 @@
-import { ActivityCancellationType, CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityCancellationType, upsertSearchAttributes } from '@temporalio/workflow';
+import { combinedStageSummary, runRanges } from './parallel-ranges.ts';
 import type { CollectResult, CollectWorkflowInput, StageSummary } from '../schemas/collect-run.ts';
 import { DataOpsAccuracy, DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
@@ -74,35 +75,18 @@ async function stageInRanges(input: CollectWorkflowInput, runId: string, paralle
   );
   if (plan.estimatedRows) progress.set({ totalRows: plan.estimatedRows });
   // One range failing (bad input, retries used up) stops the others before the run drops its staging.
-  const scope = new CancellationScope();
-  const ranges = await scope.run(async () => {
-    const staging = Array.from({ length: plan.ranges }, (_, range) =>
-      bookkeeping.stageCollectRange.executeWithOptions(
-        {
-          startToCloseTimeout: '12 hours',
-          heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
-          retry: DATA_RETRY,
-          cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-          summary: `stage key range ${range + 1} of ${plan.ranges} (${plan.method} split) of ${sourceLabel(spec.source)} in batches of ${spec.options.batchRows}`,
-        },
-        [{ runId, spec, logicalDate, range }],
-      ),
-    );
-    try {
-      return await Promise.all(staging);
-    } catch (error) {
-      scope.cancel();
-      await Promise.allSettled(staging);
-      throw error;
-    }
-  });
+  const ranges = await runRanges(plan.ranges, (range) =>
+    bookkeeping.stageCollectRange.executeWithOptions(
+      {
+        startToCloseTimeout: '12 hours',
+        heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
+        retry: DATA_RETRY,
+        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+        summary: `stage key range ${range + 1} of ${plan.ranges} (${plan.method} split) of ${sourceLabel(spec.source)} in batches of ${spec.options.batchRows}`,
+      },
+      [{ runId, spec, logicalDate, range }],
+    ),
+  );
   await bookkeeping.combineCollectRanges({ runId, ranges: plan.ranges });
-  return {
-    rows: ranges.reduce((n, r) => n + r.rows, 0),
-    bytes: ranges.reduce((n, r) => n + r.bytes, 0),
-    batches: ranges.reduce((n, r) => n + r.batches, 0),
-    attempt: Math.max(...ranges.map((r) => r.attempt)),
-    resumedFromRow: ranges.reduce((n, r) => n + r.resumedFromRow, 0),
-    stagingTable: ranges[0]!.stagingTable,
-  };
+  return combinedStageSummary(ranges);
 }

@@ -1,4 +1,6 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityCancellationType, upsertSearchAttributes } from '@temporalio/workflow';
+import type { StageSummary } from '../schemas/collect-run.ts';
+import { combinedStageSummary, runRanges } from './parallel-ranges.ts';
 import type { DistributeResult, DistributeWorkflowInput } from '../schemas/distribute-run.ts';
 import { DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
@@ -16,18 +18,22 @@ export async function distribute(input: DistributeWorkflowInput): Promise<Distri
   const started = Date.now();
   return withRunRecord({ runId, spec, logicalDate, parentRunId: input.parentRunId }, progress, async () => {
     progress.set({ phase: 'staging', step: 'distribute' });
-    const stage = await bookkeeping.stageDistribute.executeWithOptions(
-      {
-        startToCloseTimeout: '12 hours',
-        heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
-        retry: DATA_RETRY,
-        summary:
-          spec.target.mode === 'incremental'
-            ? `stage the rows changed since the last run for ${spec.target.table} on ${spec.target.connection}, in batches of ${spec.options.batchRows}`
-            : `load ${spec.target.table} on ${spec.target.connection} beside the live table, in batches of ${spec.options.batchRows}`,
-      },
-      [{ runId, spec, logicalDate }],
-    );
+    const parallelism = spec.target.mode === 'full' ? (spec.source.parallelism ?? 1) : 1;
+    const stage =
+      parallelism > 1
+        ? await stageInRanges(input, runId, logicalDate, parallelism)
+        : await bookkeeping.stageDistribute.executeWithOptions(
+            {
+              startToCloseTimeout: '12 hours',
+              heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
+              retry: DATA_RETRY,
+              summary:
+                spec.target.mode === 'incremental'
+                  ? `stage the rows changed since the last run for ${spec.target.table} on ${spec.target.connection}, in batches of ${spec.options.batchRows}`
+                  : `load ${spec.target.table} on ${spec.target.connection} beside the live table, in batches of ${spec.options.batchRows}`,
+            },
+            [{ runId, spec, logicalDate }],
+          );
     progress.set({ phase: 'publishing', rows: stage.rows, bytes: stage.bytes, batches: stage.batches });
     const publish = await bookkeeping.publishDistribute.executeWithOptions(
       {
@@ -43,4 +49,35 @@ export async function distribute(input: DistributeWorkflowInput): Promise<Distri
     upsertSearchAttributes([{ key: DataOpsRecords, value: publish.rows }]);
     return { runId, stage, publish };
   });
+}
+
+/**
+ * source.parallelism > 1: plan the key ranges (and make their one shadow in the department's
+ * database), copy every range at once, each by its own activity on any worker, then fold their
+ * checkpoints into the run's one `distribute` checkpoint, so one publish reconciles and swaps it in.
+ */
+async function stageInRanges(input: DistributeWorkflowInput, runId: string, logicalDate: string | undefined, parallelism: number): Promise<StageSummary> {
+  const { spec } = input;
+  const plan = await bookkeeping.planDistributeRanges.executeWithOptions(
+    {
+      startToCloseTimeout: '30 minutes',
+      retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
+      summary: `split ${spec.source.table ?? spec.source.dataset ?? spec.dataset} into ${parallelism} key ranges and create the shadow of ${spec.target.table}`,
+    },
+    [{ runId, spec, logicalDate }],
+  );
+  const ranges = await runRanges(plan.ranges, (range) =>
+    bookkeeping.stageDistributeRange.executeWithOptions(
+      {
+        startToCloseTimeout: '12 hours',
+        heartbeatTimeout: `${spec.options.heartbeatSeconds} seconds`,
+        retry: DATA_RETRY,
+        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+        summary: `load key range ${range + 1} of ${plan.ranges} into the shadow of ${spec.target.table} on ${spec.target.connection}, in batches of ${spec.options.batchRows}`,
+      },
+      [{ runId, spec, logicalDate, range }],
+    ),
+  );
+  await bookkeeping.combineDistributeRanges({ runId, ranges: plan.ranges });
+  return combinedStageSummary(ranges);
 }

@@ -20,6 +20,7 @@ import type { SourceChunk } from '../../connectors/source-chunk.ts';
 import type { BatchSink, SinkInit } from '../staging/batch-sink.ts';
 import { stagingTableName } from '../staging/staging-table.ts';
 import { getWatermark } from '../../catalogue/watermarks.ts';
+import { rangeStep, type KeyRange } from '../../governance/key-ranges.ts';
 import type { RowFilter } from '../../schemas/row-filter.ts';
 
 export const DISTRIBUTE_STEP = 'distribute';
@@ -45,20 +46,30 @@ export function distributionSyncName(spec: DistributeJobSpec): string {
 export async function stageDistribute(input: StageDistributeInput): Promise<StageSummary> {
   return classifyErrors(() =>
     withKeepAlive(async (beat) => {
-      const config = activityConfig();
-      const kind = targetKind(config, input.spec.target.connection);
-      const client = await connectPostgres(config.databaseUrl, { application: 'dataops-distribute', label: 'the centre database' });
-      let plan: DistributionPlan;
-      try {
-        plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection), input.filter);
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-      const fresh = await targetSituation(input.spec, plan);
-      const syncedUpTo = input.spec.target.mode === 'incremental' && !fresh ? await distributionWatermark(input.spec) : undefined;
-      return stageBatches(distributeService(input, plan, { fresh: fresh || !syncedUpTo, syncedUpTo }), beat);
+      const { plan, sync } = await prepareDistribution(input);
+      return stageBatches(distributeService(input, plan, sync), beat);
     }),
   );
+}
+
+/**
+ * Plans a distribution and checks its target, before any row moves: what is read and how it is
+ * masked and typed (see planDistribution), whether the target's columns allow it, and for an
+ * incremental run where the last run stopped.
+ */
+export async function prepareDistribution(input: StageDistributeInput): Promise<{ plan: DistributionPlan; sync: SyncStart }> {
+  const config = activityConfig();
+  const kind = targetKind(config, input.spec.target.connection);
+  const client = await connectPostgres(config.databaseUrl, { application: 'dataops-distribute', label: 'the centre database' });
+  let plan: DistributionPlan;
+  try {
+    plan = await planDistribution(activityDb(), client, input.spec, kind, maxUnmaskedLevel(config, input.spec.target.connection), input.filter);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const fresh = await targetSituation(input.spec, plan);
+  const syncedUpTo = input.spec.target.mode === 'incremental' && !fresh ? await distributionWatermark(input.spec) : undefined;
+  return { plan, sync: { fresh: fresh || !syncedUpTo, syncedUpTo } };
 }
 
 /** The chunk's rows with the masked columns masked, as COPY text again. */
@@ -115,16 +126,23 @@ async function distributionWatermark(spec: DistributeJobSpec): Promise<{ cursor:
   return { cursor: watermark.cursor, key: watermark.key };
 }
 
-interface SyncStart {
+export interface SyncStart {
   /** Every row is sent: no watermark yet, no target, or a new table shape. */
   fresh: boolean;
   syncedUpTo?: { cursor: string; key: string };
 }
 
-function distributeService(
+/** One key range of a split distribution: its place in the run's plan and its bounds. */
+export interface RangeShare {
+  index: number;
+  range: KeyRange;
+}
+
+export function distributeService(
   { runId, spec, logicalDate }: StageDistributeInput,
   plan: DistributionPlan,
   sync: SyncStart,
+  split?: RangeShare,
 ): StageService<DistributeCheckpoint, StageSummary> {
   const attempt = Context.current().info.attempt;
   const incremental = spec.target.mode === 'incremental';
@@ -136,13 +154,16 @@ function distributeService(
   const maskers = plan.masks.map((m) => (m.mask === 'none' ? undefined : maskerFor(m, key)));
   return {
     runId,
-    step: DISTRIBUTE_STEP,
+    step: split ? rangeStep(DISTRIBUTE_STEP, split.index) : DISTRIBUTE_STEP,
     batchRows: spec.options.batchRows,
+    // The ranges of a split distribution load one shadow, made by the planner before any of them starts.
+    sharedTable: Boolean(split),
     // An incremental run stages the changed rows in the centre, resumable by (cursor, key) like a collection.
     openSource: (position, committed) =>
       openSourceReader(activityConfig(), plan.source, position, {
         syncedUpTo: position || committed?.fresh || sync.fresh ? undefined : sync.syncedUpTo,
         notAfter: logicalDate,
+        ...(split ? { range: split.range } : {}),
       }),
     canResume: (committed, source) =>
       incremental ? committed.mode === 'incremental' && source.resumable : plan.resumable && committed.shadow.table === shadow.table && source.resumable,
@@ -174,6 +195,7 @@ function distributeService(
           ...(key ? { keyVersion: key.version, algorithm: key.algorithm, keyFingerprint: keyFingerprint(key) } : {}),
         },
         ...(plan.where ? { where: plan.where } : {}),
+        ...(split ? { range: split.range } : {}),
       };
       return {
         state,
