@@ -62,7 +62,7 @@ export interface TargetTables {
   /** How this kind of database hashes rows so that the centre can hash its rows alike. */
   readonly rowEncoding: RowEncoding;
   /** The table's digests for reconciliation over these columns, computed by the target database. */
-  digests(ref: TargetRef, key: string, columns: readonly TargetColumn[]): DigestSide;
+  digests(ref: TargetRef, key: string, columns: readonly TargetColumn[], encoding?: RowEncoding): DigestSide;
   /** In the open transaction: a session-private table with `columns` of `like`, unique by `key`, gone with the session. */
   createTemp(name: string, like: TargetRef, columns: readonly string[], key: string): Promise<TargetRef>;
   /**

@@ -7,6 +7,7 @@ import { connectMariadb } from '../../connectors/mariadb/connect.ts';
 import { mariadbTargetTables } from '../../connectors/mariadb/target-tables.ts';
 import type { TargetTables } from '../../connectors/target-tables.ts';
 import { VALUE_TEXT_SETTINGS } from '../staging/open-source.ts';
+import { serverVersion } from '../../connectors/postgres/server-version.ts';
 
 /** The kind of database a department connection names (resolved inside activities only). */
 export function targetKind(config: Config, connection: string): 'postgres' | 'mysql' {
@@ -22,5 +23,5 @@ export async function openTarget(config: Config, connection: string): Promise<Ta
   const client = await connectPostgres(resolvePostgresUrl(config, connection), { application: 'dataops-distribute', label });
   // COPY text from the centre reads back exactly under the same value formats.
   await client.query(`${VALUE_TEXT_SETTINGS}; SET jit = off`);
-  return postgresTargetTables(client);
+  return postgresTargetTables(client, await serverVersion(client));
 }

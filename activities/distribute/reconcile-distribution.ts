@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { reconcile, type ReconciliationReport } from '../../governance/reconciliation.ts';
-import { pgDigestSide } from '../../connectors/postgres/row-digests.ts';
+import { pgDigestSide, RECORD_HASH_SINCE, type RowEncoding } from '../../connectors/postgres/row-digests.ts';
+import { serverVersion } from '../../connectors/postgres/server-version.ts';
 import type { TargetRef, TargetTables } from '../../connectors/target-tables.ts';
 import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
@@ -36,6 +37,7 @@ export async function reconcileDistribution(
   maxKeys?: number,
 ): Promise<ReconciliationReport & { columns: string[] }> {
   const compared = (name: string) => (state.masking.masks[name] ?? 'none') === 'none';
+  const encoding = await encodingWith(centre, tables);
   const source = pgDigestSide(
     centre,
     state.sourceTable,
@@ -44,13 +46,19 @@ export async function reconcileDistribution(
     {
       only: state.deletedFlag ? `NOT coalesce(${quoteIdent(state.deletedFlag)}, false)` : undefined,
       filter: state.where,
-      encoding: tables.rowEncoding,
+      encoding,
     },
   );
   const targetColumns = state.targetColumns.filter((c) => compared(c.name));
-  const target = tables.digests(ref, state.key, targetColumns);
+  const target = tables.digests(ref, state.key, targetColumns, encoding);
   const report = await reconcile(source, target, state.resumable, maxKeys);
   return { ...report, columns: targetColumns.map((c) => c.name) };
+}
+
+/** The target's row encoding, when the centre can compute it too (an older centre falls back to the portable one on both sides). */
+async function encodingWith(centre: pg.ClientBase, tables: TargetTables): Promise<RowEncoding> {
+  if (tables.rowEncoding === 'portable') return 'portable';
+  return (await serverVersion(centre)) >= RECORD_HASH_SINCE ? tables.rowEncoding : 'portable';
 }
 
 /** "ids 17 (differs), 18 (missing in target)": what a failed reconciliation says. */

@@ -28,21 +28,48 @@ export function pgRowHash(columns: readonly { name: string; pgType: string }[]):
 
 /**
  * How both sides hash a row: `portable`, the canonical text and MD5 that MySQL / MariaDB compute alike;
- * `postgres`, for two PostgreSQL databases holding the same types, the row's own text (timestamptz
- * in UTC, so the sessions' time zones do not matter) under PostgreSQL's 64-bit text hash, which costs a
- * fraction of formatting every value and an MD5.
+ * `postgres`, for two PostgreSQL 14+ databases holding the same types, `hash_record_extended` over the
+ * row's own values (each type's hash function: no value is formatted, timestamps hash their instant,
+ * text its bytes), at about a fifth of the portable cost.
  */
 export type RowEncoding = 'portable' | 'postgres';
+
+/** hash_record_extended (and the types' own hash functions) arrived with PostgreSQL 14. */
+export const RECORD_HASH_SINCE = 140000;
+
+/** Types whose hash function depends on the value alone; others are hashed by their text. */
+const HASHABLE = new Set([
+  'smallint',
+  'integer',
+  'bigint',
+  'numeric',
+  'real',
+  'double precision',
+  'boolean',
+  'date',
+  'timestamp',
+  'timestamptz',
+  'time',
+  'interval',
+  'uuid',
+  'bytea',
+  'jsonb',
+]);
+const TEXTUAL = new Set(['text', 'varchar', 'character varying', 'bpchar', 'character', 'char']);
 
 function rowHashes(columns: readonly { name: string; pgType: string }[], encoding: RowEncoding): { text: string; value: string } {
   if (encoding === 'portable') {
     const hash = pgRowHash(columns);
     return { text: hash, value: `('x' || left(${hash}, 15))::bit(60)::bigint` };
   }
-  const fields = columns.map((c) =>
-    shortTypeName(c.pgType.trim().toLowerCase()) === 'timestamptz' ? `(${quoteIdent(c.name)} AT TIME ZONE 'UTC')` : quoteIdent(c.name),
-  );
-  const value = `hashtextextended(ROW(${fields.join(', ')})::text, 0)`;
+  const fields = columns.map((c) => {
+    const type = shortTypeName(c.pgType.trim().toLowerCase()).replace(/\(.*\)$/, '');
+    const name = quoteIdent(c.name);
+    // A column's collation could make equal-looking text hash apart (or together) on one side only.
+    if (TEXTUAL.has(type)) return `${name}::text COLLATE "C"`;
+    return HASHABLE.has(type) ? name : `${name}::text COLLATE "C"`;
+  });
+  const value = `hash_record_extended(ROW(${fields.join(', ')}), 0)`;
   return { text: `${value}::text`, value };
 }
 

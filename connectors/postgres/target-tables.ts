@@ -3,12 +3,13 @@ import { CopyIn } from './copy-in.ts';
 import { quoteIdent, quoteTable } from './quote.ts';
 import { shortTypeName } from '../../governance/storage-type.ts';
 import { rangeCondition, type TargetColumn, type TargetRef, type TargetTables } from '../target-tables.ts';
-import { pgDigestSide } from './row-digests.ts';
+import { pgDigestSide, RECORD_HASH_SINCE, type RowEncoding } from './row-digests.ts';
 
 const ref$ = (ref: TargetRef) => quoteTable({ schema: ref.schema ?? 'public', table: ref.table });
 
 /** A department's PostgreSQL database as a distribution target: rows by COPY, swaps by rename in one transaction. */
-export function postgresTargetTables(client: pg.Client): TargetTables {
+export function postgresTargetTables(client: pg.Client, version: number): TargetTables {
+  const rowEncoding: RowEncoding = version >= RECORD_HASH_SINCE ? 'postgres' : 'portable';
   let copy: CopyIn | undefined;
   const finish = async () => {
     const open = copy;
@@ -17,7 +18,7 @@ export function postgresTargetTables(client: pg.Client): TargetTables {
   };
   return {
     kind: 'postgres',
-    rowEncoding: 'postgres',
+    rowEncoding,
     label: (ref) => `${ref.schema ?? 'public'}.${ref.table}`,
     async columnsOf(ref) {
       const exists = await client.query('SELECT to_regclass($1) AS oid', [ref$(ref)]);
@@ -71,13 +72,13 @@ export function postgresTargetTables(client: pg.Client): TargetTables {
     async count(ref) {
       return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${ref$(ref)}`)).rows[0]!.n);
     },
-    digests: (ref, key, columns) =>
+    digests: (ref, key, columns, encoding) =>
       pgDigestSide(
         client,
         `${ref.schema ?? 'public'}.${ref.table}`,
         key,
         columns.map((c) => ({ name: c.name, pgType: c.type })),
-        { encoding: 'postgres' },
+        { encoding: encoding ?? rowEncoding },
       ),
     async createTemp(name, like, columns) {
       // Joined by a hash on the key once analysed: no index to build.
