@@ -6,7 +6,7 @@
  * reconciling the delivered copy on its own, and the same distribution split into two key ranges
  * (`parallelism: 2`, one worker). Reports medians, ratios and peak RSS.
  *
- *   npm run bench:distribute -- [--rows 1000000] [--runs 3]
+ *   npm run bench:distribute -- [--rows 1000000] [--runs 3] [--batch 100000]
  */
 import { createReadStream, createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +28,7 @@ import type { DistributeCheckpoint } from '../activities/distribute/distribute-c
 import { lastDistribution } from '../catalogue/distributions.ts';
 import { centreDb } from '../db/knex.ts';
 
-const { rows: ROWS, runs: RUNS } = parseBenchArgs({ rows: 1_000_000, runs: 3 });
+const { rows: ROWS, runs: RUNS, batch: BATCH_ROWS } = parseBenchArgs({ rows: 1_000_000, runs: 3, batch: 100_000 });
 const SOURCE = `clean.bench_dist_${ROWS}`;
 const DEPT_PG = process.env.BENCH_DEPT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench_dept';
 const DEPT_MARIADB = process.env.BENCH_DEPT_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/dataops_bench';
@@ -130,6 +130,7 @@ async function main() {
       dataset: `bench-dist-${connection}`,
       department: 'bench',
       source: { table: SOURCE, parallelism },
+      options: { batchRows: BATCH_ROWS },
       target: { connection, table, schemaChange: 'rebuild' },
       masks: Object.fromEntries(definition.map((d) => [d.split(' ')[0], { mask: 'none' }])),
     }) as DistributeJobSpec;

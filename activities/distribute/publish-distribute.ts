@@ -11,7 +11,7 @@ import { DISTRIBUTE_STEP } from './stage-distribute.ts';
 import { ReconciliationError } from './reconciliation-error.ts';
 import { describeDifferences, reconcileDistribution, withReconcileSession } from './reconcile-distribution.ts';
 import type { Knex } from 'knex';
-import type { TargetTables } from '../../connectors/target-tables.ts';
+import type { TargetRef, TargetTables } from '../../connectors/target-tables.ts';
 import { quoteTable } from '../../connectors/postgres/quote.ts';
 import { applyIncremental } from './apply-delta.ts';
 import { distributionSyncName } from './stage-distribute.ts';
@@ -120,15 +120,16 @@ function publishedSummary(tables: TargetTables, state: DistributeCheckpoint, row
  * shadow gone, the target holding the rows) counts the target and records the run as done.
  */
 async function swapInFull(tables: TargetTables, state: DistributeCheckpoint): Promise<DistributePublishSummary> {
-  const loaded = (await tables.columnsOf(state.shadow)) ? await tables.count(state.shadow) : undefined;
-  const counted = loaded ?? (await tables.count(state.target));
-  if (counted !== state.rows) {
-    throw new ReconciliationError(
-      `${tables.label(loaded === undefined ? state.target : state.shadow)} holds ${counted} rows, ${state.rows} were read from ${state.sourceTable}: not swapped in`,
-    );
+  const notSwapped = (ref: TargetRef, counted: number) =>
+    new ReconciliationError(`${tables.label(ref)} holds ${counted} rows, ${state.rows} were read from ${state.sourceTable}: not swapped in`);
+  if (!(await tables.columnsOf(state.shadow))) {
+    const counted = await tables.count(state.target);
+    if (counted !== state.rows) throw notSwapped(state.target, counted);
+    return publishedSummary(tables, state, state.rows);
   }
-  if (loaded === undefined) return publishedSummary(tables, state, state.rows);
+  // Reconciliation counts the shadow's rows as it hashes them: no separate count(*) pass.
   const report = await withReconcileSession(activityConfig().databaseUrl, (centre) => reconcileDistribution(centre, tables, state, state.shadow));
+  if (report.targetRows !== state.rows) throw notSwapped(state.shadow, report.targetRows);
   if (report.keys.length || report.sourceRows !== report.targetRows || report.differingRanges) {
     throw new ReconciliationError(`${tables.label(state.shadow)} does not match ${state.sourceTable}: ${describeDifferences(report)}; not swapped in`);
   }

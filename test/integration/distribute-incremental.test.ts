@@ -202,6 +202,17 @@ describe('incremental distribution to PostgreSQL', () => {
     expect(parsed.error!.issues[0]!.path).toEqual(['source', 'incremental']);
   });
 
+  it('refuses an unknown target connection before any row moves', async () => {
+    await centreTable('inc_noconn', 10);
+    const s = spec('inc_noconn', { connection: 'no-such-dept', table: 'public.inc_noconn' });
+    const { handle } = await startJob(env.client, env.config, s, `distribute:${s.dataset}:${Date.now()}-noconn`);
+    await expectWorkflowFailure(handle, /unknown connection "no-such-dept"/);
+    const { rows } = await env.db.raw(
+      "SELECT count(*)::int AS n FROM dataops.checkpoints c JOIN dataops.runs r USING (run_id) WHERE r.dataset = 'inc-inc_noconn'",
+    );
+    expect(rows[0].n).toBe(0);
+  });
+
   it('refuses a cursor column the centre table lacks before any row moves', async () => {
     await centreTable('inc_nocursor', 10);
     const s = spec('inc_nocursor', { connection: 'inc_pg', table: 'public.inc_nocursor' }, {});

@@ -18,6 +18,12 @@ describe('distribution specs', () => {
   const base = { kind: 'distribute', job: 'j', dataset: 'd', department: 'x', target: { connection: 'c', table: 't' } };
   const issues = (spec: object) => jobSpecSchema.safeParse(spec).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
 
+  it('refuse a target table name that is not a plain, safe identifier, naming the field', () => {
+    for (const table of ['people; DROP TABLE residents', 'public.people"--', '../people', 'Residents']) {
+      expect(issues({ ...base, target: { ...base.target, table } })).toEqual([expect.stringMatching(/^target\.table: must be a safe table name/)]);
+    }
+  });
+
   it('ask for a change cursor in incremental mode and for incremental mode when given one or deletes', () => {
     expect(issues({ ...base, target: { ...base.target, mode: 'incremental' } })).toEqual([
       expect.stringMatching(/^source\.incremental: an incremental distribution needs/),
