@@ -17,7 +17,7 @@ import { connectMariadb, type MariadbSession } from '../connectors/mariadb/conne
 import { loadCopyText, quoteMysqlIdent } from '../connectors/mariadb/load-data.ts';
 import { mariadbMappings } from '../connectors/mariadb/type-mapping.ts';
 import { parseCopyText } from '../connectors/postgres/copy-text.ts';
-import { wholeLines } from '../connectors/postgres/copy-out.ts';
+import { wholeLines } from '../connectors/whole-lines.ts';
 import { migrateLatest } from '../db/migrate.ts';
 
 const { rows: ROWS, runs: RUNS } = parseBenchArgs({ rows: 1_000_000, runs: 3 });

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { wholeLines } from '../whole-lines.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import type { Field } from '../source-chunk.ts';
 import { copyTextRow } from '../postgres/copy-text.ts';
@@ -43,7 +44,6 @@ export async function openNdjsonFile(path: string, start?: SourcePosition, compr
   async function* chunks(): AsyncGenerator<SourceChunk> {
     let byteOffset = start?.byteOffset ?? 0;
     let line = start?.line ?? 1;
-    let carry: Buffer = Buffer.alloc(0);
     const decoder = new TextDecoder('utf-8', { fatal: true });
     stream = file.stream(byteOffset, 256 * 1024);
     const parseLines = (bytes: Buffer): SourceChunk => {
@@ -93,17 +93,7 @@ export async function openNdjsonFile(path: string, start?: SourcePosition, compr
       byteOffset += bytes.length;
       return { rows, payload: Buffer.from(payload, 'utf8'), bytes: bytes.length, end: { byteOffset, line, fingerprint } };
     };
-    for await (const piece of stream) {
-      const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
-      const end = bytes.lastIndexOf(0x0a) + 1;
-      if (end === 0) {
-        carry = bytes;
-        continue;
-      }
-      carry = bytes.subarray(end);
-      yield parseLines(bytes.subarray(0, end));
-    }
-    if (carry.length) yield parseLines(Buffer.concat([carry, Buffer.from('\n')]));
+    for await (const lines of wholeLines(stream, { finalLine: true })) yield parseLines(lines);
   }
 
   return {

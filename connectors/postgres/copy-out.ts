@@ -1,20 +1,6 @@
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-
-/** The pieces of a COPY TO stream cut at line ends, so each holds whole rows. */
-export async function* wholeLines(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let carry: Buffer = Buffer.alloc(0);
-  for await (const piece of stream) {
-    const bytes = carry.length ? Buffer.concat([carry, piece]) : piece;
-    const end = bytes.lastIndexOf(0x0a) + 1;
-    if (end === 0) {
-      carry = bytes;
-      continue;
-    }
-    carry = bytes.subarray(end);
-    yield bytes.subarray(0, end);
-  }
-}
+import { wholeLines } from '../whole-lines.ts';
 
 /** Streams `COPY (query) TO STDOUT` (text format) into `write` in pieces of whole rows of about `bytes` each. */
 export async function copyOut(client: pg.ClientBase, query: string, write: (rows: Buffer) => Promise<void>, bytes = 8 * 1024 * 1024): Promise<void> {

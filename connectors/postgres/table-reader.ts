@@ -5,7 +5,7 @@ import type { QuerySource, TableSource } from '../../schemas/sources.ts';
 import { splitTableRef } from '../../schemas/identifiers.ts';
 import type { ColumnInfo, RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { parseCopyText } from './copy-text.ts';
-import { wholeLines } from './copy-out.ts';
+import { wholeLines } from '../whole-lines.ts';
 import { checkKeyOrder } from './key-order.ts';
 import { quoteIdent, quoteTable } from './quote.ts';
 import type { KeyRange } from '../../governance/key-ranges.ts';
