@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
+import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
 import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
 import { startJob } from '../../client/start-job.ts';
@@ -149,6 +150,47 @@ describe('incremental distribution to MariaDB', () => {
     const next = await run(s);
     expect(next.publish.incremental).toMatchObject({ sent: 0, deleted: 0, kept: 2 });
     expect(Number((await mariaRows('SELECT COUNT(*) AS n FROM inc_kept'))[0]!.n)).toBe(300);
+  });
+});
+
+describe('an incremental distribution whose worker is killed mid-copy', () => {
+  it('leaves the department table as it was, resumes after its last committed (cursor, key), and applies every change once', async () => {
+    await centreTable('inc_crash', 1000);
+    const s = { ...spec('inc_crash', { connection: 'inc_mariadb', table: 'inc_crash' }), options: { batchRows: 5_000, heartbeatSeconds: 5 } };
+    await run(s);
+    // A big change: every row rewritten (and 200,000 new ones), staged in the centre in 5,000-row batches.
+    await env.db.raw(`UPDATE clean.inc_crash SET street = '浦江镇', updated_at = now() - INTERVAL '2 minutes'`);
+    await env.db.raw(`INSERT INTO clean.inc_crash SELECT g, '新' || g, '浦江镇', 1, false, now() - INTERVAL '1 minute' - g * INTERVAL '1 microsecond'
+      FROM generate_series(1001, 201000) g`);
+    const taskQueue = 'test-distribute-incremental-crash';
+    const childEnv = { DATABASE_URL: env.config.databaseUrl, TEMPORAL_ADDRESS: env.config.temporal.address, DATAOPS_TASK_QUEUE: taskQueue };
+    const first = spawnWorker('inc-worker-a', childEnv);
+    await waitForOutput(first, /worker ready/);
+    const config = { ...env.config, temporal: { ...env.config.temporal, taskQueue } };
+    const { handle, runId } = await startJob(env.client, config, s, `distribute:${s.dataset}:${Date.now()}-crash`);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const row = await env.db('dataops.checkpoints').where({ run_id: runId, step: 'distribute' }).first();
+      if (row && row.status !== 'staging') throw new Error('the copy finished before the worker could be killed');
+      if (row && row.state.rows >= 30_000) break;
+      if (Date.now() > deadline) throw new Error(`no batch committed in time:\n${first.output()}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    first.kill('SIGKILL');
+    expect(await mariaRows("SELECT COUNT(*) AS n, SUM(street = '浦江镇') AS moved FROM inc_crash")).toEqual([{ n: '1000', moved: '0' }]);
+    const second = spawnWorker('inc-worker-b', childEnv);
+    try {
+      const result = (await handle.result()) as DistributeResult;
+      expect(result.stage.attempt).toBeGreaterThanOrEqual(2);
+      expect(result.stage.resumedFromRow).toBeGreaterThanOrEqual(30_000);
+      expect(result.stage.rows).toBe(201_000);
+      expect(result.publish.incremental).toMatchObject({ sent: 201_000, upserted: 201_000, fresh: false });
+      expect(await mariaRows("SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, SUM(street = '浦江镇') AS moved FROM inc_crash")).toEqual([
+        { n: '201000', ids: '201000', moved: '201000' },
+      ]);
+    } finally {
+      second.kill('SIGTERM');
+    }
   });
 });
 
