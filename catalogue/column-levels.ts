@@ -30,14 +30,15 @@ function addHigher(into: Map<string, ColumnLevel>, from: Map<string, ColumnLevel
 
 /**
  * How the catalogue describes the columns of a run's records (its quarantine holds them as the
- * source had them): the version the run published, else its dataset's current version, together with
+ * source had them): the version the run published and its dataset's current version, together with
  * the catalogued centre table the run read, if it read one (a first run still staging has no version
  * of its own yet). Where two describe a column, the higher level counts.
  */
 export async function columnLevelsOfRun(db: Knex, runId: string): Promise<Map<string, ColumnLevel>> {
   const run = await db('dataops.runs').where({ run_id: runId }).first('dataset', 'spec');
   const levels = await columnsOfVersion(db, { runId });
-  if (!levels.size && run) addHigher(levels, await columnsOfVersion(db, { dataset: run.dataset as string }));
+  // The dataset's current version too: a column classified higher since this run still counts as higher.
+  if (run) addHigher(levels, await columnsOfVersion(db, { dataset: run.dataset as string }));
   const source = (run?.spec as { source?: { type?: string; connection?: string; table?: string } } | null)?.source;
   if (source?.type === 'table' && source.connection === CENTRE_CONNECTION && source.table) {
     const table = source.table.includes('.') ? source.table : `public.${source.table}`;

@@ -1,6 +1,7 @@
 import type { ColumnLevel } from '../catalogue/column-levels.ts';
 import { displayMasker } from '../governance/masking/display.ts';
 import type { Masker } from '../governance/masking/masker.ts';
+import { levelOfType, personalValueType } from '../governance/scan/personal-data.ts';
 
 type Row = Record<string, unknown>;
 
@@ -10,12 +11,28 @@ type Row = Record<string, unknown>;
  */
 export class PersonalColumns {
   private readonly maskers = new Map<string, Masker>();
+  private readonly described: ReadonlySet<string>;
+  private readonly byValue = new Map<string, Masker | undefined>();
 
-  constructor(levels: ReadonlyMap<string, ColumnLevel>) {
+  /**
+   * `revealed`: everything is shown as it is (the caller audited the reveal). Otherwise a column no
+   * catalogue describes has each value judged on its own: one that validates as a citizen ID or a
+   * mobile is masked as such, so an uncatalogued run does not print personal data in clear.
+   */
+  constructor(
+    levels: ReadonlyMap<string, ColumnLevel>,
+    private readonly revealed = false,
+  ) {
+    this.described = new Set(levels.keys());
     for (const [name, level] of levels) {
       const masker = displayMasker(level);
       if (masker) this.maskers.set(name, masker);
     }
+  }
+
+  /** Whether values may be masked at all (false once revealed). */
+  get masking(): boolean {
+    return !this.revealed;
   }
 
   /** The personal columns, in the catalogue's order. */
@@ -23,19 +40,30 @@ export class PersonalColumns {
     return [...this.maskers.keys()];
   }
 
-  /** The personal columns among a record's keys. */
+  /** The personal columns among a record's keys: catalogued L3/L4 ones, and undescribed ones whose value here validates as personal. */
   namesIn(record: Row | null | undefined): string[] {
-    return record ? this.names.filter((n) => Object.hasOwn(record, n)) : [];
+    if (!record) return [];
+    const catalogued = this.names.filter((n) => Object.hasOwn(record, n));
+    const judged = Object.entries(record)
+      .filter(([n, v]) => !this.described.has(n) && typeof v === 'string' && personalValueType(v) !== null)
+      .map(([n]) => n);
+    return [...catalogued, ...judged];
   }
 
   value(column: string, value: unknown): unknown {
+    if (this.revealed) return value;
     const masker = this.maskers.get(column);
-    return masker ? masker(value) : value;
+    if (masker) return masker(value);
+    if (this.described.has(column) || typeof value !== 'string') return value;
+    const type = personalValueType(value);
+    if (!type) return value;
+    if (!this.byValue.has(type)) this.byValue.set(type, displayMasker({ semanticType: type, sensitivity: levelOfType(type) }));
+    return this.byValue.get(type)!(value);
   }
 
   /** A copy of the record with the personal columns masked (the key order kept). */
   record<R extends Row | null | undefined>(record: R): R {
-    if (!record || !this.maskers.size) return record;
+    if (!record || this.revealed) return record;
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, this.value(k, v)])) as R;
   }
 
@@ -45,7 +73,7 @@ export class PersonalColumns {
    * them (a value may hold a comma), else up to the next comma.
    */
   ref(ref: string | null, record?: Row | null): string | null {
-    if (ref === null || !this.maskers.size) return ref;
+    if (ref === null || this.revealed || !this.maskers.size) return ref;
     let out = ref;
     for (const name of this.names) {
       const own = record && typeof record[name] === 'string' ? `${name}=${record[name] as string}` : undefined;

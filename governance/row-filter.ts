@@ -190,3 +190,12 @@ export function columnsNamed(filter: RowFilter | undefined): string[] {
   if ('not' in filter) return columnsNamed(filter.not);
   return [filter.column];
 }
+
+/** The columns a filter compares with a value (isNull / notNull compare with none), in order of appearance. */
+export function columnsCompared(filter: RowFilter | undefined): string[] {
+  if (!filter) return [];
+  if ('all' in filter) return filter.all.flatMap(columnsCompared);
+  if ('any' in filter) return filter.any.flatMap(columnsCompared);
+  if ('not' in filter) return columnsCompared(filter.not);
+  return filter.op === 'isNull' || filter.op === 'notNull' ? [] : [filter.column];
+}

@@ -21,7 +21,8 @@ export async function openTarget(config: Config, connection: string): Promise<Ta
   const label = `target connection "${connection}"`;
   if (targetKind(config, connection) === 'mysql') return mariadbTargetTables(await connectMariadb(resolveMysqlUrl(config, connection), label));
   const client = await connectPostgres(resolvePostgresUrl(config, connection), { application: 'dataops-distribute', label });
-  // COPY text from the centre reads back exactly under the same value formats.
-  await client.query(`${VALUE_TEXT_SETTINGS}; SET jit = off`);
+  // COPY text from the centre reads back exactly under the same value formats; UTC, so that values
+  // reconciliation hashes by their text print as the centre's session prints them.
+  await client.query(`${VALUE_TEXT_SETTINGS}; SET jit = off; SET TimeZone = 'UTC'`);
   return postgresTargetTables(client, await serverVersion(client));
 }

@@ -11,8 +11,8 @@ import { mariadbMappings } from '../../connectors/mariadb/type-mapping.ts';
 import { shortTypeName } from '../../governance/storage-type.ts';
 import type { TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
 import type { ColumnMask } from '../../schemas/masking.ts';
-import { effectiveMasks, unmaskedAbove, type CatalogueColumn } from '../../governance/masking/policy.ts';
-import { compileRowFilter, inlineRowFilter, type CompiledFilter } from '../../governance/row-filter.ts';
+import { effectiveMasks, levelRank, unmaskedAbove, type CatalogueColumn } from '../../governance/masking/policy.ts';
+import { columnsCompared, compileRowFilter, inlineRowFilter, type CompiledFilter } from '../../governance/row-filter.ts';
 import type { RowFilter } from '../../schemas/row-filter.ts';
 
 /** The source table's columns as its current catalogue version describes them (none: not catalogued). */
@@ -57,6 +57,25 @@ async function planMasks(db: Knex, spec: DistributeJobSpec, table: string, names
     );
   }
   return names.map((name) => masks[name]!);
+}
+
+/**
+ * A row filter on a column the destination may not see in clear would tell it that column's values
+ * all the same (`citizen_id startsWith 11010119900307` reveals the birth date of every row sent): a
+ * condition on a column above the allowed level is refused unless that column is sent unmasked, except
+ * isNull / notNull, which reveal no value. An undescribed column counts as L4.
+ */
+async function refuseFilterOracle(db: Knex, table: string, filter: RowFilter, sent: string[], masks: ColumnMask[], allowedLevel: string): Promise<void> {
+  const catalogued = await cataloguedColumns(db, table);
+  const allowed = levelRank(allowedLevel);
+  const clear = new Set(sent.filter((_, i) => masks[i]!.mask === 'none'));
+  const hidden = [...new Set(columnsCompared(filter))].filter((name) => !clear.has(name) && levelRank(catalogued.get(name)?.sensitivity ?? 'L4') > allowed);
+  if (hidden.length) {
+    throw new BadInputError(
+      `the filter compares ${hidden.map((n) => `${n} (${catalogued.get(n)?.sensitivity ?? 'not catalogued: L4'})`).join(', ')}, above the ${allowedLevel} the destination may see in clear: ` +
+        'its rows would reveal those values. Filter on other columns, or only with isNull / notNull',
+    );
+  }
 }
 
 /** What a distribution reads, how each column is sent, and where it goes. */
@@ -146,6 +165,15 @@ export async function planDistribution(
     columns.map((c) => c.name),
     allowedLevel,
   );
+  if (filter)
+    await refuseFilterOracle(
+      db,
+      sourceTable,
+      filter,
+      columns.map((c) => c.name),
+      masks,
+      allowedLevel,
+    );
   // A masked value is text (an ID with stars, a pseudonym), whatever the column held; NULL fits anything.
   const masked = (i: number) => masks[i]!.mask !== 'none' && masks[i]!.mask !== 'nullify';
   if (masked(columns.indexOf(keyColumn))) throw new BadInputError(`the key ${key} is masked: copy by another key (source.key), or pseudonymise it in a view`);

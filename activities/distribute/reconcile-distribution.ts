@@ -38,6 +38,9 @@ export async function reconcileDistribution(
 ): Promise<ReconciliationReport & { columns: string[] }> {
   const compared = (name: string) => (state.masking.masks[name] ?? 'none') === 'none';
   const encoding = await encodingWith(centre, tables);
+  // Values hashed by their text (arrays, ranges, composites) print timestamptz in the session's zone:
+  // both sides in UTC (the department's session is, see open-target.ts).
+  if (encoding === 'postgres') await centre.query("SET TimeZone = 'UTC'");
   const source = pgDigestSide(
     centre,
     state.sourceTable,

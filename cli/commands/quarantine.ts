@@ -60,7 +60,8 @@ async function personalColumns(
   },
 ): Promise<PersonalColumns> {
   const personal = new PersonalColumns(await columnLevelsOfRun(db, runId));
-  if (!options.reveal || !personal.names.length) return personal;
+  // A reveal is audited whatever the catalogue says: an undescribed column may hold personal data too.
+  if (!options.reveal) return personal;
   const run = await getRun(db, runId);
   const actor = localIdentity();
   await recordAudit(db, {
@@ -75,7 +76,7 @@ async function personalColumns(
     columns: shown.columns ? shown.columns(personal) : personal.names,
     details: { command: shown.command, ...shown.details },
   });
-  return new PersonalColumns(new Map());
+  return new PersonalColumns(new Map(), true);
 }
 
 function maskEntry(personal: PersonalColumns, e: QuarantineEntry): QuarantineEntry {
@@ -123,7 +124,10 @@ export function quarantineListCommand(run: string, options: { rule?: string; lim
           : `dataops quarantine list ${runId} --reveal for the references`;
       console.log(`\nshow one: ${showOne}   ·   all: dataops quarantine export ${runId} --out rejected.csv`);
       const masked = [...new Set(raw.flatMap((e) => personal.namesIn(e.record)))];
-      if (masked.length) console.error(`${masked.join(', ')} masked (L3/L4 in the catalogue); --reveal shows them in clear and is audited`);
+      if (masked.length)
+        console.error(
+          `${masked.join(', ')} masked (L3/L4 in the catalogue, or values that validate as citizen IDs or mobiles); --reveal shows them in clear and is audited`,
+        );
     }
     return 0;
   });
@@ -148,7 +152,9 @@ export function quarantineShowCommand(run: string, sourceRef: string, options: R
     for (const e of entries) console.log(`  ${e.rule_id} on ${e.column_name}: ${both(e)}${e.duplicate_of ? ` (kept: ${e.duplicate_of})` : ''}`);
     console.log(JSON.stringify(entries[0]!.record, null, 2));
     if (personal.namesIn(raw[0]!.record).length)
-      console.error(`(${personal.namesIn(raw[0]!.record).join(', ')} masked: L3/L4 in the catalogue; --reveal shows them in clear and is audited)`);
+      console.error(
+        `(${personal.namesIn(raw[0]!.record).join(', ')} masked: L3/L4 in the catalogue, or values that validate as citizen IDs or mobiles; --reveal shows them in clear and is audited)`,
+      );
     return 0;
   });
 }
@@ -165,7 +171,7 @@ export function quarantineExportCommand(run: string, options: { format: 'csv' | 
     const client = await connectPostgres(databaseUrl, { application: 'dataops-cli', label: 'the centre database' });
     try {
       const select = quarantineExportSelect(client.escapeLiteral(runId));
-      const masking = personal.names.length > 0;
+      const masking = personal.masking;
       // NDJSON: CSV format with quote and delimiter bytes JSON text never contains, so each line is the
       // JSON exactly (text format would double every backslash). Masking reads those lines, with the
       // time also as PostgreSQL's text so that masked CSV looks like COPY's.
@@ -183,7 +189,10 @@ export function quarantineExportCommand(run: string, options: { format: 'csv' | 
         if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
       }
       if (options.out) console.error(`wrote ${options.out}`);
-      if (masking) console.error(`${personal.names.join(', ')} masked (L3/L4 in the catalogue); --reveal exports them in clear and is audited`);
+      if (masking)
+        console.error(
+          `${personal.names.length ? `${personal.names.join(', ')} (L3/L4 in the catalogue) and ` : ''}values of undescribed columns that validate as citizen IDs or mobiles masked; --reveal exports them in clear and is audited`,
+        );
       return 0;
     } finally {
       await client.end();

@@ -67,3 +67,17 @@ export function detectPersonalData(values: Iterable<string | null | undefined>, 
   const type = SCANNED_TYPES[best]!;
   return { type, level: levelOfType(type), validated, sampled, share: validated / sampled };
 }
+
+/**
+ * The L3/L4 personal type one value validates as (a citizen ID or a mobile), else null: how a value
+ * of a column no catalogue describes is judged before it is shown.
+ */
+export function personalValueType(raw: string): 'citizen_id' | 'mobile' | null {
+  const value = raw.trim();
+  if (!value) return null;
+  for (const type of ['citizen_id', 'mobile'] as const) {
+    const t = SCANNED_TYPES.indexOf(type);
+    if (VALIDATORS[t]!(readable(value, t))) return type;
+  }
+  return null;
+}

@@ -104,6 +104,23 @@ describe('a distribution split into key ranges', () => {
     expect(row[0]!.d).toBe(await centreText());
   });
 
+  it('reconciles values hashed by their text (timestamptz arrays) with a department server in another time zone', async () => {
+    await env.db.raw('DROP TABLE IF EXISTS clean.par_times; CREATE TABLE clean.par_times (id int PRIMARY KEY, seen timestamptz[], span tstzrange)');
+    await env.db.raw(`INSERT INTO clean.par_times SELECT g, ARRAY[TIMESTAMPTZ '2026-12-01 08:00+08' + g * INTERVAL '1 hour'],
+      tstzrange(TIMESTAMPTZ '2026-12-01 00:00+00', TIMESTAMPTZ '2026-12-02 00:00+00' + g * INTERVAL '1 minute') FROM generate_series(1, 500) g`);
+    const database = new URL(TEST_SOURCE_DATABASE_URL).pathname.slice(1);
+    await dept.query(`ALTER DATABASE "${database}" SET TimeZone = 'Asia/Shanghai'`);
+    try {
+      const s = spec({ connection: 'par_pg', table: 'public.par_times' }, { table: 'clean.par_times', parallelism: 2 });
+      const result = (await (
+        await run({ ...s, masks: { id: { mask: 'none' }, seen: { mask: 'none' }, span: { mask: 'none' } } })
+      ).handle.result()) as DistributeResult;
+      expect(result.publish).toMatchObject({ rows: 500, reconciled: true });
+    } finally {
+      await dept.query(`ALTER DATABASE "${database}" RESET TimeZone`);
+    }
+  });
+
   it('refuses to split by a key that is not an integer, before any row moves', async () => {
     await env.db.raw('DROP TABLE IF EXISTS clean.par_text; CREATE TABLE clean.par_text (code text PRIMARY KEY, v int)');
     await env.db.raw("INSERT INTO clean.par_text SELECT 'c' || g, g FROM generate_series(1, 100) g");

@@ -215,6 +215,35 @@ describe('file shares', () => {
     expect(await centreCount('true')).toBe(2000);
   });
 
+  it('refuses a filter that would reveal a column the consumer may only see masked, and allows isNull on it', async () => {
+    const oracle = shareSpec(
+      { files: { connection: 'civil_outbox', path: 'oracle', format: 'csv' } },
+      {
+        filter: {
+          all: [
+            { column: 'street', op: 'eq', value: '莘庄镇' },
+            { column: 'citizen_id', op: 'startsWith', value: '31011219900307' },
+          ],
+        },
+      },
+    );
+    await expectWorkflowFailure((await run(oracle)).handle, /the filter compares citizen_id \(L4\), above the L1 the destination may see in clear/);
+    expect(outboxEntries('oracle')).toEqual([]);
+    const present = shareSpec(
+      { files: { connection: 'civil_outbox', path: 'present', format: 'csv' } },
+      {
+        filter: {
+          all: [
+            { column: 'street', op: 'eq', value: '莘庄镇' },
+            { column: 'citizen_id', op: 'notNull' },
+          ],
+        },
+      },
+    );
+    const result = (await (await run(present)).handle.result()) as ShareResult;
+    expect(result.publish.rows).toBe(await centreCount("street = '莘庄镇' AND citizen_id IS NOT NULL"));
+  });
+
   it('refuses an expired share before any row moves', async () => {
     const spec = shareSpec({ files: { connection: 'civil_outbox', path: 'expired', format: 'csv' } }, { expires: '2020-01-31' });
     const { handle } = await run(spec);

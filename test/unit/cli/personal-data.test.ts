@@ -28,10 +28,28 @@ describe('personal columns of quarantined records', () => {
     expect(personal.ref('row 17')).toBe('row 17');
   });
 
-  it('changes nothing without personal columns', () => {
+  it('changes nothing without personal columns or values', () => {
     const none = new PersonalColumns(new Map([['id', { semanticType: null, sensitivity: 'L1' }]]));
     const record = { id: '1', citizen_id: 'x' };
-    expect(none.record(record)).toBe(record);
+    expect(none.record(record)).toEqual(record);
+    expect(none.namesIn(record)).toEqual([]);
     expect(none.ref('citizen_id=x', record)).toBe('citizen_id=x');
+  });
+
+  it('masks the values of undescribed columns that validate as citizen IDs or mobiles, and nothing once revealed', () => {
+    const described = new PersonalColumns(new Map([['id', { semanticType: null, sensitivity: 'L1' }]]));
+    // 11010519491231002X: the standard's own example, with its check character.
+    const record = { id: '11010519491231002X', 身份证: '11010519491231002X', 联系电话: '13812345678', 备注: '138123456789', other: '110105194912310021' };
+    expect(described.record(record)).toEqual({
+      id: '11010519491231002X',
+      身份证: '110105********002X',
+      联系电话: '138****5678',
+      备注: '138123456789',
+      other: '110105194912310021',
+    });
+    expect(described.namesIn(record)).toEqual(['身份证', '联系电话']);
+    const revealed = new PersonalColumns(new Map(), true);
+    expect(revealed.record(record)).toEqual(record);
+    expect(revealed.masking).toBe(false);
   });
 });

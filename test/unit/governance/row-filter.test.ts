@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRowFilter, inlineRowFilter } from '../../../governance/row-filter.ts';
+import { columnsCompared, compileRowFilter, inlineRowFilter } from '../../../governance/row-filter.ts';
 import { quoteIdent } from '../../../connectors/postgres/quote.ts';
 import { rowFilterSchema } from '../../../schemas/row-filter.ts';
 import { BadInputError } from '../../../errors/bad-input.ts';
@@ -102,5 +102,25 @@ describe('row filter compilation', () => {
     expect(rowFilterSchema.safeParse({ all: [] }).success).toBe(false);
     expect(rowFilterSchema.safeParse({ sql: '1=1' }).success).toBe(false);
     expect(rowFilterSchema.safeParse({ column: 'id', op: 'eq', value: 'a\u0000b' }).success).toBe(false);
+  });
+});
+
+describe('columnsCompared', () => {
+  it('names the columns a filter compares with a value, not those it only tests for NULL', () => {
+    expect(
+      columnsCompared({
+        all: [
+          { column: 'street', op: 'eq', value: '莘庄镇' },
+          { not: { column: 'citizen_id', op: 'isNull' } },
+          {
+            any: [
+              { column: 'mobile', op: 'notNull' },
+              { column: 'birth_date', op: 'lt', value: '1980-01-01' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual(['street', 'birth_date']);
+    expect(columnsCompared(undefined)).toEqual([]);
   });
 });
