@@ -6,6 +6,7 @@ import type { ReconciliationReport } from '../../governance/reconciliation.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import type { DistributeCheckpoint } from './distribute-checkpoint.ts';
 import { describeDifferences, reconcileDistribution } from './reconcile-distribution.ts';
+import { messageKey } from '../../governance/masking/display.ts';
 import { ReconciliationError } from './reconciliation-error.ts';
 
 /**
@@ -122,7 +123,7 @@ async function reconcileExplained(
   // Past MAX_KEYS the keys not looked at could hold anything.
   if (explained.unexplained.length || report.keys.length >= MAX_KEYS) {
     throw new ReconciliationError(
-      `${tables.label(ref)} would not match ${state.sourceTable}: ${describeDifferences({ ...report, keys: explained.unexplained.slice(0, 20) })}; ` +
+      `${tables.label(ref)} would not match ${state.sourceTable}: ${describeDifferences({ ...report, keys: explained.unexplained.slice(0, 20) }, messageKey(state.keyLevel))}; ` +
         'nothing was changed (a row changed in the department copy is overwritten by a full distribution: target.mode: full)',
     );
   }

@@ -13,6 +13,8 @@ export interface DistributeCheckpoint extends StagedState {
   targetColumns: TargetColumn[];
   sourceColumns: { name: string; pgType: string }[];
   key: string;
+  /** The key column's catalogue level (see DistributionPlan.keyLevel): failures show its values masked at L3/L4. */
+  keyLevel?: { semanticType: string | null; sensitivity: string };
   /** The key range this attempt copies, when the distribution is split (`parallelism`); the shadow is shared by all ranges. */
   range?: IntegerRange;
   /** Integer keys order the same in every database: an attempt resumes after the last one committed. */

@@ -31,8 +31,9 @@ async function cataloguedColumns(db: Knex, table: string): Promise<Map<string, {
  * the level the target may receive unmasked that would still leave unmasked is refused here, naming
  * it; a column the catalogue does not describe counts as L4.
  */
-async function planMasks(db: Knex, spec: DistributeJobSpec, table: string, names: string[], allowedLevel: string): Promise<ColumnMask[]> {
-  const catalogued = await cataloguedColumns(db, table);
+type Catalogued = Map<string, { semanticType: string | null; sensitivity: string }>;
+
+function planMasks(catalogued: Catalogued, spec: DistributeJobSpec, table: string, names: string[], allowedLevel: string): ColumnMask[] {
   const undescribed = names.filter((n) => !catalogued.has(n) && !Object.hasOwn(spec.masks, n));
   if (undescribed.length) {
     throw new BadInputError(
@@ -65,8 +66,7 @@ async function planMasks(db: Knex, spec: DistributeJobSpec, table: string, names
  * condition on a column above the allowed level is refused unless that column is sent unmasked, except
  * isNull / notNull, which reveal no value. An undescribed column counts as L4.
  */
-async function refuseFilterOracle(db: Knex, table: string, filter: RowFilter, sent: string[], masks: ColumnMask[], allowedLevel: string): Promise<void> {
-  const catalogued = await cataloguedColumns(db, table);
+function refuseFilterOracle(catalogued: Catalogued, filter: RowFilter, sent: string[], masks: ColumnMask[], allowedLevel: string): void {
   const allowed = levelRank(allowedLevel);
   const clear = new Set(sent.filter((_, i) => masks[i]!.mask === 'none'));
   const hidden = [...new Set(columnsCompared(filter))].filter((name) => !clear.has(name) && levelRank(catalogued.get(name)?.sensitivity ?? 'L4') > allowed);
@@ -88,6 +88,8 @@ export interface DistributionPlan {
   /** Reads the centre table with each column converted for the target, ordered by the key. */
   source: QuerySource;
   key: string;
+  /** How the catalogue describes the key column, if it does: failure messages show its values masked when it is L3/L4. */
+  keyLevel?: { semanticType: string | null; sensitivity: string };
   resumable: boolean;
   target: TargetRef;
   targetColumns: TargetColumn[];
@@ -158,22 +160,10 @@ export async function planDistribution(
   const key = await keyOf(client, sourceTable, spec.source.key, primaryKey);
   const keyColumn = columns.find((c) => c.name === key);
   if (!keyColumn) throw new BadInputError(`key column "${key}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
-  const masks = await planMasks(
-    db,
-    spec,
-    sourceTable,
-    columns.map((c) => c.name),
-    allowedLevel,
-  );
-  if (filter)
-    await refuseFilterOracle(
-      db,
-      sourceTable,
-      filter,
-      columns.map((c) => c.name),
-      masks,
-      allowedLevel,
-    );
+  const catalogued = await cataloguedColumns(db, sourceTable);
+  const names = columns.map((c) => c.name);
+  const masks = planMasks(catalogued, spec, sourceTable, names, allowedLevel);
+  if (filter) refuseFilterOracle(catalogued, filter, names, masks, allowedLevel);
   // A masked value is text (an ID with stars, a pseudonym), whatever the column held; NULL fits anything.
   const masked = (i: number) => masks[i]!.mask !== 'none' && masks[i]!.mask !== 'nullify';
   if (masked(columns.indexOf(keyColumn))) throw new BadInputError(`the key ${key} is masked: copy by another key (source.key), or pseudonymise it in a view`);
@@ -218,6 +208,7 @@ export async function planDistribution(
       ...(incremental ? { incremental: { cursor: CURSOR_COLUMN, key, lag: incremental.lag } } : {}),
     },
     key,
+    ...(catalogued.has(key) ? { keyLevel: catalogued.get(key)! } : {}),
     resumable: INTEGER_KEY.test(shortTypeName(keyColumn.pgType)),
     target: parseTargetRef(spec.target.table),
     targetColumns,

@@ -10,6 +10,7 @@ import { openTarget } from './open-target.ts';
 import { DISTRIBUTE_STEP } from './stage-distribute.ts';
 import { ReconciliationError } from './reconciliation-error.ts';
 import { describeDifferences, reconcileDistribution, withReconcileSession } from './reconcile-distribution.ts';
+import { messageKey } from '../../governance/masking/display.ts';
 import type { Knex } from 'knex';
 import type { TargetRef, TargetTables } from '../../connectors/target-tables.ts';
 import { quoteTable } from '../../connectors/postgres/quote.ts';
@@ -131,7 +132,9 @@ async function swapInFull(tables: TargetTables, state: DistributeCheckpoint): Pr
   const report = await withReconcileSession(activityConfig().databaseUrl, (centre) => reconcileDistribution(centre, tables, state, state.shadow));
   if (report.targetRows !== state.rows) throw notSwapped(state.shadow, report.targetRows);
   if (report.keys.length || report.sourceRows !== report.targetRows || report.differingRanges) {
-    throw new ReconciliationError(`${tables.label(state.shadow)} does not match ${state.sourceTable}: ${describeDifferences(report)}; not swapped in`);
+    throw new ReconciliationError(
+      `${tables.label(state.shadow)} does not match ${state.sourceTable}: ${describeDifferences(report, messageKey(state.keyLevel))}; not swapped in`,
+    );
   }
   await tables.swap(state.shadow, state.target);
   return { ...publishedSummary(tables, state, state.rows), reconciliation: { ranges: report.ranges, columns: report.columns.length } };

@@ -65,8 +65,8 @@ async function encodingWith(centre: pg.ClientBase, tables: TargetTables): Promis
 }
 
 /** "ids 17 (differs), 18 (missing in target)": what a failed reconciliation says. */
-export function describeDifferences(report: ReconciliationReport): string {
-  const keys = report.keys.map((k) => `${k.key} (${k.problem})`).join(', ');
+export function describeDifferences(report: ReconciliationReport, showKey: (key: string) => string = (k) => k): string {
+  const keys = report.keys.map((k) => `${showKey(k.key)} (${k.problem})`).join(', ');
   const where = report.differingRanges ? `${report.differingRanges} key range(s) compared row by row` : `${report.ranges} range digest(s) equal`;
   return `${report.sourceRows} rows in the centre, ${report.targetRows} in the target; ${where}${keys ? `; keys ${keys}` : ''}`;
 }

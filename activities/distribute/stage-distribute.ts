@@ -189,6 +189,7 @@ export function distributeService(
         targetColumns: plan.targetColumns,
         sourceColumns: plan.sourceColumns,
         key: plan.key,
+        ...(plan.keyLevel ? { keyLevel: plan.keyLevel } : {}),
         resumable: plan.resumable,
         masking: {
           masks: Object.fromEntries(plan.targetColumns.map((c, i) => [c.name, plan.masks[i]!.mask])),

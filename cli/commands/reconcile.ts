@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { lastDistribution } from '../../catalogue/distributions.ts';
 import { openTarget } from '../../activities/distribute/open-target.ts';
 import { describeDifferences, reconcileDistribution, withReconcileSession } from '../../activities/distribute/reconcile-distribution.ts';
+import { messageKey } from '../../governance/masking/display.ts';
 import type { DistributeCheckpoint } from '../../activities/distribute/distribute-checkpoint.ts';
 import { withCentreDb } from '../centre-db.ts';
 
@@ -17,7 +18,10 @@ export function reconcileCommand(dataset: string, connection: string, options: {
     const config = loadConfig();
     const tables = await openTarget(config, connection);
     try {
-      const report = await withReconcileSession(databaseUrl, (centre) => reconcileDistribution(centre, tables, state, state.target));
+      const found = await withReconcileSession(databaseUrl, (centre) => reconcileDistribution(centre, tables, state, state.target));
+      // The CLI shows no personal data: keys of an L3/L4 key column, or that validate as IDs or mobiles, are masked.
+      const showKey = messageKey(state.keyLevel);
+      const report = { ...found, keys: found.keys.map((k) => ({ ...k, key: showKey(k.key) })) };
       const ok = report.keys.length === 0 && report.differingRanges === 0 && report.sourceRows === report.targetRows;
       if (options.json)
         console.log(JSON.stringify({ dataset, connection, run: last.runId, table: tables.label(state.target), matches: ok, ...report }, null, 2));

@@ -2,6 +2,7 @@
 import type { SemanticType } from '../semantic/detect.ts';
 import { maskerFor, type Masker } from './masker.ts';
 import { defaultMask, levelRank, type CatalogueColumn } from './policy.ts';
+import { personalValueType } from '../scan/personal-data.ts';
 
 /** Levels from which the CLI stops showing values in clear. */
 export const PERSONAL_RANK = 3;
@@ -30,4 +31,19 @@ export function maskShape(shape: string): string {
   let out = '';
   for (const ch of shape) out += ch.codePointAt(0)! < 0x80 || ch === '汉' || ch === '…' ? ch : '*';
   return out;
+}
+
+/**
+ * How a message that anyone may read (a run's failure, shown in the Web UI) shows a key value: masked
+ * as its column's type when the catalogue has the key at L3/L4, or when the value itself validates as
+ * a citizen ID or a mobile; otherwise as it is.
+ */
+export function messageKey(level?: { semanticType: string | null; sensitivity: string }): (key: string) => string {
+  const byLevel = level ? displayMasker(level) : undefined;
+  return (key) => {
+    if (byLevel) return String(byLevel(key) ?? '');
+    const type = personalValueType(key);
+    if (!type) return key;
+    return String(displayMasker({ semanticType: type, sensitivity: type === 'citizen_id' ? 'L4' : 'L3' })!(key) ?? '');
+  };
 }

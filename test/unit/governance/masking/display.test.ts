@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayMasker, maskShape } from '../../../../governance/masking/display.ts';
+import { displayMasker, maskShape, messageKey } from '../../../../governance/masking/display.ts';
 import { shapeOf } from '../../../../governance/profile/patterns.ts';
 
 describe('what the CLI shows of a column', () => {
@@ -21,5 +21,16 @@ describe('what the CLI shows of a column', () => {
     expect(maskShape(fullWidth)).toBe('***********');
     expect(maskShape(shapeOf('310112199001011234'))).toBe('9{18}');
     expect(maskShape(shapeOf('张三 +86-138'))).toBe('汉汉 +99-999');
+  });
+});
+
+describe('keys in messages anyone may read', () => {
+  it('masks a key of an L3/L4 column by its type, and any key that validates as a citizen ID or a mobile', () => {
+    expect(messageKey({ semanticType: 'citizen_id', sensitivity: 'L4' })('11010519491231002X')).toBe('110105********002X');
+    expect(messageKey({ semanticType: null, sensitivity: 'L4' })('A-17')).not.toContain('A-17');
+    expect(messageKey({ semanticType: null, sensitivity: 'L1' })('4000')).toBe('4000');
+    expect(messageKey()('4000')).toBe('4000');
+    expect(messageKey()('11010519491231002X')).toBe('110105********002X');
+    expect(messageKey()('13812345678')).toBe('138****5678');
   });
 });
