@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import pg from 'pg';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { openDepartmentMariadb, useTestConfig } from '../support/department-dbs.ts';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
-import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
-import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
+import { TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
 import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type DistributeJobSpec } from '../../schemas/job-spec.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
@@ -16,27 +13,21 @@ import { closeAllDbs } from '../../db/knex.ts';
 
 // A full distribution split into key ranges (source.parallelism): each range copied by its own
 // activity into one shadow, resumable per range, reconciled and swapped in once.
-const configDir = mkdtempSync(join(tmpdir(), 'dataops-distribute-par-'));
-writeFileSync(
-  join(configDir, 'dataops.config.yaml'),
+useTestConfig(
+  'distribute-par',
   `connections:
   par_mariadb: { type: mysql, urlEnv: TEST_PAR_MARIADB_URL, maxUnmaskedLevel: L4 }
   par_pg: { type: postgres, urlEnv: TEST_PAR_PG_URL, maxUnmaskedLevel: L4 }
 `,
+  { TEST_PAR_MARIADB_URL: TEST_MARIADB_URL, TEST_PAR_PG_URL: TEST_SOURCE_DATABASE_URL },
 );
-process.env.DATAOPS_CONFIG = join(configDir, 'dataops.config.yaml');
-process.env.TEST_PAR_MARIADB_URL = TEST_MARIADB_URL;
-process.env.TEST_PAR_PG_URL = TEST_SOURCE_DATABASE_URL;
 let env: TestEnv;
 let maria: Connection;
 let dept: pg.Client;
 let counter = 0;
 
 beforeAll(async () => {
-  const server = await createConnection({ uri: TEST_MARIADB_SERVER_URL });
-  await server.query(`CREATE DATABASE IF NOT EXISTS ${quoteMysqlIdent(TEST_MARIADB_DATABASE)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await server.end();
-  maria = await createConnection({ uri: TEST_MARIADB_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  maria = await openDepartmentMariadb();
   dept = new pg.Client({ connectionString: TEST_SOURCE_DATABASE_URL });
   await dept.connect();
   env = await startTestEnv('test-distribute-parallel');

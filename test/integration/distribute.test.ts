@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { openDepartmentMariadb, useTestConfig } from '../support/department-dbs.ts';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { withSourceDb } from '../support/source-db.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
-import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
+import { TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
 import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type DistributeJobSpec } from '../../schemas/job-spec.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
@@ -19,27 +16,21 @@ import { runCli } from '../support/cli.ts';
 // swapped in whole, exact, and resumable after a worker is killed mid-copy.
 // Department connections as an operator configures them: the URL in the environment, the level each
 // may receive unmasked in the config.
-const configDir = mkdtempSync(join(tmpdir(), 'dataops-distribute-'));
-writeFileSync(
-  join(configDir, 'dataops.config.yaml'),
+useTestConfig(
+  'distribute',
   `connections:
   dept_mariadb: { type: mysql, urlEnv: TEST_DEPT_MARIADB_URL, maxUnmaskedLevel: L4 }
   dept_mariadb_public: { type: mysql, urlEnv: TEST_DEPT_MARIADB_URL }
   dept_pg: { type: postgres, urlEnv: TEST_DEPT_PG_URL, maxUnmaskedLevel: L4 }
 `,
+  { TEST_DEPT_MARIADB_URL: TEST_MARIADB_URL, TEST_DEPT_PG_URL: TEST_SOURCE_DATABASE_URL },
 );
-process.env.DATAOPS_CONFIG = join(configDir, 'dataops.config.yaml');
-process.env.TEST_DEPT_MARIADB_URL = TEST_MARIADB_URL;
-process.env.TEST_DEPT_PG_URL = TEST_SOURCE_DATABASE_URL;
 let env: TestEnv;
 let maria: Connection;
 let counter = 0;
 
 beforeAll(async () => {
-  const server = await createConnection({ uri: TEST_MARIADB_SERVER_URL });
-  await server.query(`CREATE DATABASE IF NOT EXISTS ${quoteMysqlIdent(TEST_MARIADB_DATABASE)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await server.end();
-  maria = await createConnection({ uri: TEST_MARIADB_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  maria = await openDepartmentMariadb();
   env = await startTestEnv('test-distribute');
   await env.db.raw('CREATE SCHEMA IF NOT EXISTS clean');
   await env.db.raw('DROP TABLE IF EXISTS clean.dist_people');

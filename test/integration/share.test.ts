@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
+import { ensureDepartmentMariadb } from '../support/department-dbs.ts';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { expectWorkflowFailure } from '../support/expect-failure.ts';
 import { withSourceDb } from '../support/source-db.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
-import { TEST_MARIADB_DATABASE, TEST_MARIADB_SERVER_URL, TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
+import { TEST_MARIADB_URL, TEST_SOURCE_DATABASE_URL } from '../support/urls.ts';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
-import { quoteMysqlIdent } from '../../connectors/mariadb/load-data.ts';
 import { startJob } from '../../client/start-job.ts';
 import { jobSpecSchema, type ShareJobSpec } from '../../schemas/job-spec.ts';
 import type { ShareResult } from '../../schemas/share-run.ts';
@@ -55,9 +55,7 @@ const FILTER = {
 const FILTER_SQL = `street IN ('莘庄镇', '七宝镇', '古美路街道') AND (gender = '女' OR birth_date < '1980-01-01')`;
 
 beforeAll(async () => {
-  const server = await createConnection({ uri: TEST_MARIADB_SERVER_URL });
-  await server.query(`CREATE DATABASE IF NOT EXISTS ${quoteMysqlIdent(TEST_MARIADB_DATABASE)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await server.end();
+  await ensureDepartmentMariadb();
   env = await startTestEnv('test-share');
   const { collectSpec } = await import('../support/run-job.ts');
   const collect = collectSpec({
