@@ -1,3 +1,4 @@
+import type { MaskingRecord } from './outgoing-masks.ts';
 import type { StagedState } from '../staging/batch-stager.ts';
 import type { IntegerRange, TargetColumn, TargetRef } from '../../connectors/target-tables.ts';
 import type { CompiledFilter } from '../../governance/row-filter.ts';
@@ -33,7 +34,7 @@ export interface DistributeCheckpoint extends StagedState {
   /** A soft-delete flag the centre sets (target.deletes.column): flagged rows leave the target and are not reconciled. */
   deletedFlag?: string;
   /** Each column's mask, and the key version (with its algorithm and fingerprint) pseudonyms were made with. */
-  masking: { masks: Record<string, string>; keyVersion?: string; algorithm?: string; keyFingerprint?: string };
+  masking: MaskingRecord;
   /** The rows sent: a share's filter, compiled; reconciliation compares only those. */
   where?: CompiledFilter;
 }

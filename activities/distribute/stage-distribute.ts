@@ -1,3 +1,4 @@
+import { outgoingMasks } from './outgoing-masks.ts';
 import { Context } from '@temporalio/activity';
 import type { DistributeJobSpec } from '../../schemas/job-spec.ts';
 import type { StageSummary } from '../../schemas/collect-run.ts';
@@ -12,11 +13,6 @@ import { openTarget, targetKind } from './open-target.ts';
 import { planDistribution, shadowRef, type DistributionPlan } from './plan-distribution.ts';
 import { openShadowSink } from './shadow-sink.ts';
 import { maxUnmaskedLevel } from '../../config/connections.ts';
-import { resolveMaskingKey } from '../../config/masking-keys.ts';
-import { maskerFor, type Masker } from '../../governance/masking/masker.ts';
-import { keyFingerprint } from '../../governance/masking/pseudonym.ts';
-import { copyTextRow } from '../../connectors/postgres/copy-text.ts';
-import type { SourceChunk } from '../../connectors/source-chunk.ts';
 import type { BatchSink, SinkInit } from '../staging/batch-sink.ts';
 import { stagingTableName } from '../staging/staging-table.ts';
 import { getWatermark } from '../../catalogue/watermarks.ts';
@@ -70,13 +66,6 @@ export async function prepareDistribution(input: StageDistributeInput): Promise<
   const fresh = await targetSituation(input.spec, plan);
   const syncedUpTo = input.spec.target.mode === 'incremental' && !fresh ? await distributionWatermark(input.spec) : undefined;
   return { plan, sync: { fresh: fresh || !syncedUpTo, syncedUpTo } };
-}
-
-/** The chunk's rows with the masked columns masked, as COPY text again. */
-export function maskedPayload(chunk: SourceChunk, maskers: (Masker | undefined)[]): Buffer {
-  let text = '';
-  for (const row of chunk.rows) text += copyTextRow(row.map((value, i) => (maskers[i] ? maskers[i]!(value) : value)));
-  return Buffer.from(text, 'utf8');
 }
 
 /**
@@ -150,8 +139,7 @@ export function distributeService(
   // table; otherwise each attempt loads its own, so one superseded but still running cannot mix in.
   // (An incremental run fills its shadow, if it needs one, at publishing.)
   const shadow = shadowRef(plan.target, runId, plan.resumable || incremental ? undefined : attempt);
-  const key = plan.masks.some((m) => m.mask === 'pseudonym') ? resolveMaskingKey(activityConfig()) : undefined;
-  const maskers = plan.masks.map((m) => (m.mask === 'none' ? undefined : maskerFor(m, key)));
+  const outgoing = outgoingMasks(activityConfig(), plan);
   return {
     runId,
     step: split ? rangeStep(DISTRIBUTE_STEP, split.index) : DISTRIBUTE_STEP,
@@ -191,10 +179,7 @@ export function distributeService(
         key: plan.key,
         ...(plan.keyLevel ? { keyLevel: plan.keyLevel } : {}),
         resumable: plan.resumable,
-        masking: {
-          masks: Object.fromEntries(plan.targetColumns.map((c, i) => [c.name, plan.masks[i]!.mask])),
-          ...(key ? { keyVersion: key.version, algorithm: key.algorithm, keyFingerprint: keyFingerprint(key) } : {}),
-        },
+        masking: outgoing.record,
         ...(plan.where ? { where: plan.where } : {}),
         ...(split ? { range: split.range } : {}),
       };
@@ -202,7 +187,7 @@ export function distributeService(
         state,
         transform: {
           async absorb(chunk, sink) {
-            await sink.write(maskers.some(Boolean) ? maskedPayload(chunk, maskers) : chunk.payload);
+            await sink.write(outgoing.payload(chunk));
           },
         },
       };

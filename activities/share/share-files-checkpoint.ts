@@ -1,3 +1,4 @@
+import type { MaskingRecord } from '../distribute/outgoing-masks.ts';
 import type { StagedState } from '../staging/batch-stager.ts';
 import type { ExtractColumn, ExtractFormat } from '../../connectors/files/extract-writer.ts';
 import type { CompiledFilter } from '../../governance/row-filter.ts';
@@ -17,6 +18,6 @@ export interface ShareFilesCheckpoint extends StagedState {
   extractColumns: ExtractColumn[];
   /** Files finished so far, in order. */
   files: SharedFile[];
-  masking: { masks: Record<string, string>; keyVersion?: string; algorithm?: string; keyFingerprint?: string };
+  masking: MaskingRecord;
   where?: CompiledFilter;
 }

@@ -1,3 +1,4 @@
+import { outgoingMasks } from '../distribute/outgoing-masks.ts';
 import { Context } from '@temporalio/activity';
 import type { ShareJobSpec } from '../../schemas/job-spec.ts';
 import type { StageSummary } from '../../schemas/collect-run.ts';
@@ -8,11 +9,8 @@ import { openSourceReader } from '../staging/open-source.ts';
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { databaseKind, maxUnmaskedLevel, resolveFilePath } from '../../config/connections.ts';
-import { resolveMaskingKey } from '../../config/masking-keys.ts';
-import { maskerFor } from '../../governance/masking/masker.ts';
-import { keyFingerprint } from '../../governance/masking/pseudonym.ts';
 import { planDistribution, type DistributionPlan } from '../distribute/plan-distribution.ts';
-import { maskedPayload, stageDistribute } from '../distribute/stage-distribute.ts';
+import { stageDistribute } from '../distribute/stage-distribute.ts';
 import { shareAsDistribution } from './share-as-distribution.ts';
 import type { ShareFilesCheckpoint } from './share-files-checkpoint.ts';
 import { openFilesSink, type FilesSink } from './files-sink.ts';
@@ -77,8 +75,7 @@ function filesService(
   const output = 'files' in spec.output ? spec.output.files : undefined;
   if (!output) throw new Error('not a file share');
   const attempt = Context.current().info.attempt;
-  const key = plan.masks.some((m) => m.mask === 'pseudonym') ? resolveMaskingKey(activityConfig()) : undefined;
-  const maskers = plan.masks.map((m) => (m.mask === 'none' ? undefined : maskerFor(m, key)));
+  const outgoing = outgoingMasks(activityConfig(), plan);
   let sink: FilesSink | undefined;
   let readOut = false;
   return {
@@ -114,17 +111,14 @@ function filesService(
         rowsPerFile: output.rowsPerFile ?? ROWS_PER_FILE[output.format],
         extractColumns: plan.targetColumns.map((c) => ({ name: c.name, pgType: c.type })),
         files: [],
-        masking: {
-          masks: Object.fromEntries(plan.targetColumns.map((c, i) => [c.name, plan.masks[i]!.mask])),
-          ...(key ? { keyVersion: key.version, algorithm: key.algorithm, keyFingerprint: keyFingerprint(key) } : {}),
-        },
+        masking: outgoing.record,
         ...(plan.where ? { where: plan.where } : {}),
       };
       return {
         state,
         transform: {
           async absorb(chunk, into) {
-            await into.write(maskers.some(Boolean) ? maskedPayload(chunk, maskers) : chunk.payload);
+            await into.write(outgoing.payload(chunk));
           },
           async commit(_client, next) {
             const files = readOut ? await sink!.finish() : [...sink!.finished];
