@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Config } from '../schemas/config.ts';
+import type { Connection } from '../schemas/connections.ts';
 import { BadInputError } from '../errors/bad-input.ts';
 
 /** The centre's own database (DATABASE_URL) is always available under this name. */
@@ -23,9 +24,9 @@ export function resolvePostgresUrl(config: Config, name: string, env: NodeJS.Pro
  * What kind of database a connection is: from the config, or, for one given only by environment
  * (DATAOPS_CONNECTION_<NAME>), from its URL's scheme. Undefined for an unknown name.
  */
-export function databaseKind(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): 'postgres' | 'mysql' | 'files' | undefined {
+export function databaseKind(config: Config, name: string, env: NodeJS.ProcessEnv = process.env): Connection['type'] | undefined {
   const override = env[envOverrideName(name)];
-  if (override) return /^(mysql|mariadb):/i.test(override) ? 'mysql' : 'postgres';
+  if (override) return /^(mysql|mariadb):/i.test(override) ? 'mysql' : /^nats:/i.test(override) ? 'nats' : /^mqtts?:/i.test(override) ? 'mqtt' : 'postgres';
   if (name === CENTRE_CONNECTION) return 'postgres';
   return config.connections[name]?.type;
 }
@@ -41,7 +42,12 @@ export function resolveMysqlUrl(config: Config, name: string, env: NodeJS.Proces
   return resolveDatabaseUrl(config, name, 'mysql', env);
 }
 
-function resolveDatabaseUrl(config: Config, name: string, type: 'postgres' | 'mysql', env: NodeJS.ProcessEnv): string {
+/** A broker connection's URL (NATS, MQTT), resolved inside activities like the databases'. */
+export function resolveBrokerUrl(config: Config, name: string, type: 'nats' | 'mqtt', env: NodeJS.ProcessEnv = process.env): string {
+  return resolveDatabaseUrl(config, name, type, env);
+}
+
+function resolveDatabaseUrl(config: Config, name: string, type: 'postgres' | 'mysql' | 'nats' | 'mqtt', env: NodeJS.ProcessEnv): string {
   const override = env[envOverrideName(name)];
   if (override) return override;
   const connection = config.connections[name];

@@ -31,6 +31,8 @@ export interface SourceChunk {
    * LF), which one COPY stream refuses, so writers start a new stream after this chunk.
    */
   endOfStream?: boolean;
+  /** Brokers: acknowledges the chunk's messages. The stager calls it once the batch holding the chunk committed. */
+  acknowledge?(): Promise<void>;
 }
 
 export interface ColumnInfo {
@@ -52,5 +54,76 @@ export interface RecordReader {
   /** The unique column rows arrive ordered by (tables and queries that can resume after a key). */
   key?: string;
   chunks(): AsyncGenerator<SourceChunk>;
+  close(): Promise<void>;
+}
+
+/**
+ * Brokers (JetStream, MQTT; Kafka would be one more): the record contract's streaming half. A source
+ * hands out bounded batches of messages that stay unacknowledged until the batch holding them committed;
+ * a sink publishes and resolves only once the broker confirmed every message.
+ */
+
+/** One message as a broker delivered it. */
+export interface BrokerMessage {
+  /**
+   * Stable across redeliveries: JetStream `<stream>:<sequence>`; MQTT (which has none) a digest of topic
+   * and payload. Names the message in quarantine.
+   */
+  id: string;
+  /** The JetStream subject or MQTT topic it arrived on. */
+  subject: string;
+  /** The broker's own order, when it keeps one (JetStream stream sequence). */
+  sequence?: number;
+  data: Uint8Array;
+  /** 1 on first delivery. MQTT only says "redelivered" (DUP flag): 2 then. */
+  deliveries: number;
+  /** When the broker stored it (JetStream), else when it arrived (ISO 8601). */
+  timestamp: string;
+}
+
+export interface BatchBounds {
+  maxMessages: number;
+  maxBytes: number;
+  /** Hand out what arrived by then, even if fewer. */
+  maxWaitMs: number;
+}
+
+export interface MessageBatch {
+  messages: BrokerMessage[];
+  bytes: number;
+  /** Messages still waiting for this consumer after the batch, when the broker says (the lag). */
+  pending?: number;
+  /**
+   * Acknowledges the batch once the commit holding it is durable; messages at `terminate` (indexes) are
+   * told never to come back (poison, quarantined). Resolves when the broker has been told (not
+   * necessarily confirmed: a lost ack means a redelivery, which the dedupe key absorbs).
+   */
+  acknowledge(terminate?: ReadonlySet<number>): Promise<void>;
+  /** Hands the batch back for redelivery (its commit failed). */
+  release(): Promise<void>;
+  /** Keeps a slow batch from being redelivered meanwhile (JetStream `working()`); a no-op where the broker has no such timer. */
+  extend(): Promise<void>;
+}
+
+export interface MessageSource {
+  /** What it reads, for logs and the run history: `jetstream PERMITS (permits.>)`. Never a URL. */
+  describe: string;
+  /** The next batch within the bounds; empty when nothing arrived within `maxWaitMs` or `signal` aborted. */
+  next(bounds: BatchBounds, signal: AbortSignal): Promise<MessageBatch>;
+  /** Releases what was handed out and not acknowledged, and disconnects. */
+  close(): Promise<void>;
+}
+
+export interface OutgoingMessage {
+  subject: string;
+  /** Same id for a re-send of the same change: JetStream's duplicate window drops it. */
+  id: string;
+  data: Uint8Array;
+}
+
+export interface MessageSink {
+  describe: string;
+  /** Publishes in order; resolves once the broker confirmed each one, counting those it dropped as re-sends. */
+  publish(messages: readonly OutgoingMessage[]): Promise<{ duplicates: number }>;
   close(): Promise<void>;
 }

@@ -42,9 +42,42 @@ export const mysqlConnectionSchema = z
   })
   .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
 
-export const connectionSchema = z.discriminatedUnion('type', [postgresConnectionSchema, mysqlConnectionSchema, filesConnectionSchema]);
+/**
+ * A NATS server (or cluster) with JetStream: `url: nats://host:4222`, several comma-separated for a
+ * cluster; credentials in the URL's user info, from the environment (`urlEnv`).
+ */
+export const natsConnectionSchema = z
+  .object({
+    type: z.literal('nats'),
+    url: z.string().optional(),
+    urlEnv: z.string().optional(),
+    maxUnmaskedLevel: maxUnmaskedLevelSchema,
+    description: z.string().optional(),
+  })
+  .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+
+/** An MQTT broker: `url: mqtt://user:password@host:1883` (or mqtts://), best from the environment (`urlEnv`). */
+export const mqttConnectionSchema = z
+  .object({
+    type: z.literal('mqtt'),
+    url: z.string().optional(),
+    urlEnv: z.string().optional(),
+    maxUnmaskedLevel: maxUnmaskedLevelSchema,
+    description: z.string().optional(),
+  })
+  .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+
+export const connectionSchema = z.discriminatedUnion('type', [
+  postgresConnectionSchema,
+  mysqlConnectionSchema,
+  filesConnectionSchema,
+  natsConnectionSchema,
+  mqttConnectionSchema,
+]);
 
 export type PostgresConnection = z.infer<typeof postgresConnectionSchema>;
 export type MysqlConnection = z.infer<typeof mysqlConnectionSchema>;
 export type FilesConnection = z.infer<typeof filesConnectionSchema>;
+export type NatsConnection = z.infer<typeof natsConnectionSchema>;
+export type MqttConnection = z.infer<typeof mqttConnectionSchema>;
 export type Connection = z.infer<typeof connectionSchema>;

@@ -6,6 +6,7 @@ import { isGlob } from './file-glob.ts';
 import { distributeJobSpecFields, distributeSpecIssues } from './distribute-spec.ts';
 import { shareJobSpecFields } from './share-spec.ts';
 import { scanJobSpecFields } from './scan-spec.ts';
+import { streamIngestJobSpecFields, streamIngestSpecIssues } from './stream-ingest-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
@@ -147,12 +148,24 @@ export const scanJobSpecSchema = z
   })
   .strict();
 
+/** Streaming and IoT ingest: one long-lived run per stream, micro-batches committed then acknowledged. */
+export const streamIngestJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...streamIngestJobSpecFields,
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    for (const issue of streamIngestSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
 export const jobSpecSchema = z.discriminatedUnion('kind', [
   collectJobSpecSchema,
   cleanseJobSpecSchema,
   distributeJobSpecSchema,
   shareJobSpecSchema,
   scanJobSpecSchema,
+  streamIngestJobSpecSchema,
 ]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
@@ -160,6 +173,7 @@ export type CleanseJobSpec = z.infer<typeof cleanseJobSpecSchema>;
 export type DistributeJobSpec = z.infer<typeof distributeJobSpecSchema>;
 export type ShareJobSpec = z.infer<typeof shareJobSpecSchema>;
 export type ScanJobSpec = z.infer<typeof scanJobSpecSchema>;
+export type StreamIngestJobSpec = z.infer<typeof streamIngestJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
 /** Their kinds: the runs that publish a dataset and measure its quality (a distribution or pipeline does neither). */

@@ -2,7 +2,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
 import type { DistributeJobSpec, ScanJobSpec, ShareJobSpec } from '../schemas/job-spec.ts';
 import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from './definitions.ts';
-import { sourceLabel } from './source-label.ts';
+import { sourceLabel, streamSourceLabel } from './source-label.ts';
 
 /** The one-line summary the Web UI shows for a run: what goes where, for whom. */
 export function staticSummary(spec: RunnableSpec): string {
@@ -13,6 +13,7 @@ export function staticSummary(spec: RunnableSpec): string {
     return `distribute ${distributedTable(spec)} → ${spec.target.connection}:${spec.target.table} (${spec.department}, ${spec.target.mode})`;
   if (spec.kind === 'scan')
     return `scan ${scannedConnections(spec)} for unmasked personal data (${spec.department}, at most ${spec.sampleRows} rows per table)`;
+  if (spec.kind === 'stream-ingest') return `stream-ingest ${streamSourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, continuous)`;
   return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
 }
 
@@ -29,7 +30,9 @@ export function staticDetails(spec: RunnableSpec): string {
           ? `**Source** ${distributedTable(spec)} · **target** ${spec.target.table} on connection ${spec.target.connection} (${spec.target.mode})`
           : spec.kind === 'scan'
             ? `**Scans** ${scannedConnections(spec)} · **sample** ${spec.sampleRows} rows per table · **reported from** ${Math.round(spec.minShare * 100)}% valid values`
-            : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
+            : spec.kind === 'stream-ingest'
+              ? `**Source** ${streamSourceLabel(spec.source)} · **target** ${spec.target.table} · **batches** up to ${spec.batch.maxMessages} messages or ${spec.batch.maxWait} · **poison after** ${spec.maxDeliveries} deliveries`
+              : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
   return [
     `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
     what,
