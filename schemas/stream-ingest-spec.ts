@@ -168,7 +168,7 @@ export function streamIngestSpecIssues(spec: StreamIngestShape): { path: (string
   const needField = (path: (string | number)[], name: string, what: string) => {
     if (!declared.has(name)) issues.push({ path, message: `${what} "${name}" is not a declared field (declared: ${[...declared].join(', ')})` });
   };
-  spec.key?.forEach((name, i) => needField(['key', i], name, 'key field'));
+  for (const [i, name] of (spec.key ?? []).entries()) needField(['key', i], name, 'key field');
   for (const name of Object.keys(spec.rules.columns ?? {})) needField(['rules', 'columns', name], name, 'rules name field');
   if (spec.rules.dedup) issues.push({ path: ['rules', 'dedup'], message: 'a stream de-duplicates by its key: use key instead of rules.dedup' });
   if (spec.target.partitionBy) {
