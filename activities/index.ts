@@ -14,3 +14,5 @@ export { stageShare } from './share/stage-share.ts';
 export { publishShare } from './share/publish-share.ts';
 export { planScan } from './scan/plan-scan.ts';
 export { scanConnection } from './scan/scan-connection.ts';
+export { ingestStream } from './stream/ingest-stream.ts';
+export { streamTotals, markStream } from './stream/stream-state.ts';

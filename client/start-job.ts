@@ -7,12 +7,25 @@ export { staticSummary };
 
 /** `collect:minhang-residents:20261126T020000`: what it is and when, readable in the UI. */
 export function workflowIdFor(spec: RunnableSpec, at: Date = new Date()): string {
-  const stamp = at
+  // One live workflow per stream, found by its job's name; each start of it is a run of its own.
+  if (spec.kind === 'stream-ingest') return streamWorkflowId(spec.job);
+  return `${spec.kind}:${spec.dataset}:${stamp(at)}`;
+}
+
+function stamp(at: Date): string {
+  return at
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, '');
-  return `${spec.kind}:${spec.dataset}:${stamp}`;
 }
+
+/** The stream-ingest workflow of a job: `stream-ingest:<job>`. */
+export function streamWorkflowId(job: string): string {
+  return `stream-ingest:${job}`;
+}
+
+/** Workflow type per job kind: the kind itself, except where a kind is not a function name. */
+const WORKFLOW_TYPES: Partial<Record<RunnableSpec['kind'], string>> = { 'stream-ingest': 'streamIngest' };
 
 export interface StartedJob {
   handle: WorkflowHandle;
@@ -49,7 +62,9 @@ export class WorkflowInputTooLargeError extends Error {
 /** What the workflow gets, `{ runId, spec }`; refused with WorkflowInputTooLargeError when too large to send. */
 export function workflowInput<S extends RunnableSpec>(spec: S, workflowId: string): { runId: string; spec: S } {
   if (spec.kind === 'cleanse' && !spec.today) spec = { ...spec, today: shanghaiToday() };
-  return sizeChecked({ runId: workflowId, spec }, workflowId);
+  // A stream's workflow id outlives its runs (stopped, started again): the run id carries the start time.
+  const runId = spec.kind === 'stream-ingest' ? `${workflowId}:${stamp(new Date())}` : workflowId;
+  return sizeChecked({ runId, spec }, workflowId);
 }
 
 /**
@@ -69,15 +84,15 @@ function sizeChecked<T>(input: T, id: string): T {
 export async function startJob(client: Client, config: Config, spec: RunnableSpec, workflowId = workflowIdFor(spec)): Promise<StartedJob> {
   const input = workflowInput(spec, workflowId);
   spec = input.spec;
-  const handle = await client.workflow.start(spec.kind, {
+  const handle = await client.workflow.start(WORKFLOW_TYPES[spec.kind] ?? spec.kind, {
     taskQueue: config.temporal.taskQueue,
     workflowId,
     args: [input],
     typedSearchAttributes: jobSearchAttributes(spec),
     // A run id names one run forever: its staging, checkpoint, metrics and quarantine.
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    workflowIdReusePolicy: spec.kind === 'stream-ingest' ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
     staticSummary: staticSummary(spec),
     staticDetails: staticDetails(spec),
   });
-  return { handle, workflowId, runId: workflowId };
+  return { handle, workflowId, runId: input.runId };
 }

@@ -31,6 +31,10 @@ export interface SourceChunk {
    * LF), which one COPY stream refuses, so writers start a new stream after this chunk.
    */
   endOfStream?: boolean;
+  /** Brokers: the messages of the chunk (its rows are their ids, one each). */
+  messages?: BrokerMessage[];
+  /** Brokers: messages still waiting after this chunk, when the broker says (the lag). */
+  backlog?: number;
   /** Brokers: acknowledges the chunk's messages. The stager calls it once the batch holding the chunk committed. */
   acknowledge?(): Promise<void>;
 }

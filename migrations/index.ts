@@ -8,6 +8,7 @@ import * as keySetDeletes from './20261201040000_key_set_deletes.ts';
 import * as collectedFiles from './20261201050000_collected_files.ts';
 import * as auditLog from './20261201060000_audit_log.ts';
 import * as scanFindings from './20261201070000_scan_findings.ts';
+import * as streams from './20261201080000_streams.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261201050000_collected_files.ts', collectedFiles],
   ['20261201060000_audit_log.ts', auditLog],
   ['20261201070000_scan_findings.ts', scanFindings],
+  ['20261201080000_streams.ts', streams],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,6 +13,11 @@ export const liveCountsSchema = z.object({
   batches: z.number().int().min(0),
   /** Records quarantined so far, for services that reject. */
   rejected: z.number().int().min(0).optional(),
+  /** Streams: records written, messages recognised as already written, messages still waiting in the broker, the last broker sequence committed. */
+  written: z.number().int().min(0).optional(),
+  duplicates: z.number().int().min(0).optional(),
+  lag: z.number().int().min(0).optional(),
+  lastSequence: z.number().int().min(0).optional(),
 });
 
 /** What a running job reports to its workflow (by signal) and the CLI reads back (by query): the live counts and where the run is. */

@@ -1,6 +1,7 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Progress } from '../schemas/progress.ts';
+import type { StreamRunState, StreamStatus } from '../schemas/stream-run.ts';
 
 export const progressSignal = defineSignal<[Progress]>('progress');
 export const progressQuery = defineQuery<Progress>('progress');
@@ -17,3 +18,11 @@ export const DATAOPS_SEARCH_ATTRIBUTES = [DataOpsJob, DataOpsKind, DataOpsDatase
 
 /** Set by Temporal on every workflow a schedule starts (backfills included): the time it was scheduled for. */
 export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** Stream control: by signal (fire and forget) or by update (answers with the state it reached). */
+export type StreamControl = 'pause' | 'resume' | 'stop';
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const stopSignal = defineSignal('stop');
+export const streamControlUpdate = defineUpdate<StreamRunState, [StreamControl]>('control');
+export const streamStatusQuery = defineQuery<StreamStatus>('streamStatus');

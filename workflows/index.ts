@@ -5,3 +5,4 @@ export { reconcileRuns } from './reconcile-runs.ts';
 export { pipeline } from './pipeline.ts';
 export { share } from './share.ts';
 export { scan } from './scan.ts';
+export { streamIngest } from './stream-ingest.ts';

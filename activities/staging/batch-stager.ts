@@ -155,6 +155,8 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
     : new StagingSink(init.client, init.table, init.columns, init.copyOptions, init.ready, init.layout, init.onCreate);
   const progress = new ProgressReporter(step);
   let batch = { rows: 0, bytes: 0, position: state.position };
+  /** Acknowledgements the open batch's chunks wait for (brokers): sent once the batch committed, never before. */
+  let acknowledgements: (() => Promise<void>)[] = [];
   const report = (force = false) => {
     const counts: LiveCounts = {
       step,
@@ -185,12 +187,16 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
       state = next;
     });
     batch = { rows: 0, bytes: 0, position: state.position };
+    const committed = acknowledgements;
+    acknowledgements = [];
+    for (const acknowledge of committed) await acknowledge();
   };
   try {
     let busySince = Date.now();
     for await (const chunk of source.reader.chunks()) {
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`${step} cancelled`);
       await transform.absorb(chunk, sink);
+      if (chunk.acknowledge) acknowledgements.push(chunk.acknowledge);
       if (chunk.endOfStream) await sink.endStream();
       batch = { rows: batch.rows + chunk.rows.length, bytes: batch.bytes + chunk.bytes, position: chunk.end };
       if (batch.rows >= service.batchRows) await commit();

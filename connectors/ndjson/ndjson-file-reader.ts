@@ -6,7 +6,7 @@ import { copyTextRow } from '../postgres/copy-text.ts';
 import type { RecordReader, SourceChunk, SourcePosition } from '../source-chunk.ts';
 import { assertSameFile, fileFingerprint } from '../file-fingerprint.ts';
 import { openFileBytes, type Compression, type FileBytes } from '../file-bytes.ts';
-import { topLevelValueTexts } from './raw-values.ts';
+import { topLevelValueTexts } from '../../governance/json/raw-values.ts';
 
 function toField(value: unknown): Field {
   if (value === null || value === undefined) return null;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { topLevelValueTexts } from '../../../connectors/ndjson/raw-values.ts';
+import { topLevelValueTexts } from '../../../governance/json/raw-values.ts';
 import { openNdjsonFile } from '../../../connectors/ndjson/ndjson-file-reader.ts';
 import { mulberry32 } from '../../../samples/generator/mulberry32.ts';
 
