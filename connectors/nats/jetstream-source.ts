@@ -170,7 +170,8 @@ class Source implements JetStreamSource {
       pending: taken.length ? taken[taken.length - 1]!.info.pending : undefined,
       acknowledge: (terminate) =>
         settle((m, i) => {
-          if (terminate?.has(i)) m.term('dataops: quarantined as poison');
+          // No reason text: NATS 2.9 does not parse `+TERM <reason>` and would leave the message pending.
+          if (terminate?.has(i)) m.term();
           else m.ack();
         }),
       release: () => settle((m) => m.nak()),

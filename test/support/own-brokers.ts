@@ -16,6 +16,8 @@ export interface OwnBroker {
   /** SIGKILL: the broker gets no chance to flush or say goodbye. */
   kill(): Promise<void>;
   stop(): Promise<void>;
+  /** The running broker's process id (to freeze it with SIGSTOP). */
+  pid(): number | undefined;
 }
 
 /** A free TCP port in a range no shared service uses. */
@@ -71,6 +73,7 @@ function ownBroker(port: number, dir: string, scheme: string, command: () => [st
       await waitForPort(port, true);
     },
     kill: () => end('SIGKILL'),
+    pid: () => child?.pid,
     stop: () => end('SIGTERM'),
   };
 }
