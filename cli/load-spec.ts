@@ -109,6 +109,8 @@ export function loadSpec(path: string): RunnableSpec {
   const steps = Object.fromEntries(
     Object.entries(parsed.data.steps).map(([name, step]) => {
       const spec = typeof step.spec === 'string' ? loadJobSpec(resolve(here, step.spec)) : checkedJobSpec(`${path} (step ${name})`, step.spec, here);
+      if (spec.kind === 'stream-ingest')
+        throw new SpecError(`${path}: step ${name} is a stream, which runs until stopped: start it on its own with dataops run`);
       return [name, { ...step, spec }];
     }),
   );
@@ -124,10 +126,13 @@ function checkedJobSpec(path: string, data: unknown, here = dirname(resolve(path
   if ((spec.kind === 'collect' || spec.kind === 'cleanse') && spec.source.type === 'file' && !spec.source.connection) {
     spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
   }
-  if (spec.kind === 'cleanse') {
+  if (spec.kind === 'cleanse' || spec.kind === 'stream-ingest') {
     for (const [name, ref] of Object.entries(spec.references))
       if (ref.type === 'file' && !ref.connection) ref.path = besideSpec(path, here, `references.${name}.path`, ref.path);
-    const problems = offlineRuleProblems(spec.rules as LooseTableRuleSpec, spec.references, spec.today);
+    if (spec.kind === 'stream-ingest' && spec.devices?.registry.type === 'file' && !spec.devices.registry.connection) {
+      spec.devices.registry.path = besideSpec(path, here, 'devices.registry.path', spec.devices.registry.path);
+    }
+    const problems = offlineRuleProblems(spec.rules as LooseTableRuleSpec, spec.references, spec.kind === 'cleanse' ? spec.today : undefined);
     if (problems.length) {
       throw new SpecError(`${path}: the rules do not compile:\n${problems.map((p) => `  rules.${p}`).join('\n')}`);
     }

@@ -253,6 +253,35 @@ Start here:
     .option('--json', 'print JSON')
     .action(action(async (options: { all?: boolean; json?: boolean }) => (await import('./commands/freshness.ts')).freshnessCommand(options)));
 
+  const streams = program.command('streams').description('streaming and IoT ingest: list (default), status, pause, resume, stop, forget');
+  streams
+    .command('list', { isDefault: true })
+    .description('every stream: state, totals, lag and last commit, as its last committed batch left them')
+    .option('--json', 'print JSON')
+    .action(action(async (options: { json?: boolean }) => (await import('./commands/streams.ts')).streamsListCommand(options)));
+  streams
+    .command('status')
+    .description("one stream: the running workflow's live state, totals, rate and lag, and its last minutes")
+    .argument('<job>', "the stream-ingest job's name")
+    .option('--json', 'print JSON')
+    .action(action(async (job: string, options: { json?: boolean }) => (await import('./commands/streams.ts')).streamStatusCommand(job, options)));
+  for (const [verb, what] of [
+    ['pause', 'stop reading after the batch in hand (it commits and is acknowledged); the stream waits in the broker'],
+    ['resume', 'read a paused stream again'],
+    ['stop', 'end the run after the batch in hand; start it again with dataops run'],
+  ] as const) {
+    streams
+      .command(verb)
+      .description(what)
+      .argument('<job>', "the stream-ingest job's name")
+      .action(action(async (job: string) => (await import('./commands/streams.ts')).streamControlCommand(verb, job)));
+  }
+  streams
+    .command('forget')
+    .description("forget a stream's registration after its broker stream was recreated on purpose (table and quarantine stay)")
+    .argument('<job>', "the stream-ingest job's name")
+    .action(action(async (job: string) => (await import('./commands/streams.ts')).streamForgetCommand(job)));
+
   const watermarks = program.command('watermarks').description('where each incremental sync stands: list (default), reset');
   watermarks
     .command('list', { isDefault: true })

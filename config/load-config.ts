@@ -16,6 +16,8 @@ export const DEFAULT_CONNECTIONS: Config['connections'] = {
     maxUnmaskedLevel: 'L1',
     description: 'local folder the sample shares write extracts to',
   },
+  centre_nats: { type: 'nats', url: 'nats://127.0.0.1:4222', maxUnmaskedLevel: 'L1', description: "the centre's NATS JetStream (sample streams)" },
+  centre_mqtt: { type: 'mqtt', url: 'mqtt://127.0.0.1:1883', maxUnmaskedLevel: 'L1', description: "the centre's MQTT broker (sample devices)" },
 };
 
 /** Replaces `${VAR}` with the environment's value, so config files can name secrets without holding them. */

@@ -169,7 +169,17 @@ export function streamIngestSpecIssues(spec: StreamIngestShape): { path: (string
     if (!declared.has(name)) issues.push({ path, message: `${what} "${name}" is not a declared field (declared: ${[...declared].join(', ')})` });
   };
   for (const [i, name] of (spec.key ?? []).entries()) needField(['key', i], name, 'key field');
-  for (const name of Object.keys(spec.rules.columns ?? {})) needField(['rules', 'columns', name], name, 'rules name field');
+  for (const [name, rules] of Object.entries(spec.rules.columns ?? {})) {
+    needField(['rules', 'columns', name], name, 'rules name field');
+    const type = spec.fields[name]?.type;
+    // A normaliser writes text: into a typed column it could write what the column refuses.
+    if (type && type !== 'string' && rules.normalise?.length) {
+      issues.push({
+        path: ['rules', 'columns', name, 'normalise'],
+        message: `field "${name}" is ${type === 'integer' ? 'an integer' : `a ${type}`}: only string fields take normalisers`,
+      });
+    }
+  }
   if (spec.rules.dedup) issues.push({ path: ['rules', 'dedup'], message: 'a stream de-duplicates by its key: use key instead of rules.dedup' });
   if (spec.target.partitionBy) {
     const field = spec.target.partitionBy.field;

@@ -141,6 +141,10 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     try {
       started = await startJob(client, config, spec, id);
     } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError && spec.kind === 'stream-ingest') {
+        console.error(`stream ${spec.job} is already running (see: dataops streams status ${spec.job}; stop it with: dataops streams stop ${spec.job})`);
+        return 1;
+      }
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
         console.error(`a run with id ${error.workflowId} already exists; run ids are never reused (give another --id, or wait a second)`);
         return 1;
@@ -150,6 +154,10 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     const { handle, workflowId } = started;
     const link = uiLink(config.temporal.address, config.temporal.namespace, workflowId);
     console.log(`started ${workflowId}${link ? `\n  ${link}` : ''}`);
+    if (spec.kind === 'stream-ingest') {
+      console.log(`a stream runs until stopped: dataops streams status ${spec.job} · pause | resume | stop ${spec.job}`);
+      return 0;
+    }
     if (!options.wait) return 0;
     try {
       const result = await followRun<CollectResult | CleanseResult | DistributeResult | ShareResult | PipelineResult>(client, config, handle, workflowId);

@@ -1,0 +1,115 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { forgetStream, getStream, listStreams, streamWindows, type StreamRow } from '../../catalogue/streams.ts';
+import { streamWorkflowId } from '../../client/start-job.ts';
+import type { StreamStatus } from '../../schemas/stream-run.ts';
+import { type StreamControl, streamControlUpdate, streamStatusQuery } from '../../workflows/definitions.ts';
+import { withCentreDb } from '../centre-db.ts';
+import { formatCount, formatTable } from '../format-table.ts';
+import { withTemporal } from '../temporal-client.ts';
+
+const when = (d: Date | null) => (d ? d.toISOString().slice(0, 19).replace('T', ' ') : '-');
+
+/** Every stream the centre reads: state, totals and lag as its last committed batch left them. */
+export function streamsListCommand(options: { json?: boolean }): Promise<number> {
+  return withCentreDb(async (db) => {
+    const rows = await listStreams(db);
+    if (options.json) {
+      console.log(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    if (!rows.length) {
+      console.log('no streams yet (start one with: dataops run <stream-ingest spec>)');
+      return 0;
+    }
+    console.log(
+      formatTable(
+        ['job', 'state', 'source', 'target', 'messages', 'written', 'quarantined', 'duplicates', 'lag', 'last commit'],
+        rows.map((s) => [
+          s.job,
+          s.state,
+          s.source,
+          s.target_table,
+          formatCount(s.messages),
+          formatCount(s.written),
+          formatCount(s.quarantined),
+          formatCount(s.duplicates),
+          s.lag ?? '-',
+          when(s.last_commit_at),
+        ]),
+      ),
+    );
+    return 0;
+  });
+}
+
+function statusLines(row: StreamRow | undefined, live: StreamStatus | undefined, windows: { messages: number; window_start: Date }[]): string[] {
+  const t = live?.totals;
+  const lines = [
+    `state       ${live?.state ?? row?.state ?? 'unknown'}${live ? ` (slice ${live.slice}, run ${live.runId})` : row ? ` (last run ${row.run_id})` : ''}`,
+    `source      ${row?.source ?? '-'}`,
+    `target      ${row?.target_table ?? '-'}`,
+    `messages    ${formatCount(t?.messages ?? row?.messages ?? 0)}  written ${formatCount(t?.written ?? row?.written ?? 0)}  quarantined ${formatCount(t?.quarantined ?? row?.quarantined ?? 0)}  duplicates ${formatCount(t?.duplicates ?? row?.duplicates ?? 0)}  poison ${formatCount(t?.poison ?? row?.poison ?? 0)}`,
+    `lag         ${t?.lag ?? row?.lag ?? '-'} message(s) waiting in the broker`,
+    `last seq    ${t?.lastSequence ?? row?.last_sequence ?? '-'}  ·  last commit ${when(row?.last_commit_at ?? null)}`,
+  ];
+  if (live?.rate !== undefined) lines.push(`rate        ${formatCount(Math.round(live.rate))} messages/s (live)`);
+  const recent = windows.slice(-5);
+  if (recent.length) lines.push(`per minute  ${recent.map((w) => `${w.window_start.toISOString().slice(11, 16)} ${formatCount(w.messages)}`).join('  ')}`);
+  return lines;
+}
+
+/** One stream's state: the running workflow's answer when it runs, the catalogue's otherwise. */
+export function streamStatusCommand(job: string, options: { json?: boolean }): Promise<number> {
+  return withCentreDb(async (db) => {
+    const row = await getStream(db, job);
+    const live = await withTemporal(async (client) =>
+      client.workflow
+        .getHandle(streamWorkflowId(job))
+        .query(streamStatusQuery)
+        .catch(() => undefined),
+    );
+    if (!row && !live) {
+      console.error(`no stream "${job}" (see: dataops streams)`);
+      return 1;
+    }
+    const windows = await streamWindows(db, job, new Date(Date.now() - 10 * 60_000));
+    if (options.json) console.log(JSON.stringify({ catalogue: row ?? null, live: live ?? null, windows }, null, 2));
+    else console.log(statusLines(row, live, windows).join('\n'));
+    return 0;
+  });
+}
+
+const DONE: Record<StreamControl, string> = {
+  pause: 'paused: the running slice finished its batch and nothing reads the stream until resume',
+  resume: 'resumed',
+  stop: 'stopping: the running slice finishes its batch, then the run ends',
+};
+
+/** Pauses, resumes or stops a running stream by update: answers once the workflow took it. */
+export function streamControlCommand(action: StreamControl, job: string): Promise<number> {
+  return withTemporal(async (client) => {
+    try {
+      const state = await client.workflow.getHandle(streamWorkflowId(job)).executeUpdate(streamControlUpdate, { args: [action] });
+      console.log(`${job}: ${state === 'paused' && action === 'pause' ? DONE.pause : state === 'stopping' ? DONE.stop : state}`);
+      return 0;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError || /not found|already completed/i.test((error as Error).message)) {
+        console.error(`stream "${job}" is not running (see: dataops streams)`);
+        return 1;
+      }
+      throw error;
+    }
+  });
+}
+
+/** Forgets a stream's registration and windows (after its broker stream was recreated on purpose). */
+export function streamForgetCommand(job: string): Promise<number> {
+  return withCentreDb(async (db) => {
+    if (!(await forgetStream(db, job))) {
+      console.error(`no stream "${job}" (see: dataops streams)`);
+      return 1;
+    }
+    console.log(`forgot stream ${job}: its next start registers it again (its table and quarantine stay)`);
+    return 0;
+  });
+}
