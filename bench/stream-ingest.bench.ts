@@ -1,0 +1,164 @@
+/**
+ * Benchmark (not a test): stream ingest from JetStream into PostgreSQL with ack-after-commit, through
+ * the real workflow and a worker in this process, against a raw consume-and-ack of the same messages
+ * with no database in the same run. Messages are market permit events from the sample generator (2%
+ * defective, quarantined), about 300 bytes each. Reports messages/s (median of runs), the ratio, peak
+ * RSS; with `--seconds S` also a sustained run: a publisher keeps the stream fed for S seconds while
+ * the stream is ingested, RSS and throughput sampled every 10 seconds.
+ *
+ *   npm run bench:stream -- [--messages 200000] [--runs 3] [--seconds 0] [--batch 2000]
+ */
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startBenchEnv, type BenchEnv } from './bench-env.ts';
+import { cpuSeconds, cpuSpent, median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
+import { startJob, streamWorkflowId } from '../client/start-job.ts';
+import { jobSpecSchema, type StreamIngestJobSpec } from '../schemas/job-spec.ts';
+import { streamControlUpdate } from '../workflows/definitions.ts';
+import { permitEvents } from '../samples/generator/permit-events.ts';
+
+const { messages: MESSAGES, runs: RUNS, seconds: SECONDS, batch: BATCH } = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000 });
+const NATS = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
+process.env.DATAOPS_CONNECTION_BENCH_NATS = NATS;
+
+function payloads(count: number, seed: number): Uint8Array[] {
+  const encoder = new TextEncoder();
+  return [...permitEvents(count, { invalid: 0.02, seed })].map((e) => encoder.encode(e.payload));
+}
+
+async function freshStream(nc: NatsConnection, name: string, subject: string): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(name).catch(() => undefined);
+  await jsm.streams.add({ name, subjects: [subject] });
+}
+
+async function publish(nc: NatsConnection, subject: string, data: readonly Uint8Array[]): Promise<void> {
+  const js = jetstream(nc);
+  for (let i = 0; i < data.length; i += 5_000) await Promise.all(data.slice(i, i + 5_000).map((d) => js.publish(subject, d)));
+}
+
+/** The baseline: a durable pull consumer read with consume(), each message acked, nothing else. */
+async function rawConsume(nc: NatsConnection, stream: string, count: number): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.consumers.add(stream, { durable_name: 'bench-raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 2 * BATCH });
+  const consumer = await jetstream(nc).consumers.get(stream, 'bench-raw');
+  const started = performance.now();
+  const messages = await consumer.consume({ max_messages: BATCH });
+  let seen = 0;
+  for await (const m of messages) {
+    m.ack();
+    if (++seen === count) break;
+  }
+  await nc.flush();
+  const seconds = (performance.now() - started) / 1000;
+  await messages.close();
+  return count / seconds;
+}
+
+function spec(stream: string, job: string): StreamIngestJobSpec {
+  return jobSpecSchema.parse({
+    kind: 'stream-ingest',
+    job,
+    dataset: job,
+    department: 'market-supervision',
+    source: { type: 'jetstream', connection: 'bench_nats', stream },
+    fields: {
+      permit_id: { type: 'string', required: true },
+      enterprise: { type: 'string', required: true },
+      credit_code: { type: 'string' },
+      holder: { type: 'string' },
+      mobile: { type: 'string' },
+      street: { type: 'string' },
+      fee: { type: 'number' },
+      issued_at: { type: 'timestamp', required: true },
+    },
+    rules: { columns: { credit_code: { validate: ['credit_code.valid'] }, mobile: { validate: ['mobile.valid'] } } },
+    target: { table: `stream.${job.replace(/-/g, '_')}` },
+    batch: { maxMessages: BATCH, maxWait: '1s' },
+  }) as StreamIngestJobSpec;
+}
+
+async function committed(env: BenchEnv, job: string): Promise<number> {
+  const row = await env.db.query<{ n: string }>('SELECT messages AS n FROM dataops.streams WHERE job = $1', [job]);
+  return Number(row.rows[0]?.n ?? 0);
+}
+
+async function stop(env: BenchEnv, job: string): Promise<void> {
+  const handle = env.client.workflow.getHandle(streamWorkflowId(job));
+  await handle.executeUpdate(streamControlUpdate, { args: ['stop'] });
+  await handle.result();
+}
+
+/** dataops: from the workflow's start until every message is committed (and so acknowledged). */
+async function ingest(env: BenchEnv, stream: string, job: string, count: number): Promise<number> {
+  await env.db.query(`DROP TABLE IF EXISTS stream.${job.replace(/-/g, '_')}`);
+  await env.db.query('DELETE FROM dataops.streams WHERE job = $1', [job]);
+  const started = performance.now();
+  await startJob(env.client, env.config, spec(stream, job));
+  while ((await committed(env, job)) < count) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - started) / 1000;
+  await stop(env, job);
+  return count / seconds;
+}
+
+async function sustained(env: BenchEnv, nc: NatsConnection): Promise<void> {
+  const stream = 'BENCH_SUSTAINED';
+  const subject = 'bench.sustained';
+  const job = 'bench-stream-sustained';
+  await freshStream(nc, stream, subject);
+  await env.db.query(`DROP TABLE IF EXISTS stream.${job.replace(/-/g, '_')}`);
+  await env.db.query('DELETE FROM dataops.streams WHERE job = $1', [job]);
+  await startJob(env.client, env.config, spec(stream, job));
+  const data = payloads(50_000, 7);
+  const end = Date.now() + SECONDS * 1000;
+  let published = 0;
+  const feeding = (async () => {
+    while (Date.now() < end) {
+      await publish(nc, subject, data);
+      published += data.length;
+    }
+  })();
+  console.log('sustained: seconds  published  committed  msg/s(10s)  lag  rss MB');
+  let last = 0;
+  for (let t = 10; Date.now() < end + 1; t += 10) {
+    await new Promise((r) => setTimeout(r, 10_000));
+    const now = await committed(env, job);
+    console.log(
+      `           ${String(t).padStart(7)}  ${String(published).padStart(9)}  ${String(now).padStart(9)}  ${String(Math.round((now - last) / 10)).padStart(10)}  ${String(published - now).padStart(7)}  ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(6)}`,
+    );
+    last = now;
+    if (Date.now() > end) break;
+  }
+  await feeding;
+  await stop(env, job);
+}
+
+async function main(): Promise<void> {
+  const env = await startBenchEnv('bench-stream');
+  await env.db.query('CREATE SCHEMA IF NOT EXISTS stream');
+  const nc = await connect({ servers: NATS.replace('nats://', '') });
+  const data = payloads(MESSAGES, 42);
+  const bytes = data.reduce((n, d) => n + d.length, 0);
+  console.log(`stream ingest: ${MESSAGES} messages (${(bytes / MESSAGES).toFixed(0)} bytes each, 2% defective), batches of ${BATCH}, ${RUNS} runs`);
+  const raw: number[] = [];
+  const ours: number[] = [];
+  const cpu = cpuSeconds();
+  for (let run = 1; run <= RUNS; run++) {
+    const stream = `BENCH_STREAM_${run}`;
+    await freshStream(nc, stream, `bench.stream.${run}`);
+    await publish(nc, `bench.stream.${run}`, data);
+    raw.push(await rawConsume(nc, stream, MESSAGES));
+    ours.push(await ingest(env, stream, `bench-stream-${run}`, MESSAGES));
+    console.log(`  run ${run}: raw consume-and-ack ${raw.at(-1)!.toFixed(0)} msg/s · dataops ingest ${ours.at(-1)!.toFixed(0)} msg/s`);
+    await (await jetstreamManager(nc)).streams.delete(stream);
+  }
+  console.log(
+    `median: raw ${median(raw).toFixed(0)} msg/s · dataops ${median(ours).toFixed(0)} msg/s · ratio ${(median(ours) / median(raw)).toFixed(2)} · peak RSS ${peakRssMb().toFixed(0)} MB · ${cpuSpent(cpu, cpuSeconds())}`,
+  );
+  if (SECONDS > 0) await sustained(env, nc);
+  console.log(`peak RSS ${peakRssMb().toFixed(0)} MB`);
+  await nc.close();
+  await env.stop();
+}
+
+await main();
