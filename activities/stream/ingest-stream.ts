@@ -98,6 +98,9 @@ function ingestService(
       return { reader, resumable: true, close: () => reader.close() };
     },
     async start(_source, committed, client) {
+      // The stager commits staging batches asynchronously (a lost one is redone from its checkpoint). A stream
+      // acknowledges each batch after its commit: the broker forgets it then, so the commit must be durable.
+      await client.query('SET synchronous_commit = on');
       const reserved = reservedColumns(spec);
       if (reserved.length) throw new BadInputError(`field(s) ${reserved.join(', ')} use a name the stream table reserves for its own bookkeeping`);
       await ensureStreamTable(client, spec);
