@@ -89,15 +89,19 @@ const ENV_CONNECTION = /^DATAOPS_CONNECTION_([A-Z0-9_]+)$/;
 
 /**
  * Every database connection there is: the centre, the config's postgres and mysql connections, and
- * those defined only by a DATAOPS_CONNECTION_<NAME> variable (named in lower case), sorted.
+ * those defined only by a DATAOPS_CONNECTION_<NAME> variable (named in lower case) with a database
+ * URL, sorted. Files and broker (nats, mqtt) connections hold no tables.
  */
 export function databaseConnectionNames(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
   const names = new Set<string>([CENTRE_CONNECTION]);
-  for (const [name, connection] of Object.entries(config.connections)) if (connection.type !== 'files') names.add(name);
+  for (const [name, connection] of Object.entries(config.connections)) if (connection.type === 'postgres' || connection.type === 'mysql') names.add(name);
   const overridden = new Set([...names, ...Object.keys(config.connections)].map(envOverrideName));
   for (const [key, value] of Object.entries(env)) {
     const match = ENV_CONNECTION.exec(key);
-    if (match && value && !overridden.has(key)) names.add(match[1]!.toLowerCase());
+    if (!match || !value || overridden.has(key)) continue;
+    const name = match[1]!.toLowerCase();
+    const kind = databaseKind(config, name, env);
+    if (kind === 'postgres' || kind === 'mysql') names.add(name);
   }
   return [...names].sort();
 }
