@@ -5,6 +5,7 @@ import type { ScheduleFile } from '../schemas/schedule.ts';
 import { durationMs } from '../schemas/duration.ts';
 import { jobSearchAttributes, staticDetails, staticSummary } from '../workflows/job-labels.ts';
 import { scheduledInput } from './start-job.ts';
+import { workflowTypeOf } from '../workflows/definitions.ts';
 
 /** Marks the schedules `schedule apply` manages (it deletes only those), and the hash of the file they came from. */
 export const MANAGED_BY = 'dataops';
@@ -41,7 +42,7 @@ export function scheduleOptions(desired: DesiredSchedule, config: Config): Sched
     },
     action: {
       type: 'startWorkflow',
-      workflowType: spec.kind,
+      workflowType: workflowTypeOf(spec.kind),
       // Temporal appends the scheduled time: collect:minhang-residents:sched-2026-12-02T02:00:00Z.
       workflowId: `${spec.kind}:${spec.dataset}:sched`,
       taskQueue: config.temporal.taskQueue,

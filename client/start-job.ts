@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../schemas/config.ts';
 import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
 import { jobSearchAttributes, staticDetails, staticSummary } from '../workflows/job-labels.ts';
+import { workflowTypeOf } from '../workflows/definitions.ts';
 
 export { staticSummary };
 
@@ -23,9 +24,6 @@ function stamp(at: Date): string {
 export function streamWorkflowId(job: string): string {
   return `stream-ingest:${job}`;
 }
-
-/** Workflow type per job kind: the kind itself, except where a kind is not a function name. */
-const WORKFLOW_TYPES: Partial<Record<RunnableSpec['kind'], string>> = { 'stream-ingest': 'streamIngest' };
 
 export interface StartedJob {
   handle: WorkflowHandle;
@@ -84,7 +82,7 @@ function sizeChecked<T>(input: T, id: string): T {
 export async function startJob(client: Client, config: Config, spec: RunnableSpec, workflowId = workflowIdFor(spec)): Promise<StartedJob> {
   const input = workflowInput(spec, workflowId);
   spec = input.spec;
-  const handle = await client.workflow.start(WORKFLOW_TYPES[spec.kind] ?? spec.kind, {
+  const handle = await client.workflow.start(workflowTypeOf(spec.kind), {
     taskQueue: config.temporal.taskQueue,
     workflowId,
     args: [input],

@@ -26,3 +26,8 @@ export const resumeSignal = defineSignal('resume');
 export const stopSignal = defineSignal('stop');
 export const streamControlUpdate = defineUpdate<StreamRunState, [StreamControl]>('control');
 export const streamStatusQuery = defineQuery<StreamStatus>('streamStatus');
+
+/** The workflow type a job kind runs as: the workflow function's name (`stream-publish` → `streamPublish`, `collect` → `collect`). */
+export function workflowTypeOf(kind: string): string {
+  return kind.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

@@ -11,6 +11,7 @@ import { gateFailures, type StepFigures } from '../governance/gates.ts';
 import { bookkeeping, ProgressState, withRunRecord } from './lifecycle.ts';
 import { jobSearchAttributes, staticDetails, staticSummary } from './job-labels.ts';
 import { runContext } from './run-context.ts';
+import { workflowTypeOf } from './definitions.ts';
 
 function figuresOf(spec: JobSpec, result: CollectResult | CleanseResult | DistributeResult): StepFigures {
   if (spec.kind === 'scan') return { accuracy: null, rejectedShare: 0, records: (result as unknown as ScanResult).findings };
@@ -54,7 +55,7 @@ export async function pipeline(input: { runId?: string; spec: ResolvedPipelineSp
         if (blocked.length) return { ...base, status: 'skipped', error: `skipped: ${blocked.join(', ')} did not succeed` } as StepOutcome;
         progress.set({ phase: 'staging', step: name, child: childId, rows: 0, bytes: 0, batches: 0, totalBytes: undefined, totalRows: undefined });
         try {
-          const result = await executeChild<(input: unknown) => Promise<CollectResult | CleanseResult | DistributeResult>>(step.spec.kind, {
+          const result = await executeChild<(input: unknown) => Promise<CollectResult | CleanseResult | DistributeResult>>(workflowTypeOf(step.spec.kind), {
             workflowId: childId,
             args: [{ runId: childId, spec: step.spec, parentRunId: runId, logicalDate }],
             typedSearchAttributes: jobSearchAttributes(step.spec),
