@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import { progressDetails } from './progress-details.ts';
 import type * as activities from '../activities/index.ts';
 import type { Progress } from '../schemas/progress.ts';
@@ -9,8 +9,7 @@ export const bookkeeping = proxyActivities<typeof activities>({
   retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
 });
 
-/** Retry policy of the long, heartbeating data activities: infrastructure retries, bad input does not. */
-export const DATA_RETRY = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: ['BadInput'] };
+export { DATA_RETRY } from '../schemas/retry-policy.ts';
 
 /** Progress kept in workflow state: the staging activity signals it, `dataops run --wait` queries it. */
 export class ProgressState {
@@ -61,7 +60,11 @@ function failureMessage(error: unknown): string {
   return current?.message ?? String(error);
 }
 
-/** Records the run, runs `body`, records the end; on failure drops staging so nothing partial remains. */
+/**
+ * Records the run, runs `body`, records the end; on failure drops staging so nothing partial remains.
+ * A body that continues as new (a long stream) leaves the record open: the next run of the chain, under
+ * the same run id, carries on with it.
+ */
 export async function withRunRecord<T>(run: Parameters<typeof bookkeeping.startRun>[0], progress: ProgressState, body: () => Promise<T>): Promise<T> {
   const { runId } = run;
   try {
@@ -75,6 +78,7 @@ export async function withRunRecord<T>(run: Parameters<typeof bookkeeping.startR
     progress.set({ phase: 'done' });
     return result;
   } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
     progress.set({ phase: 'failed' });
     const message = failureMessage(error);
     await CancellationScope.nonCancellable(async () => {

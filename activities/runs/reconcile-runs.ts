@@ -45,7 +45,9 @@ export async function reconcileRunRecords(db: Knex, client: Client, log: Logger,
     summary.checked++;
     let outcome: { status: Exclude<RunStatus, 'running'>; error: string };
     try {
-      const description = await client.workflow.getHandle(run.workflow_id, run.temporal_run_id ?? undefined).describe();
+      let description = await client.workflow.getHandle(run.workflow_id, run.temporal_run_id ?? undefined).describe();
+      // A long stream continues as new under the same workflow id and run record: its latest run says how it stands.
+      if (description.status.name === 'CONTINUED_AS_NEW') description = await client.workflow.getHandle(run.workflow_id).describe();
       if (description.status.name === 'RUNNING' || description.status.name === 'PAUSED') continue;
       outcome = outcomeOf(description.status.name);
     } catch (error) {
