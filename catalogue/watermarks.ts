@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type pg from 'pg';
 
 export interface Watermark {
   cursorColumn: string;
@@ -41,6 +42,21 @@ export async function recordWatermark(trx: Knex.Transaction, dataset: string, w:
     })
     .onConflict('dataset')
     .merge();
+}
+
+/**
+ * Advances the watermark on a plain PostgreSQL session, inside the transaction it has open: the
+ * batch stager's commit of a batch whose rows already left (a stream output, after the broker's
+ * confirmation), so the watermark moves with each confirmed batch.
+ */
+export async function recordWatermarkOn(client: pg.ClientBase, dataset: string, w: Omit<Watermark, 'updatedAt'>): Promise<void> {
+  await client.query(
+    `INSERT INTO dataops.watermarks AS w (dataset, cursor_column, key_column, last_cursor, last_key, run_id, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now())
+     ON CONFLICT (dataset) DO UPDATE SET cursor_column = EXCLUDED.cursor_column, key_column = EXCLUDED.key_column,
+       last_cursor = EXCLUDED.last_cursor, last_key = EXCLUDED.last_key, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at`,
+    [dataset, w.cursorColumn, w.keyColumn, w.cursor, w.key, w.runId],
+  );
 }
 
 /** Forgets a dataset's watermark: its next sync reads the whole source again. */

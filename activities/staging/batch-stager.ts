@@ -29,13 +29,13 @@ export interface StagedState {
 }
 
 /** A service's part of one attempt: what it does with each chunk and what it adds to each commit. */
-export interface ChunkTransform<S extends StagedState> {
+export interface ChunkTransform<S extends StagedState, W = Buffer> {
   /** COPY options of what `absorb` writes (default: the source's own, for rows forwarded as read). */
   copyOptions?: string;
   /** Staging columns the service looks rows up by inside its commits, and the table's fill factor. */
   layout?: StagingLayout;
   /** Puts one source chunk into the open batch, writing its rows through `sink`. */
-  absorb(chunk: SourceChunk, sink: BatchSink): Promise<void>;
+  absorb(chunk: SourceChunk, sink: BatchSink<W>): Promise<void>;
   /**
    * Runs inside the batch transaction after the rows are written and before the checkpoint; gets the
    * state with the shared counts advanced and returns the service's complete next state.
@@ -45,7 +45,8 @@ export interface ChunkTransform<S extends StagedState> {
   progress?(committed: S): Partial<LiveCounts>;
 }
 
-export interface StageService<S extends StagedState, R> {
+/** `W`: what the service's sink takes per write (COPY payloads, unless its own `openSink` takes something else). */
+export interface StageService<S extends StagedState, R, W = Buffer> {
   runId: string;
   /** Names the checkpoint and staging table, and labels logs and progress. */
   step: string;
@@ -57,7 +58,7 @@ export interface StageService<S extends StagedState, R> {
   /** Extra work of this run and step to forget when it starts over, inside the given transaction. */
   discard?(client: pg.Client): Promise<void>;
   /** Prepares the attempt: the committed state, or a fresh one when `committed` is undefined. */
-  start(source: OpenedSource, committed: S | undefined, client: pg.Client): Promise<{ state: S; transform: ChunkTransform<S> }>;
+  start(source: OpenedSource, committed: S | undefined, client: pg.Client): Promise<{ state: S; transform: ChunkTransform<S, W> }>;
   summary(state: S, attempt: number, resumedFromRow: number): R;
   /** Failures after which the service restages from scratch (its checkpoint is dropped first). */
   restartAfter?(error: unknown): boolean;
@@ -66,8 +67,8 @@ export interface StageService<S extends StagedState, R> {
    * key ranges of one step): the sink never creates or drops it.
    */
   sharedTable?: boolean;
-  /** Where batches go (default: the run's staging table in the centre database). */
-  openSink?(init: SinkInit, state: S): Promise<BatchSink>;
+  /** Where batches go (default: the run's staging table in the centre database; required when `W` is not Buffer). */
+  openSink?(init: SinkInit, state: S): Promise<BatchSink<W>>;
 }
 
 /** Thrown instead of a failure the service restages after (`restartAfter`); its checkpoint is gone by then. */
@@ -87,7 +88,7 @@ const MAX_BUSY_MS = 100;
  * that describes them in one transaction, heartbeat, and report progress. A retry continues exactly
  * after the last commit; an attempt that was superseded can no longer commit (see checkpoint.ts).
  */
-export async function stageBatches<S extends StagedState, R>(service: StageService<S, R>, beat: Beat): Promise<R> {
+export async function stageBatches<S extends StagedState, R, W = Buffer>(service: StageService<S, R, W>, beat: Beat): Promise<R> {
   const { runId, step } = service;
   const ctx = Context.current();
   const attempt = ctx.info.attempt;
@@ -121,17 +122,17 @@ export async function stageBatches<S extends StagedState, R>(service: StageServi
   }
 }
 
-interface Attempt<S extends StagedState> {
+interface Attempt<S extends StagedState, W> {
   client: pg.Client;
   source: OpenedSource;
   state: S;
-  transform: ChunkTransform<S>;
+  transform: ChunkTransform<S, W>;
   /** Whether the staging table exists already (a resumed attempt). */
   ready: boolean;
   beat: Beat;
 }
 
-async function stageChunks<S extends StagedState, R>(service: StageService<S, R>, a: Attempt<S>): Promise<S> {
+async function stageChunks<S extends StagedState, R, W>(service: StageService<S, R, W>, a: Attempt<S, W>): Promise<S> {
   const { runId, step } = service;
   const ctx = Context.current();
   const attempt = ctx.info.attempt;
@@ -150,9 +151,10 @@ async function stageChunks<S extends StagedState, R>(service: StageService<S, R>
     },
     committedPosition: () => state.position,
   };
-  const sink: BatchSink = service.openSink
+  // Without openSink the service writes COPY payloads (W is Buffer): the staging table takes them.
+  const sink: BatchSink<W> = service.openSink
     ? await service.openSink(init, state)
-    : new StagingSink(init.client, init.table, init.columns, init.copyOptions, init.ready, init.layout, init.onCreate);
+    : (new StagingSink(init.client, init.table, init.columns, init.copyOptions, init.ready, init.layout, init.onCreate) as unknown as BatchSink<W>);
   const progress = new ProgressReporter(step);
   let batch = { rows: 0, bytes: 0, position: state.position };
   /** Acknowledgements the open batch's chunks wait for (brokers): sent once the batch committed, never before. */
