@@ -121,10 +121,12 @@ export function runsShowCommand(runOrDataset: string, options: { json?: boolean 
       console.log(collectedFilesTable(files));
     }
     if (steps.length) {
+      // Only steps that absorb duplicates (stream outputs) have any: the column is shown when there are.
+      const duplicates = steps.some((s) => (s.records_duplicate ?? 0) > 0);
       console.log('');
       console.log(
         formatTable(
-          ['step', 'attempt', 'in', 'out', 'rejected', 'flagged', 'fixed', 'MB', 'took'],
+          ['step', 'attempt', 'in', 'out', 'rejected', 'flagged', 'fixed', ...(duplicates ? ['duplicates'] : []), 'MB', 'took'],
           steps.map((s) => [
             s.step,
             s.attempt,
@@ -133,6 +135,7 @@ export function runsShowCommand(runOrDataset: string, options: { json?: boolean 
             formatCount(s.records_rejected),
             formatCount(s.records_flagged ?? 0),
             formatCount(s.values_fixed ?? 0),
+            ...(duplicates ? [formatCount(s.records_duplicate ?? 0)] : []),
             (s.bytes / 1_048_576).toFixed(1),
             `${(s.duration_ms / 1000).toFixed(1)}s`,
           ]),
