@@ -131,3 +131,16 @@ export interface MessageSink {
   publish(messages: readonly OutgoingMessage[]): Promise<{ duplicates: number }>;
   close(): Promise<void>;
 }
+
+/** A message larger than the broker takes (NATS max_payload, MQTT maximum packet size): sending it again cannot help. */
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+  constructor(
+    /** The message's id (OutgoingMessage.id). */
+    readonly id: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`message ${id} is ${bytes} bytes; the broker takes at most ${limit}`);
+  }
+}
