@@ -111,6 +111,12 @@ export function loadSpec(path: string): RunnableSpec {
       const spec = typeof step.spec === 'string' ? loadJobSpec(resolve(here, step.spec)) : checkedJobSpec(`${path} (step ${name})`, step.spec, here);
       if (spec.kind === 'stream-ingest')
         throw new SpecError(`${path}: step ${name} is a stream, which runs until stopped: start it on its own with dataops run`);
+      // A step the pipeline waits for must end: a following stream output publishes until cancelled.
+      if (spec.kind === 'stream-publish' && spec.follow) {
+        throw new SpecError(
+          `${path}: step ${name} follows its table (follow: every ${spec.follow.every}) and never ends: a pipeline step publishes one pass (drop follow)`,
+        );
+      }
       return [name, { ...step, spec }];
     }),
   );

@@ -6,7 +6,7 @@ import { incrementalSchema } from './sources.ts';
 import { mergeDeletesSchema } from './merge-deletes.ts';
 
 /** A governed table in the centre: the dataset's published table (by its catalogue entry) or one named. */
-const centreTableFields = {
+export const centreTableFields = {
   /** Default: the job's dataset. */
   dataset: slugSchema.optional(),
   /** A centre table instead of a dataset's (e.g. `clean.residents`). */
@@ -17,7 +17,7 @@ const centreTableFields = {
   key: columnNameSchema.optional(),
 };
 
-const oneTable = (s: { dataset?: string; table?: string }) => !(s.dataset && s.table);
+export const oneTable = (s: { dataset?: string; table?: string }) => !(s.dataset && s.table);
 
 /** What a share extracts: a centre table read whole, in one pass. */
 export const centreTableSourceSchema = z.object(centreTableFields).strict().refine(oneTable, { message: 'give the dataset or the table, not both' });

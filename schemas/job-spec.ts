@@ -7,6 +7,7 @@ import { distributeJobSpecFields, distributeSpecIssues } from './distribute-spec
 import { shareJobSpecFields } from './share-spec.ts';
 import { scanJobSpecFields } from './scan-spec.ts';
 import { streamIngestJobSpecFields, streamIngestSpecIssues } from './stream-ingest-spec.ts';
+import { streamPublishJobSpecFields, streamPublishSpecIssues } from './stream-publish-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
@@ -159,6 +160,17 @@ export const streamIngestJobSpecSchema = z
     for (const issue of streamIngestSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
+/** Stream output: the changed rows of a governed table published to a broker, the watermark moved after its confirmation. */
+export const streamPublishJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...streamPublishJobSpecFields,
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    for (const issue of streamPublishSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
 export const jobSpecSchema = z.discriminatedUnion('kind', [
   collectJobSpecSchema,
   cleanseJobSpecSchema,
@@ -166,6 +178,7 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   shareJobSpecSchema,
   scanJobSpecSchema,
   streamIngestJobSpecSchema,
+  streamPublishJobSpecSchema,
 ]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
@@ -174,6 +187,7 @@ export type DistributeJobSpec = z.infer<typeof distributeJobSpecSchema>;
 export type ShareJobSpec = z.infer<typeof shareJobSpecSchema>;
 export type ScanJobSpec = z.infer<typeof scanJobSpecSchema>;
 export type StreamIngestJobSpec = z.infer<typeof streamIngestJobSpecSchema>;
+export type StreamPublishJobSpec = z.infer<typeof streamPublishJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
 /** Their kinds: the runs that publish a dataset and measure its quality (a distribution or pipeline does neither). */

@@ -1,8 +1,8 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { RunnableSpec } from '../schemas/pipeline-spec.ts';
-import type { DistributeJobSpec, ScanJobSpec, ShareJobSpec } from '../schemas/job-spec.ts';
+import type { DistributeJobSpec, ScanJobSpec, ShareJobSpec, StreamPublishJobSpec } from '../schemas/job-spec.ts';
 import { DataOpsDataset, DataOpsDepartment, DataOpsJob, DataOpsKind } from './definitions.ts';
-import { sourceLabel, streamSourceLabel } from './source-label.ts';
+import { sourceLabel, streamSourceLabel, streamTargetLabel } from './source-label.ts';
 
 /** The one-line summary the Web UI shows for a run: what goes where, for whom. */
 export function staticSummary(spec: RunnableSpec): string {
@@ -14,6 +14,8 @@ export function staticSummary(spec: RunnableSpec): string {
   if (spec.kind === 'scan')
     return `scan ${scannedConnections(spec)} for unmasked personal data (${spec.department}, at most ${spec.sampleRows} rows per table)`;
   if (spec.kind === 'stream-ingest') return `stream-ingest ${streamSourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, continuous)`;
+  if (spec.kind === 'stream-publish')
+    return `stream-publish changes of ${distributedTable(spec)} → ${streamTargetLabel(spec.target)} (${spec.department}, ${spec.follow ? `every ${spec.follow.every}` : 'one pass'})`;
   return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
 }
 
@@ -32,7 +34,9 @@ export function staticDetails(spec: RunnableSpec): string {
             ? `**Scans** ${scannedConnections(spec)} · **sample** ${spec.sampleRows} rows per table · **reported from** ${Math.round(spec.minShare * 100)}% valid values`
             : spec.kind === 'stream-ingest'
               ? `**Source** ${streamSourceLabel(spec.source)} · **target** ${spec.target.table} · **batches** up to ${spec.batch.maxMessages} messages or ${spec.batch.maxWait} · **poison after** ${spec.maxDeliveries} deliveries`
-              : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
+              : spec.kind === 'stream-publish'
+                ? `**Source** changes of ${distributedTable(spec)} by (${spec.source.incremental.cursor}, key), lag ${spec.source.incremental.lag} · **target** ${streamTargetLabel(spec.target)} · **batches** of ${spec.options.batchRows} rows, each confirmed by the broker before the watermark moves${spec.follow ? ` · **follows** every ${spec.follow.every}` : ''}`
+                : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
   return [
     `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
     what,
@@ -44,7 +48,7 @@ export function staticDetails(spec: RunnableSpec): string {
 }
 
 /** What a distribution sends: a centre table, or a dataset's published table. */
-function distributedTable(spec: DistributeJobSpec | ShareJobSpec): string {
+function distributedTable(spec: DistributeJobSpec | ShareJobSpec | StreamPublishJobSpec): string {
   return spec.source.table ?? `dataset ${spec.source.dataset ?? spec.dataset}`;
 }
 

@@ -1,5 +1,6 @@
 import type { CollectSource } from '../schemas/sources.ts';
 import type { StreamSource } from '../schemas/stream-ingest-spec.ts';
+import type { StreamPublishTarget } from '../schemas/stream-publish-spec.ts';
 
 /** How summaries, the UI and the CLI name a source: `samples:residents.csv`, `hr_system:public.people`, `hr_system:query`. */
 export function sourceLabel(source: CollectSource): string {
@@ -12,4 +13,10 @@ export function sourceLabel(source: CollectSource): string {
 export function streamSourceLabel(source: StreamSource): string {
   if (source.type === 'jetstream') return `jetstream ${source.connection}:${source.stream}${source.subject ? ` (${source.subject})` : ''}`;
   return `mqtt ${source.connection}:${source.topics.join(', ')}`;
+}
+
+/** Where a stream output goes: `jetstream centre-nats:minhang.residents.changes`, `mqtt iot-broker:minhang/residents/{key}`. */
+export function streamTargetLabel(target: StreamPublishTarget): string {
+  if (target.type === 'jetstream') return `jetstream ${target.connection}:${target.subject}${target.stream ? ` (stream ${target.stream})` : ''}`;
+  return `mqtt ${target.connection}:${target.topic}`;
 }
