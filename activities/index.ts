@@ -16,3 +16,4 @@ export { planScan } from './scan/plan-scan.ts';
 export { scanConnection } from './scan/scan-connection.ts';
 export { ingestStream } from './stream/ingest-stream.ts';
 export { streamTotals, markStream } from './stream/stream-state.ts';
+export { publishStream } from './stream/publish-stream.ts';

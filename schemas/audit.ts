@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** What an audit row records: data leaving the centre (distribute, share), shown in clear (reveal), or a scan. */
-export const AUDIT_ACTIONS = ['distribute', 'share', 'reveal', 'scan'] as const;
+/** What an audit row records: data leaving the centre (distribute, share, stream-publish), shown in clear (reveal), or a scan. */
+export const AUDIT_ACTIONS = ['distribute', 'share', 'stream-publish', 'reveal', 'scan'] as const;
 
 /** How the columns left: each column's mask (`none`: in clear), and the key version pseudonyms were made with. */
 export const auditMaskingSchema = z

@@ -6,3 +6,4 @@ export { pipeline } from './pipeline.ts';
 export { share } from './share.ts';
 export { scan } from './scan.ts';
 export { streamIngest } from './stream-ingest.ts';
+export { streamPublish } from './stream-publish.ts';

@@ -191,8 +191,8 @@ export async function planDistribution(
   const flag = spec.target.deletes?.column;
   if (flag) {
     const column = columns.find((c) => c.name === flag);
-    if (!column) throw new BadInputError(`target.deletes.column "${flag}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
-    if (shortTypeName(column.pgType) !== 'boolean') throw new BadInputError(`target.deletes.column "${flag}" is ${column.pgType}: it must be a boolean`);
+    if (!column) throw new BadInputError(`the soft-delete flag column "${flag}" is not among the columns sent (${columns.map((c) => c.name).join(', ')})`);
+    if (shortTypeName(column.pgType) !== 'boolean') throw new BadInputError(`the soft-delete flag column "${flag}" is ${column.pgType}: it must be a boolean`);
   }
   return {
     sourceTable,
