@@ -37,7 +37,9 @@ describe('configuration', () => {
     expect(resolvePostgresUrl(config, 'hr', env)).toBe('postgres://hr:pw@h/hr');
     expect(resolvePostgresUrl(config, 'crm', env)).toBe('postgres://c@h/crm');
     expect(resolvePostgresUrl(config, 'centre', env)).toBe(config.databaseUrl);
-    expect(() => resolvePostgresUrl(config, 'nope', env)).toThrow(/unknown connection "nope" \(known: centre, centre_mqtt, centre_nats, crm, hr, outbox, samples/);
+    expect(() => resolvePostgresUrl(config, 'nope', env)).toThrow(
+      /unknown connection "nope" \(known: centre, centre_mqtt, centre_nats, crm, hr, outbox, samples/,
+    );
     expect(() => resolvePostgresUrl(config, 'samples', env)).toThrow(/is a files connection, not postgres/);
   });
 
