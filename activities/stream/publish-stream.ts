@@ -79,7 +79,11 @@ function publishService(
     step,
     batchRows: spec.options.batchRows,
     openSource: (position) => openSourceReader(config, plan.source, position, { syncedUpTo: position ? undefined : syncedUpTo, notAfter }),
-    async start(source, committed) {
+    async start(source, committed, client) {
+      // The stager commits asynchronously (a lost batch is redone from its checkpoint). Here a lost commit
+      // would move the watermark back behind messages the broker already has: re-sent, possibly after the
+      // duplicate window. The commit that follows the broker's confirmation must be durable.
+      await client.query('SET synchronous_commit = on');
       const state: PublishCheckpoint = committed ?? {
         position: null,
         rows: 0,
@@ -123,6 +127,7 @@ function publishService(
             }
             return { ...next, duplicates: next.duplicates + confirmed.duplicates };
           },
+          progress: (committed) => ({ duplicates: committed.duplicates }),
         },
       };
     },
