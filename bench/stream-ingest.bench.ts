@@ -3,10 +3,11 @@
  * the real workflow and a worker in this process, against a raw consume-and-ack of the same messages
  * with no database in the same run. Messages are market permit events from the sample generator (2%
  * defective, quarantined), about 300 bytes each. Reports messages/s (median of runs), the ratio, peak
- * RSS; with `--seconds S` also a sustained run: a publisher keeps the stream fed for S seconds while
- * the stream is ingested, RSS and throughput sampled every 10 seconds.
+ * RSS; with `--seconds S` also a sustained run: a publisher feeds the stream at `--rate` messages/s for
+ * S seconds while it is ingested, throughput, lag and RSS sampled every 10 seconds (flat RSS and a lag
+ * that does not grow mean the ingest keeps up with that rate for as long as it runs).
  *
- *   npm run bench:stream -- [--messages 200000] [--runs 3] [--seconds 0] [--batch 2000]
+ *   npm run bench:stream -- [--messages 200000] [--runs 3] [--seconds 0] [--rate 20000] [--batch 2000]
  */
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -17,7 +18,7 @@ import { jobSpecSchema, type StreamIngestJobSpec } from '../schemas/job-spec.ts'
 import { streamControlUpdate } from '../workflows/definitions.ts';
 import { permitEvents } from '../samples/generator/permit-events.ts';
 
-const { messages: MESSAGES, runs: RUNS, seconds: SECONDS, batch: BATCH } = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000 });
+const { messages: MESSAGES, runs: RUNS, seconds: SECONDS, batch: BATCH, rate: RATE } = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000, rate: 20_000 });
 const NATS = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 process.env.DATAOPS_CONNECTION_BENCH_NATS = NATS;
 
@@ -109,16 +110,22 @@ async function sustained(env: BenchEnv, nc: NatsConnection): Promise<void> {
   await env.db.query(`DROP TABLE IF EXISTS stream.${job.replace(/-/g, '_')}`);
   await env.db.query('DELETE FROM dataops.streams WHERE job = $1', [job]);
   await startJob(env.client, env.config, spec(stream, job));
-  const data = payloads(50_000, 7);
-  const end = Date.now() + SECONDS * 1000;
+  const data = payloads(RATE, 7);
+  const started = Date.now();
+  const end = started + SECONDS * 1000;
   let published = 0;
+  // A tenth of a second's worth at a time, on schedule: the rate a department's publishers would keep.
   const feeding = (async () => {
+    const step = Math.max(1, Math.round(RATE / 10));
     while (Date.now() < end) {
-      await publish(nc, subject, data);
-      published += data.length;
+      const from = published % data.length;
+      await publish(nc, subject, data.slice(from, from + step));
+      published += step;
+      const due = started + (published / RATE) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
   })();
-  console.log('sustained: seconds  published  committed  msg/s(10s)  lag  rss MB');
+  console.log(`sustained at ${RATE} msg/s for ${SECONDS} s:\n  seconds  published  committed  msg/s(10s)      lag  rss MB`);
   let last = 0;
   for (let t = 10; Date.now() < end + 1; t += 10) {
     await new Promise((r) => setTimeout(r, 10_000));
