@@ -18,7 +18,13 @@ import { jobSpecSchema, type StreamIngestJobSpec } from '../schemas/job-spec.ts'
 import { streamControlUpdate } from '../workflows/definitions.ts';
 import { permitEvents } from '../samples/generator/permit-events.ts';
 
-const { messages: MESSAGES, runs: RUNS, seconds: SECONDS, batch: BATCH, rate: RATE } = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000, rate: 20_000 });
+const {
+  messages: MESSAGES,
+  runs: RUNS,
+  seconds: SECONDS,
+  batch: BATCH,
+  rate: RATE,
+} = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000, rate: 20_000 });
 const NATS = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 process.env.DATAOPS_CONNECTION_BENCH_NATS = NATS;
 

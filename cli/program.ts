@@ -277,6 +277,19 @@ Start here:
       .action(action(async (job: string) => (await import('./commands/streams.ts')).streamControlCommand(verb, job)));
   }
   streams
+    .command('feed')
+    .description("publish sample market permit events (a share defective) to a stream-ingest job's JetStream source, to try a stream out")
+    .argument('<spec>', 'the stream-ingest job spec (e.g. samples/jobs/stream-permits.yaml)')
+    .option('--count <n>', 'events to publish', (v) => Number.parseInt(v, 10), 10_000)
+    .option('--invalid <share>', 'share of defective events (truncated JSON, wrong types, missing ids, bad mobiles and credit codes)', Number.parseFloat, 0.02)
+    .option('--seed <n>', 'seed of the generator (default: from the clock, so permit ids differ per feed)', (v) => Number.parseInt(v, 10))
+    .option('--create-stream', 'create the JetStream stream when it does not exist (for the sample)')
+    .action(
+      action(async (spec: string, options: { count: number; invalid: number; seed?: number; createStream?: boolean }) =>
+        (await import('./commands/streams.ts')).streamFeedCommand(spec, options),
+      ),
+    );
+  streams
     .command('forget')
     .description("forget a stream's registration after its broker stream was recreated on purpose (table and quarantine stay)")
     .argument('<job>', "the stream-ingest job's name")

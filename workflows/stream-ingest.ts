@@ -72,7 +72,12 @@ export async function streamIngest(input: StreamIngestInput): Promise<StreamStat
   setHandler(pauseSignal, () => void control('pause'));
   setHandler(resumeSignal, () => void control('resume'));
   setHandler(stopSignal, () => void control('stop'));
-  setHandler(streamControlUpdate, control);
+  // The update answers once the slice in hand has finished its batch: "paused" then means nothing reads.
+  setHandler(streamControlUpdate, async (action) => {
+    const reached = control(action);
+    if (action !== 'resume') await condition(() => running === undefined);
+    return reached;
+  });
   setHandler(streamStatusQuery, status);
   setHandler(progressQuery, () => ({ ...(live ?? { rows: 0, bytes: 0, batches: 0, attempt: 1, updatedAt: startedAt }), phase: 'staging' }) as Progress);
   setHandler(progressSignal, (update) => {

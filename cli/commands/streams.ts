@@ -43,7 +43,8 @@ export function streamsListCommand(options: { json?: boolean }): Promise<number>
 }
 
 function statusLines(row: StreamRow | undefined, live: StreamStatus | undefined, windows: { messages: number; window_start: Date }[]): string[] {
-  const t = live?.totals;
+  // Every committed batch updates the catalogue's totals; the workflow's are as of its last progress report.
+  const t = row ? undefined : live?.totals;
   const lines = [
     `state       ${live?.state ?? row?.state ?? 'unknown'}${live ? ` (slice ${live.slice}, run ${live.runId})` : row ? ` (last run ${row.run_id})` : ''}`,
     `source      ${row?.source ?? '-'}`,
@@ -112,4 +113,82 @@ export function streamForgetCommand(job: string): Promise<number> {
     console.log(`forgot stream ${job}: its next start registers it again (its table and quarantine stay)`);
     return 0;
   });
+}
+
+export interface FeedOptions {
+  count: number;
+  invalid: number;
+  seed?: number;
+  createStream?: boolean;
+}
+
+/**
+ * Publishes sample market permit events (the sample generator's, a share of them defective) to where a
+ * stream-ingest spec reads: its JetStream subject. For trying a stream out; departments publish their own.
+ */
+export async function streamFeedCommand(specPath: string, options: FeedOptions): Promise<number> {
+  const { loadJobSpec } = await import('../load-spec.ts');
+  const { loadConfig } = await import('../../config/load-config.ts');
+  const { resolveBrokerUrl } = await import('../../config/connections.ts');
+  const { permitEvents } = await import('../../samples/generator/permit-events.ts');
+  const spec = loadJobSpec(specPath);
+  if (spec.kind !== 'stream-ingest') {
+    console.error(`${specPath} is a ${spec.kind} job: feed publishes to a stream-ingest job's source`);
+    return 2;
+  }
+  const missing = ['permit_id', 'enterprise', 'issued_at'].filter((f) => !(f in spec.fields));
+  if (missing.length) {
+    console.error(`feed publishes market permit events; ${specPath} does not declare ${missing.join(', ')}`);
+    return 2;
+  }
+  const source = spec.source;
+  if (source.type !== 'jetstream') {
+    console.error('feed publishes to JetStream sources');
+    return 2;
+  }
+  const url = resolveBrokerUrl(loadConfig(), source.connection, 'nats');
+  const { connectNats } = await import('../../connectors/nats/connect.ts');
+  const { jetStreamSink } = await import('../../connectors/nats/jetstream-sink.ts');
+  const label = `nats connection "${source.connection}"`;
+  const nc = await connectNats(url, { name: 'dataops feed', label });
+  const subject = (source.subject ?? `${source.stream.toLowerCase()}.sample`).replace(/\.>$/, '.sample').replace(/\*/g, 'sample');
+  try {
+    const { jetstreamManager } = await import('@nats-io/jetstream');
+    const jsm = await jetstreamManager(nc);
+    const exists = await jsm.streams.info(source.stream).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      if (!options.createStream) {
+        console.error(`stream ${source.stream} does not exist on ${label}: give --create-stream to create it for the sample`);
+        return 1;
+      }
+      await jsm.streams.add({ name: source.stream, subjects: [source.subject ?? `${source.stream.toLowerCase()}.>`] });
+      console.log(`created stream ${source.stream} (${source.subject ?? `${source.stream.toLowerCase()}.>`})`);
+    }
+    const sink = jetStreamSink(nc, { stream: source.stream, label });
+    const seed = options.seed ?? Date.now() % 1_000_000_000;
+    const encoder = new TextEncoder();
+    let sent = 0;
+    let defective = 0;
+    let batch: { subject: string; id: string; data: Uint8Array }[] = [];
+    for (const event of permitEvents(options.count, { invalid: options.invalid, seed })) {
+      if (event.defect) defective++;
+      batch.push({ subject, id: `feed-${seed}-${sent + batch.length}`, data: encoder.encode(event.payload) });
+      if (batch.length === 5_000) {
+        await sink.publish(batch);
+        sent += batch.length;
+        batch = [];
+        process.stderr.write(`\rpublished ${formatCount(sent)} of ${formatCount(options.count)}`);
+      }
+    }
+    if (batch.length) await sink.publish(batch);
+    sent += batch.length;
+    process.stderr.write('\r');
+    console.log(`published ${formatCount(sent)} permit events to ${subject} (${formatCount(defective)} defective, seed ${seed})`);
+    return 0;
+  } finally {
+    await nc.drain().catch(() => nc.close());
+  }
 }
