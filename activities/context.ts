@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { Context } from '@temporalio/activity';
 import { loadConfig } from '../config/load-config.ts';
@@ -39,6 +39,8 @@ export async function classifyErrors<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
+    // Reported as a cancellation, not a failure: the workflow that asked for it tells the two apart.
+    if (error instanceof CancelledFailure) throw error;
     if (error instanceof BadInputError) throw ApplicationFailure.nonRetryable(sanitiseErrorText(error.message), 'BadInput');
     const code = (error as { code?: unknown }).code;
     // PostgreSQL refusing a value (class 22) or a drop blocked by a user's view (2BP01) fails the same way every time.

@@ -37,7 +37,7 @@ export interface StreamRegistration {
   dataset: string;
   department: string;
   source: string;
-  /** The broker's identity of its sequence space (JetStream: the stream's creation time). */
+  /** The broker's identity of its sequence space (JetStream: `<stream>@<creation time>`). */
   identity: string | undefined;
   targetTable: string;
   runId: string;
@@ -54,9 +54,16 @@ export async function registerStream(client: pg.ClientBase, r: StreamRegistratio
     [r.job],
   );
   const row = existing.rows[0];
-  if (row && row.target_table === r.targetTable && row.source_identity && r.identity && row.source_identity !== r.identity && row.source === r.source) {
+  const other = await client.query<{ job: string }>('SELECT job FROM dataops.streams WHERE target_table = $1 AND job <> $2', [r.targetTable, r.job]);
+  if (other.rows[0]) {
+    throw new BadInputError(`${r.targetTable} is the target of stream job ${other.rows[0].job}: one stream per table (their message identities would collide)`);
+  }
+
+  const [oldName, oldCreated] = (row?.source_identity ?? '').split('@');
+  const [newName, newCreated] = (r.identity ?? '').split('@');
+  if (row && row.target_table === r.targetTable && oldName && oldName === newName && oldCreated !== newCreated) {
     throw new BadInputError(
-      `${r.source} was created again (${r.identity}; the one ${r.targetTable} holds was created ${row.source_identity}): its sequences restarted, ` +
+      `${r.source} was created again (${newCreated}; the one ${r.targetTable} holds was created ${oldCreated}): its sequences restarted, ` +
         'so its messages would be taken for duplicates. Point the job at a new target table, or empty the table and run `dataops streams forget ' +
         `${r.job}\` first`,
     );

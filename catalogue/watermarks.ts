@@ -49,14 +49,28 @@ export async function recordWatermark(trx: Knex.Transaction, dataset: string, w:
  * batch stager's commit of a batch whose rows already left (a stream output, after the broker's
  * confirmation), so the watermark moves with each confirmed batch.
  */
-export async function recordWatermarkOn(client: pg.ClientBase, dataset: string, w: Omit<Watermark, 'updatedAt'>): Promise<void> {
-  await client.query(
+export async function recordWatermarkOn(
+  client: pg.ClientBase,
+  dataset: string,
+  w: Omit<Watermark, 'updatedAt'>,
+  /** Compare-and-set: the watermark must still stand here (null: not recorded yet), or nothing is written and this throws. */
+  expected?: { cursor: string; key: string } | null,
+): Promise<void> {
+  const cas = expected === undefined ? '' : ' WHERE w.last_cursor IS NOT DISTINCT FROM $7 AND w.last_key IS NOT DISTINCT FROM $8';
+  const result = await client.query(
     `INSERT INTO dataops.watermarks AS w (dataset, cursor_column, key_column, last_cursor, last_key, run_id, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, now())
      ON CONFLICT (dataset) DO UPDATE SET cursor_column = EXCLUDED.cursor_column, key_column = EXCLUDED.key_column,
-       last_cursor = EXCLUDED.last_cursor, last_key = EXCLUDED.last_key, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at`,
-    [dataset, w.cursorColumn, w.keyColumn, w.cursor, w.key, w.runId],
+       last_cursor = EXCLUDED.last_cursor, last_key = EXCLUDED.last_key, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at${cas}`,
+    expected === undefined
+      ? [dataset, w.cursorColumn, w.keyColumn, w.cursor, w.key, w.runId]
+      : [dataset, w.cursorColumn, w.keyColumn, w.cursor, w.key, w.runId, expected?.cursor ?? null, expected?.key ?? null],
   );
+  if (result.rowCount === 0) {
+    throw new Error(
+      `the watermark ${dataset} moved while this run held it (another run of the job published meanwhile): this attempt stops; its retry reads from where the watermark stands`,
+    );
+  }
 }
 
 /** Forgets a dataset's watermark: its next sync reads the whole source again. */

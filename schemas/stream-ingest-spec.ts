@@ -168,7 +168,11 @@ export function streamIngestSpecIssues(spec: StreamIngestShape): { path: (string
   const needField = (path: (string | number)[], name: string, what: string) => {
     if (!declared.has(name)) issues.push({ path, message: `${what} "${name}" is not a declared field (declared: ${[...declared].join(', ')})` });
   };
-  for (const [i, name] of (spec.key ?? []).entries()) needField(['key', i], name, 'key field');
+  for (const [i, name] of (spec.key ?? []).entries()) {
+    needField(['key', i], name, 'key field');
+    // A unique index lets NULLs repeat: a redelivered message without its key would be written again.
+    if (spec.fields[name] && !spec.fields[name]!.required) issues.push({ path: ['fields', name, 'required'], message: `key field "${name}" must be required` });
+  }
   for (const [name, rules] of Object.entries(spec.rules.columns ?? {})) {
     needField(['rules', 'columns', name], name, 'rules name field');
     const type = spec.fields[name]?.type;
@@ -183,6 +187,9 @@ export function streamIngestSpecIssues(spec: StreamIngestShape): { path: (string
   if (spec.rules.dedup) issues.push({ path: ['rules', 'dedup'], message: 'a stream de-duplicates by its key: use key instead of rules.dedup' });
   if (spec.target.partitionBy) {
     const field = spec.target.partitionBy.field;
+    // Partitions are named <table>_pYYYYMMDD within PostgreSQL's 63 bytes.
+    if ((spec.target.table.split('.').pop() ?? '').length > 52)
+      issues.push({ path: ['target', 'table'], message: 'a partitioned table name may have at most 52 characters' });
     needField(['target', 'partitionBy', 'field'], field, 'partition field');
     const type = spec.fields[field]?.type;
     if (type && type !== 'timestamp' && type !== 'date')

@@ -50,6 +50,8 @@ export async function streamIngest(input: StreamIngestInput): Promise<StreamStat
   let live: Progress | undefined;
   let rate: number | undefined;
   let running: CancellationScope | undefined;
+  /** The running slice was cancelled by pause or stop (not by the workflow's own cancellation). */
+  let cancelledByUs = false;
   // Signal and update handlers change the state between awaits: read it through a call, not a narrowed variable.
   const stateNow = (): StreamRunState => state;
 
@@ -64,7 +66,10 @@ export async function streamIngest(input: StreamIngestInput): Promise<StreamStat
       if (state === 'paused') state = 'running';
     } else {
       state = action === 'pause' ? 'paused' : 'stopping';
-      running?.cancel();
+      if (running) {
+        cancelledByUs = true;
+        running.cancel();
+      }
     }
     show();
     return state;
@@ -103,6 +108,8 @@ export async function streamIngest(input: StreamIngestInput): Promise<StreamStat
         await condition(() => state !== 'paused');
         if (stateNow() !== 'running') continue;
         await bookkeeping.markStream({ job: spec.job, state: 'running' });
+        // Paused (or stopped) again while that was recorded: no slice starts.
+        if (stateNow() !== 'running') continue;
       }
       running = new CancellationScope();
       const summary = await running
@@ -121,12 +128,14 @@ export async function streamIngest(input: StreamIngestInput): Promise<StreamStat
           ),
         )
         .catch((error: unknown): IngestSliceSummary | undefined => {
-          // Our own pause or stop cancelled the slice; anything else (the workflow itself cancelled) ends the run.
-          if (isCancellation(error) && stateNow() !== 'running' && !CancellationScope.current().consideredCancelled) return undefined;
+          // Our own pause or stop cancelled the slice (it may end cancelled, or time out on a worker that died
+          // meanwhile: either way the slice is over). The workflow itself cancelled, or a real failure, ends the run.
+          if (cancelledByUs && !CancellationScope.current().consideredCancelled) return undefined;
           throw error;
         })
         .finally(() => {
           running = undefined;
+          cancelledByUs = false;
         });
       totals = (await bookkeeping.streamTotals({ job: spec.job })) ?? (summary ? summaryTotals(summary) : totals);
       live = undefined;

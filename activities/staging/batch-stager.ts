@@ -69,6 +69,11 @@ export interface StageService<S extends StagedState, R, W = Buffer> {
   sharedTable?: boolean;
   /** Where batches go (default: the run's staging table in the centre database; required when `W` is not Buffer). */
   openSink?(init: SinkInit, state: S): Promise<BatchSink<W>>;
+  /**
+   * A cancelled attempt commits the chunk in hand and ends as a finished one, returning its summary,
+   * instead of failing as cancelled; the source ends its chunks once cancelled (streams: a paused slice).
+   */
+  finishOnCancel?: boolean;
 }
 
 /** Thrown instead of a failure the service restages after (`restartAfter`); its checkpoint is gone by then. */
@@ -196,7 +201,7 @@ async function stageChunks<S extends StagedState, R, W>(service: StageService<S,
   try {
     let busySince = Date.now();
     for await (const chunk of source.reader.chunks()) {
-      if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`${step} cancelled`);
+      if (ctx.cancellationSignal.aborted && !service.finishOnCancel) throw new CancelledFailure(`${step} cancelled`);
       await transform.absorb(chunk, sink);
       if (chunk.acknowledge) acknowledgements.push(chunk.acknowledge);
       if (chunk.endOfStream) await sink.endStream();

@@ -84,6 +84,8 @@ function ingestService(
     step,
     // Every broker batch is its own commit: the acks wait for it.
     batchRows: 1,
+    // Paused or stopped: the batch in hand commits and is acknowledged, and the slice ends as finished.
+    finishOnCancel: true,
     async openSource() {
       const opened = await openMessageSource(config, spec);
       identity = opened.identity;

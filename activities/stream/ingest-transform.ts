@@ -89,7 +89,6 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
       for (const message of chunk.messages ?? []) {
         if (message.sequence !== undefined) batch.lastSequence = Math.max(batch.lastSequence ?? 0, message.sequence);
         if (isPoison(message.deliveries, spec.maxDeliveries)) {
-          batch.poison++;
           reject(message, 'stream.poison', '', {
             en: `delivered ${message.deliveries} times without a commit (limit ${spec.maxDeliveries}): quarantined unread and not redelivered`,
             zh: `已投递 ${message.deliveries} 次仍未提交（上限 ${spec.maxDeliveries}），隔离且不再投递`,
@@ -159,6 +158,8 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
         for (const f of r.findings) buffer.add(r.message.id, f.ruleId, f.column, f.reason, record, r.message.sequence ?? 0);
         buffer.countRecord();
         quarantined++;
+        // Counted once: a poison message whose termination was lost comes back, and is a duplicate then.
+        if (r.findings[0]?.ruleId === 'stream.poison') batch.poison++;
       }
       await decodedQuarantine.flush(client);
       await rawQuarantine.flush(client);

@@ -74,6 +74,8 @@ function publishService(
   });
   const shownKey = messageKey(plan.keyLevel);
   let sink: MessageBatchSink | undefined;
+  /** Where the watermark stands before the next batch: each commit moves it only from there (a compare-and-set). */
+  let standing: { cursor: string; key: string } | null = null;
   return {
     runId,
     step,
@@ -84,6 +86,11 @@ function publishService(
       // would move the watermark back behind messages the broker already has: re-sent, possibly after the
       // duplicate window. The commit that follows the broker's confirmation must be durable.
       await client.query('SET synchronous_commit = on');
+      const resumedAt = committed?.position;
+      standing =
+        resumedAt?.lastCursor != null && resumedAt.lastKey != null && committed!.rows > 0
+          ? { cursor: resumedAt.lastCursor, key: resumedAt.lastKey }
+          : (committed?.syncedFrom ?? syncedUpTo ?? null);
       const state: PublishCheckpoint = committed ?? {
         position: null,
         rows: 0,
@@ -123,7 +130,13 @@ function publishService(
             const confirmed = sink!.lastBatch;
             const at = next.position;
             if (confirmed.messages && at?.lastCursor != null && at.lastKey != null) {
-              await recordWatermarkOn(client, name, { cursorColumn: next.cursorColumn, keyColumn: next.key, cursor: at.lastCursor, key: at.lastKey, runId });
+              await recordWatermarkOn(
+                client,
+                name,
+                { cursorColumn: next.cursorColumn, keyColumn: next.key, cursor: at.lastCursor, key: at.lastKey, runId },
+                standing,
+              );
+              standing = { cursor: at.lastCursor, key: at.lastKey };
             }
             return { ...next, duplicates: next.duplicates + confirmed.duplicates };
           },

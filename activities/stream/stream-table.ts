@@ -39,11 +39,12 @@ export function streamColumns(spec: StreamIngestJobSpec): ColumnInfo[] {
 
 /**
  * The dedupe key the target's unique index holds: the declared key, else the broker's identity of the
- * message (JetStream's sequence; MQTT's digest of topic and payload). A partitioned table's unique index
+ * message (JetStream's `<stream>:<sequence>`; MQTT's digest of topic and payload). A partitioned table's unique index
  * must hold the partition field too; a redelivered message carries the same value, so dedupe still holds.
  */
 export function dedupeColumns(spec: StreamIngestJobSpec): string[] {
-  const key = spec.key ?? [spec.source.type === 'jetstream' ? SEQUENCE_COLUMN : MESSAGE_ID_COLUMN];
+  // `<stream>:<sequence>` rather than the sequence alone: another stream's sequence 1 is another message.
+  const key = spec.key ?? [MESSAGE_ID_COLUMN];
   const partition = spec.target.partitionBy?.field;
   return partition && !key.includes(partition) ? [...key, partition] : key;
 }
@@ -121,13 +122,16 @@ export class PartitionKeeper {
     const ref = streamTableRef(this.spec);
     const field = quoteIdent(partition.field);
     const isDate = this.spec.fields[partition.field]!.type === 'date';
-    const start = isDate ? `date_trunc($1, ${field}::timestamp)::date` : `date_trunc($1, ${field}, $2)`;
     const step = partition.interval === 'day' ? "interval '1 day'" : "interval '1 month'";
-    const end = isDate ? `(lo + ${step})::date` : `((lo AT TIME ZONE $2) + ${step}) AT TIME ZONE $2`;
+    const format = partition.interval === 'day' ? 'YYYYMMDD' : 'YYYYMM';
+    // Dates have no zone; timestamps are cut at the centre's midnights.
     const bounds = await client.query<{ lo: string; hi: string; name: string }>(
-      `SELECT lo::text, (${end})::text AS hi, to_char(lo${isDate ? '' : ' AT TIME ZONE $2'}, $3) AS name
-         FROM (SELECT DISTINCT ${start} AS lo FROM ${quoteTable(stagingTable)}) s`,
-      [partition.interval, this.timeZone, partition.interval === 'day' ? 'YYYYMMDD' : 'YYYYMM'],
+      isDate
+        ? `SELECT lo::text, (lo + ${step})::date::text AS hi, to_char(lo, $2) AS name
+             FROM (SELECT DISTINCT date_trunc($1, ${field}::timestamp)::date AS lo FROM ${quoteTable(stagingTable)}) s`
+        : `SELECT lo::text, (((lo AT TIME ZONE $2) + ${step}) AT TIME ZONE $2)::text AS hi, to_char(lo AT TIME ZONE $2, $3) AS name
+             FROM (SELECT DISTINCT date_trunc($1, ${field}, $2) AS lo FROM ${quoteTable(stagingTable)}) s`,
+      isDate ? [partition.interval, format] : [partition.interval, this.timeZone, format],
     );
     for (const b of bounds.rows) {
       const name = `${ref}_p${b.name}`;

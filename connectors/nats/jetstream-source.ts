@@ -32,7 +32,7 @@ export interface JetStreamSourceOptions {
 }
 
 export interface JetStreamSource extends MessageSource {
-  /** When the stream was created: a recreated stream restarts its sequences. */
+  /** `<stream>@<creation time>`: a stream deleted and created again restarts its sequences. */
   identity: string;
 }
 
@@ -63,7 +63,7 @@ async function ensureConsumer(nc: NatsConnection, options: JetStreamSourceOption
   const where = `stream "${options.stream}" on ${options.label} (${describeNatsServers(url)})`;
   let created: string;
   try {
-    created = (await jsm.streams.info(options.stream)).created;
+    created = `${options.stream}@${(await jsm.streams.info(options.stream)).created}`;
   } catch (error) {
     if (error instanceof JetStreamApiError && error.code === 10059) throw new BadInputError(`${where} does not exist: the department defines its streams`);
     throw error;
@@ -137,7 +137,8 @@ class Source implements JetStreamSource {
         const result = await Promise.race([this.pendingRead, stop]);
         if (result === 'stop') break;
         this.pendingRead = undefined;
-        if (result.done) break;
+        // The client gave up on the consumer (deleted, or the stream gone): a retry opens it again or says why.
+        if (result.done) throw new Error(`${this.describe}: the consumer stopped delivering`);
         taken.push(result.value);
         bytes += result.value.data.length;
       }
@@ -185,7 +186,14 @@ class Source implements JetStreamSource {
   async close(): Promise<void> {
     for (const taken of this.outstanding) for (const m of taken) m.nak();
     this.outstanding.clear();
-    await this.messages.close().catch(() => undefined);
-    await this.nc.drain().catch(() => this.nc.close());
+    // stop(), not close(): close() waits for a pull that may never be answered (an idle stream, a broker away).
+    this.messages.stop();
+    // Draining flushes the naks, but waits for the server: with the broker down it would wait for ever.
+    const drained = this.nc.drain().then(
+      () => true,
+      () => false,
+    );
+    const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000).unref());
+    if (!(await Promise.race([drained, timedOut]))) await this.nc.close().catch(() => undefined);
   }
 }

@@ -47,7 +47,10 @@ function timestampText(value: unknown, offsetMinutes: number): string | undefine
     // 10-digit epochs are seconds, 13-digit ones milliseconds (devices send both); nothing in between is sane.
     const ms = Math.abs(value) < 1e11 ? value * 1000 : value;
     const date = new Date(ms);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+    if (Number.isNaN(date.getTime())) return undefined;
+    // Epoch microseconds and the like land tens of thousands of years out, which timestamptz refuses.
+    const year = date.getUTCFullYear();
+    return year < 1 || year > 9999 ? undefined : date.toISOString();
   }
   if (typeof value !== 'string') return undefined;
   const ms = parseTimestamp(value, offsetMinutes);
@@ -145,6 +148,16 @@ export function messageDecoder(fields: readonly DeclaredField[], options: { defa
     }
     return { values };
   };
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a value (strings, and keys and strings inside JSON) holds what PostgreSQL cannot store. */
+function unstorable(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((v) => unstorable(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => UNSTORABLE.test(k) || unstorable(v, depth + 1));
 }
 
 function article(type: StreamFieldType): string {

@@ -163,6 +163,12 @@ describe('stream ingest under faults', () => {
       await kill(a);
       await proxy.close();
       await worker('stream-d', { DATAOPS_CONNECTION_PROXIED_NATS: broker.url });
+      // The batch committed without its acks comes back once its ack wait (20 s) is over, and is recognised.
+      await waitUntil(
+        'the unacknowledged batch redelivered',
+        async () => Number((await env.db('dataops.streams').where({ job: n.job }).first())?.duplicates ?? 0) > 0,
+        90_000,
+      );
       const ended = await stopAndVerify(n, 20_000);
       expect(ended.totals.duplicates).toBeGreaterThan(0);
     } finally {

@@ -104,9 +104,17 @@ describe('stream ingest from JetStream', () => {
     const n = names();
     await createTestStream(n.stream, n.subject);
     const { payloads, valid, invalid } = messages(100_000);
-    await publishAll(n.subject, payloads);
+    await publishAll(n.subject, payloads.slice(0, 60_000));
     const spec = ingestSpec(n);
     const { handle } = await startJob(env.client, env.config, spec);
+    // Paused: what arrives meanwhile waits in the broker until resumed.
+    await waitForMessages(spec.job, 60_000);
+    expect(await handle.executeUpdate(streamControlUpdate, { args: ['pause'] })).toBe('paused');
+    await expect.poll(async () => (await env.db('dataops.streams').where({ job: spec.job }).first()).state, { timeout: 10_000 }).toBe('paused');
+    await publishAll(n.subject, payloads.slice(60_000));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(Number((await env.db('dataops.streams').where({ job: spec.job }).first()).messages)).toBe(60_000);
+    expect(await handle.executeUpdate(streamControlUpdate, { args: ['resume'] })).toBe('running');
     await waitForMessages(spec.job, payloads.length);
 
     const status = await handle.query(streamStatusQuery);
@@ -153,5 +161,11 @@ describe('stream ingest from JetStream', () => {
     expect(Number(windows?.messages)).toBe(100_000);
     expect(Number(windows?.written)).toBe(valid.size);
     expect(streamWorkflowId(spec.job)).toBe(handle.workflowId);
+
+    // The stream deleted and created again restarts its sequences: refused, not read as duplicates.
+    await createTestStream(n.stream, n.subject);
+    const again = await startJob(env.client, env.config, spec);
+    const error = await again.handle.result().catch((e: Error) => e);
+    expect(String((error as Error & { cause?: { cause?: Error } }).cause?.cause?.message ?? (error as Error).cause)).toContain('was created again');
   }, 300_000);
 });
