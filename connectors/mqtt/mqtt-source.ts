@@ -102,13 +102,18 @@ export async function openMqttSource(url: string, options: MqttSourceOptions): P
     wake?.();
   };
 
-  // The broker sends again, with DUP, whatever the lost connection had not PUBACKed: drop the copies
-  // waiting here, and let batches already handed out commit (their PUBACKs are skipped; the dedupe
-  // key absorbs the redelivered copies).
+  // A lost connection's PUBACKs are never sent (see flush); its batches already handed out may still
+  // commit, and the dedupe key absorbs their redelivered copies.
   const lose = () => {
     if (!current) return;
     current.lost = true;
     current = undefined;
+  };
+  // A resumed session resends, with DUP, whatever the lost connection had not PUBACKed: the copies
+  // still waiting here are dropped. A session the broker no longer had (it restarted without
+  // persistence, or the session expired) resends nothing, so they are kept and handed out.
+  const resumed = (connack: { sessionPresent?: boolean }) => {
+    if (!connack.sessionPresent) return;
     ready = ready.slice(readyHead).filter((d) => !d.connection.lost);
     readyHead = 0;
     readyBytes = ready.reduce((sum, d) => sum + d.bytes, 0);
@@ -128,6 +133,7 @@ export async function openMqttSource(url: string, options: MqttSourceOptions): P
         callback(new Error('acknowledged after the commit'));
       };
       c.on('close', lose);
+      c.on('connect', resumed);
     },
   });
 

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { openMqttSource } from '../../connectors/mqtt/mqtt-source.ts';
 import { openMqttSink } from '../../connectors/mqtt/mqtt-sink.ts';
@@ -266,6 +268,57 @@ describe('MQTT source across a broker SIGKILL (own mosquitto)', () => {
       expect(await drain(last, 1_500)).toEqual([]);
     } finally {
       await last.close();
+    }
+  });
+});
+
+describe('MQTT source: messages held but not handed out when the broker restarts (own mosquitto)', () => {
+  it('a resumed session resends them: the held copies are dropped, so each is handed out once', async () => {
+    const broker = await ownMosquitto();
+    brokers.push(broker);
+    await broker.start();
+    const clientId = `dataops-test-held-${TAG}`;
+    const topic = `dataops-test/${TAG}/held`;
+    const source = await openMqttSource(broker.url, { topics: [topic], clientId, label: LABEL });
+    try {
+      await publish(broker.url, topic, 0, 50);
+      await new Promise((r) => setTimeout(r, 2_500));
+      await broker.kill();
+      await broker.start();
+      await new Promise((r) => setTimeout(r, 2_500));
+      const got = await collect(source, 100, {}, 3_000);
+      expect(got.messages.map(seqOf)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(got.messages.every((m) => m.deliveries === 2)).toBe(true);
+      for (const batch of got.batches) await batch.acknowledge();
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('a broker that lost the session (restarted without its database) resends nothing: the held copies are kept, and the source subscribes again', async () => {
+    const broker = await ownMosquitto();
+    brokers.push(broker);
+    await broker.start();
+    const clientId = `dataops-test-lost-${TAG}`;
+    const topic = `dataops-test/${TAG}/lost`;
+    const source = await openMqttSource(broker.url, { topics: [topic], clientId, label: LABEL });
+    try {
+      await publish(broker.url, topic, 0, 50);
+      await new Promise((r) => setTimeout(r, 500));
+      await broker.stop();
+      rmSync(join(broker.dir, 'mosquitto.db'));
+      await broker.start();
+      // Let the source reconnect (within a second) and subscribe again before it is asked for anything:
+      // until then a broker that forgot the subscription routes messages nowhere.
+      await new Promise((r) => setTimeout(r, 2_500));
+      // Not resent by a broker that no longer knows the session: only the copies the source held.
+      const held = await collect(source, 50, {}, 5_000);
+      expect(held.messages.map(seqOf)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      for (const batch of held.batches) await batch.acknowledge();
+      await publish(broker.url, topic, 50, 5);
+      expect((await drain(source, 2_000)).map(seqOf)).toEqual([50, 51, 52, 53, 54]);
+    } finally {
+      await source.close();
     }
   });
 });
