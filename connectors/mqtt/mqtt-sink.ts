@@ -1,5 +1,5 @@
 import { BadInputError } from '../../errors/bad-input.ts';
-import type { MessageSink, OutgoingMessage } from '../source-chunk.ts';
+import { type MessageSink, MessageTooLargeError, type OutgoingMessage } from '../source-chunk.ts';
 import { connectMqtt } from './connect.ts';
 
 export interface MqttSinkOptions {
@@ -11,6 +11,15 @@ export interface MqttSinkOptions {
 
 /** PUBACK reason codes that say the configuration is wrong (not authorized, topic name invalid), not the moment. */
 const NOT_RETRYABLE = new Set([0x87, 0x90]);
+
+/** MQTT's largest packet (the remaining length's four-byte limit), when the broker names no smaller one. */
+const MQTT_MAX_PACKET = 268_435_455;
+
+/** Bytes of a QoS 1 PUBLISH without properties: fixed header, topic, packet id, property length, payload. */
+export function publishPacketBytes(topic: string, payloadBytes: number): number {
+  const remaining = 2 + Buffer.byteLength(topic) + 2 + 1 + payloadBytes;
+  return 1 + (remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4) + remaining;
+}
 
 /**
  * Publishes with QoS 1 and resolves once the broker PUBACKed every message. MQTT.js keeps unconfirmed
@@ -26,9 +35,14 @@ export async function openMqttSink(url: string, options: MqttSinkOptions): Promi
   // it. Its packet ids are 16-bit, too: past 65,535 unconfirmed they would repeat. Kept from the last
   // CONNACK, since the client forgets the broker's properties while it reconnects.
   const receiveMaximum = () => Math.min(client.serverProperties?.receiveMaximum ?? 65_535, 65_535);
+  // A broker with max_packet_size says so in its CONNACK and drops the connection on a larger packet:
+  // MQTT.js would then send it again after every reconnect, for ever. Checked before sending instead.
+  const maximumPacket = () => client.serverProperties?.maximumPacketSize ?? MQTT_MAX_PACKET;
   let window = receiveMaximum();
+  let packetLimit = maximumPacket();
   client.on('connect', () => {
     window = receiveMaximum();
+    packetLimit = maximumPacket();
   });
   const publishOne = async (message: OutgoingMessage) => {
     const payload = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
@@ -51,6 +65,11 @@ export async function openMqttSink(url: string, options: MqttSinkOptions): Promi
       for (const message of messages) {
         while (inFlight >= window && !failure) await new Promise<void>((resolve) => (slotFreed = resolve));
         if (failure) break;
+        const bytes = publishPacketBytes(message.subject, message.data.byteLength);
+        if (bytes > packetLimit) {
+          failure = new MessageTooLargeError(message.id, message.data.byteLength, packetLimit - (bytes - message.data.byteLength));
+          break;
+        }
         inFlight++;
         sent.push(
           publishOne(message)

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { openMqttSink } from '../../connectors/mqtt/mqtt-sink.ts';
+import { openMqttSink, publishPacketBytes } from '../../connectors/mqtt/mqtt-sink.ts';
 import { openMqttSource } from '../../connectors/mqtt/mqtt-source.ts';
-import type { BrokerMessage, MessageSource, OutgoingMessage } from '../../connectors/source-chunk.ts';
+import { type BrokerMessage, type MessageSource, MessageTooLargeError, type OutgoingMessage } from '../../connectors/source-chunk.ts';
 import { ownMosquitto, type OwnBroker } from '../support/own-brokers.ts';
 
 // The MQTT sink on real brokers: QoS 1, in order, resolved only once the broker confirmed each message.
@@ -83,6 +83,32 @@ describe('MQTT sink', () => {
       const got = await receive(source, N, 60_000);
       const distinct = new Set(got.map(seqOf));
       expect(distinct.size).toBe(N);
+    } finally {
+      await sink.close();
+      await source.close();
+    }
+  });
+
+  it("refuses a message larger than the broker's max_packet_size before sending it (the broker would drop the connection, and MQTT.js send it again for ever)", async () => {
+    const broker = await ownMosquitto(['max_packet_size 1000']);
+    brokers.push(broker);
+    await broker.start();
+    const topic = `dataops-test/${TAG}/sink-size`;
+    const clientId = `dataops-test-sink-size-sub-${TAG}`;
+    const source = await openMqttSource(broker.url, { topics: [topic], clientId, label: LABEL });
+    const sink = await openMqttSink(broker.url, { clientId: `dataops-test-sink-size-${TAG}`, label: LABEL });
+    try {
+      // The largest payload that fits 1,000 bytes with this topic is taken: the size is counted exactly.
+      const fits = 1_000 - publishPacketBytes(topic, 0) - 1;
+      expect(publishPacketBytes(topic, fits)).toBe(1_000);
+      const at = (bytes: number, id: string) => ({ subject: topic, id, data: new Uint8Array(bytes) });
+      expect(await sink.publish([at(fits, 'fits')])).toEqual({ duplicates: 0 });
+      expect((await receive(source, 1, 5_000)).map((m) => m.data.length)).toEqual([fits]);
+      const error = await sink.publish([at(10, 'small'), at(fits + 1, 'big'), at(10, 'after')]).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(MessageTooLargeError);
+      expect(error).toMatchObject({ id: 'big', bytes: fits + 1, limit: fits });
+      // The messages before it went out; none after it.
+      expect((await receive(source, 2, 2_000)).map((m) => m.data.length)).toEqual([10]);
     } finally {
       await sink.close();
       await source.close();

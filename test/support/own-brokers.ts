@@ -91,8 +91,9 @@ export async function ownNatsServer(): Promise<OwnBroker> {
  * aftermath depends on what was saved. Started as root, mosquitto drops to the `mosquitto` user, which
  * cannot write a folder made by mkdtemp (mode 0700, root's): it then saves nothing and a restart loses
  * every session. `user root` keeps it as the test's user (ignored when that is not root).
+ * `extraConfig`: more mosquitto.conf lines (e.g. `max_packet_size 1000`).
  */
-export async function ownMosquitto(): Promise<OwnBroker> {
+export async function ownMosquitto(extraConfig: readonly string[] = []): Promise<OwnBroker> {
   const port = await freePort(11883);
   const dir = mkdtempSync(join(tmpdir(), 'dataops-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
@@ -108,6 +109,7 @@ export async function ownMosquitto(): Promise<OwnBroker> {
       'max_queued_messages 0',
       'max_inflight_messages 0',
       `log_dest file ${dir}/mosquitto.log`,
+      ...extraConfig,
       '',
     ].join('\n'),
   );
