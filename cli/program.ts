@@ -295,6 +295,27 @@ Start here:
     .argument('<job>', "the stream-ingest job's name")
     .action(action(async (job: string) => (await import('./commands/streams.ts')).streamForgetCommand(job)));
 
+  program
+    .command('devices')
+    .description(
+      "the IoT devices of the stream-ingest jobs' registries: department, when each was last heard from, its interval, and whether it is ok, silent or never seen",
+    )
+    .option('--job <job>', 'only the devices of this stream-ingest job')
+    .option('--silent', 'only devices silent for longer than their interval (and a grace of a quarter of it), or never seen; exit 1 if any')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+A device is silent when no accepted reading has arrived for longer than its declared interval plus a
+grace (a quarter of the interval, at least 10 s); readings quarantined (out of range, bad time) do not
+count as heard from. Devices a job's registry no longer lists are not shown.
+
+Examples:
+  dataops devices --job iot-air-quality
+  dataops devices --silent            # for a monitor: exit 1 while any device is silent`,
+    )
+    .action(action(async (options: { job?: string; silent?: boolean; json?: boolean }) => (await import('./commands/devices.ts')).devicesCommand(options)));
+
   const watermarks = program.command('watermarks').description('where each incremental sync stands: list (default), reset');
   watermarks
     .command('list', { isDefault: true })

@@ -9,6 +9,7 @@ import * as collectedFiles from './20261201050000_collected_files.ts';
 import * as auditLog from './20261201060000_audit_log.ts';
 import * as scanFindings from './20261201070000_scan_findings.ts';
 import * as streams from './20261201080000_streams.ts';
+import * as devices from './20261201090000_devices.ts';
 import * as stepDuplicates from './20261202100000_step_duplicates.ts';
 
 interface Migration {
@@ -28,6 +29,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261201060000_audit_log.ts', auditLog],
   ['20261201070000_scan_findings.ts', scanFindings],
   ['20261201080000_streams.ts', streams],
+  ['20261201090000_devices.ts', devices],
   ['20261202100000_step_duplicates.ts', stepDuplicates],
 ];
 

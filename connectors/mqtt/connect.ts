@@ -8,8 +8,19 @@ export interface MqttConnectOptions {
   label: string;
   /** Keep the session when disconnected (subscribers: true). */
   persistentSession: boolean;
-  /** More client options (e.g. a custom `handleMessage`, `customHandleAcks`). */
+  /**
+   * How many QoS 1 messages the broker may send before earlier ones are acknowledged (MQTT 5 Receive
+   * Maximum, at most 65,535): a source holding PUBACKs until its commit gets at most this many ahead.
+   */
+  receiveMaximum?: number;
+  /** More client options (e.g. `customHandleAcks`). */
   extra?: Partial<IClientOptions>;
+  /**
+   * Called with the client before it connects: the place to override `handleMessage`. Set after the
+   * connection instead, it would miss the messages a resumed session sends right behind the CONNACK
+   * (MQTT.js handles them before the caller's `await` returns) and they would be acknowledged unseen.
+   */
+  beforeConnect?: (client: MqttClient) => void;
 }
 
 /** Where an MQTT URL points, for messages that may reach a workflow's history: host and port only. */
@@ -30,36 +41,51 @@ const NOT_RETRYABLE = new Set([0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
  * for it. The client reconnects by itself every second after losing the broker.
  */
 export async function connectMqtt(url: string, options: MqttConnectOptions): Promise<MqttClient> {
-  const client = mqtt.connect(url, {
-    protocolVersion: 5,
-    clientId: options.clientId,
-    clean: !options.persistentSession,
-    properties: options.persistentSession ? { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 65_535 } : { receiveMaximum: 65_535 },
-    reconnectPeriod: 1_000,
-    connectTimeout: 10_000,
-    ...options.extra,
-  });
+  const receiveMaximum = options.receiveMaximum ?? 65_535;
+  let client: MqttClient;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (error: Error & { code?: number }) => {
-        client.off('connect', ok);
-        reject(error);
-      };
-      const ok = () => {
-        client.off('error', fail);
-        resolve();
-      };
-      client.once('connect', ok);
-      client.once('error', fail);
+    client = mqtt.connect(url, {
+      protocolVersion: 5,
+      clientId: options.clientId,
+      clean: !options.persistentSession,
+      properties: options.persistentSession ? { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum } : { receiveMaximum },
+      reconnectPeriod: 1_000,
+      connectTimeout: 10_000,
+      ...options.extra,
+      manualConnect: true,
     });
   } catch (error) {
-    client.end(true);
+    // MQTT.js names what is wrong with the URL ("Missing protocol") without repeating it.
+    throw new BadInputError(`${options.label} has an unusable URL: ${(error as Error).message}`);
+  }
+  // Each lost connection emits an error that the reconnect loop deals with; unheard, one would end the worker.
+  client.on('error', () => undefined);
+  options.beforeConnect?.(client);
+  const connected = new Promise<void>((resolve, reject) => {
+    const fail = (error: Error & { code?: number }) => {
+      client.off('connect', ok);
+      reject(error);
+    };
+    const ok = () => {
+      client.off('error', fail);
+      resolve();
+    };
+    client.once('connect', ok);
+    client.once('error', fail);
+  });
+  try {
+    client.connect();
+    await connected;
+  } catch (error) {
+    try {
+      client.end(true);
+    } catch {
+      // a client whose stream never opened has nothing to end
+    }
     const code = (error as { code?: number }).code;
     const where = `${options.label} (${describeMqttServer(url)})`;
     const message = `cannot connect to ${where}: ${(error as Error).message}`;
     throw code !== undefined && NOT_RETRYABLE.has(code) ? new BadInputError(message) : new Error(message);
   }
-  // Errors after the first connection are the reconnect loop's business; unheard they would end the worker.
-  client.on('error', () => undefined);
   return client;
 }

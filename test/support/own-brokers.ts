@@ -85,8 +85,15 @@ export async function ownNatsServer(): Promise<OwnBroker> {
   return ownBroker(port, dir, 'nats', () => ['nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir]]);
 }
 
-/** `mosquitto` on its own port with persistence on (QoS 1 messages of persistent sessions survive its restart). */
-export async function ownMosquitto(): Promise<OwnBroker> {
+/**
+ * `mosquitto` on its own port with persistence on (QoS 1 messages of persistent sessions survive its
+ * restart). It saves its database every second, so a test waits over a second before a SIGKILL whose
+ * aftermath depends on what was saved. Started as root, mosquitto drops to the `mosquitto` user, which
+ * cannot write a folder made by mkdtemp (mode 0700, root's): it then saves nothing and a restart loses
+ * every session. `user root` keeps it as the test's user (ignored when that is not root).
+ * `extraConfig`: more mosquitto.conf lines (e.g. `max_packet_size 1000`).
+ */
+export async function ownMosquitto(extraConfig: readonly string[] = []): Promise<OwnBroker> {
   const port = await freePort(11883);
   const dir = mkdtempSync(join(tmpdir(), 'dataops-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
@@ -95,11 +102,14 @@ export async function ownMosquitto(): Promise<OwnBroker> {
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
+      'user root',
       'persistence true',
       `persistence_location ${dir}/`,
       'autosave_interval 1',
       'max_queued_messages 0',
       'max_inflight_messages 0',
+      `log_dest file ${dir}/mosquitto.log`,
+      ...extraConfig,
       '',
     ].join('\n'),
   );
