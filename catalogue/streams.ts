@@ -166,3 +166,20 @@ export async function forgetStream(db: Knex, job: string): Promise<boolean> {
     return (await trx('dataops.streams').where({ job }).delete()) > 0;
   });
 }
+
+/** Counts one more delivery of each redelivered message (brokers that only flag redeliveries); answers the counts. */
+export async function countRedeliveries(db: Knex, job: string, ids: readonly string[]): Promise<Map<string, number>> {
+  const result = await db.raw<{ rows: { message_id: string; deliveries: number }[] }>(
+    `INSERT INTO dataops.stream_redeliveries AS r (job, message_id, deliveries)
+     SELECT ?, id, 2 FROM unnest(?::text[]) AS id
+     ON CONFLICT (job, message_id) DO UPDATE SET deliveries = r.deliveries + 1, updated_at = now()
+     RETURNING message_id, deliveries`,
+    [job, [...ids]],
+  );
+  return new Map(result.rows.map((r) => [r.message_id, r.deliveries]));
+}
+
+/** Forgets the delivery counts of messages whose batch commits (in that batch's transaction). */
+export async function forgetRedeliveries(client: pg.ClientBase, job: string, ids: readonly string[]): Promise<void> {
+  if (ids.length) await client.query('DELETE FROM dataops.stream_redeliveries WHERE job = $1 AND message_id = ANY($2::text[])', [job, ids]);
+}

@@ -79,7 +79,7 @@ export interface BrokerMessage {
   /** The broker's own order, when it keeps one (JetStream stream sequence). */
   sequence?: number;
   data: Uint8Array;
-  /** 1 on first delivery. MQTT only says "redelivered" (DUP flag): 2 then. */
+  /** 1 on first delivery. MQTT only says "redelivered" (DUP flag): 2 then, and the ingest counts on from there. */
   deliveries: number;
   /** When the broker stored it (JetStream), else when it arrived (ISO 8601). */
   timestamp: string;

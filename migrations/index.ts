@@ -11,6 +11,7 @@ import * as scanFindings from './20261201070000_scan_findings.ts';
 import * as streams from './20261201080000_streams.ts';
 import * as devices from './20261201090000_devices.ts';
 import * as stepDuplicates from './20261202100000_step_duplicates.ts';
+import * as streamRedeliveries from './20261202110000_stream_redeliveries.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,6 +32,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261201080000_streams.ts', streams],
   ['20261201090000_devices.ts', devices],
   ['20261202100000_step_duplicates.ts', stepDuplicates],
+  ['20261202110000_stream_redeliveries.ts', streamRedeliveries],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

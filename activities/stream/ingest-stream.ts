@@ -11,11 +11,13 @@ import type { StreamIngestJobSpec } from '../../schemas/job-spec.ts';
 import type { IngestSliceSummary } from '../../schemas/stream-run.ts';
 import { streamSourceLabel } from '../../workflows/source-label.ts';
 import { loadReferences } from '../cleanse/references.ts';
-import { activityConfig, classifyErrors } from '../context.ts';
+import { activityConfig, activityDb, classifyErrors } from '../context.ts';
 import { stageBatches, type StageService } from '../staging/batch-stager.ts';
 import { withKeepAlive } from '../staging/keep-alive.ts';
 import { stagingTableName } from '../staging/staging-table.ts';
-import { INGEST_STEP, ingestTransform, type DeviceTracker, type IngestCheckpoint } from './ingest-transform.ts';
+import { INGEST_STEP, ingestTransform, type IngestCheckpoint } from './ingest-transform.ts';
+import { type DeviceTracker, openDeviceTracker } from './device-tracker.ts';
+import { countRedeliveries } from '../../catalogue/streams.ts';
 import { messageReader } from './message-reader.ts';
 import { openMessageSource } from './open-message-source.ts';
 import { ensureStreamTable, PartitionKeeper, reservedColumns, streamColumns, streamTableRef } from './stream-table.ts';
@@ -67,7 +69,12 @@ export async function ingestStream(input: IngestSliceInput): Promise<IngestSlice
 /** IoT streams check readings against their device registry. */
 async function openDevices(input: IngestSliceInput): Promise<DeviceTracker | undefined> {
   if (!input.spec.devices) return undefined;
-  throw new BadInputError('device registries are not wired in yet');
+  return openDeviceTracker(
+    activityConfig(),
+    input.spec,
+    input.runId,
+    Object.keys(input.spec.fields),
+  );
 }
 
 function ingestService(
@@ -89,6 +96,7 @@ function ingestService(
     async openSource() {
       const opened = await openMessageSource(config, spec);
       identity = opened.identity;
+      const db = activityDb();
       const ctx = Context.current();
       const reader = messageReader(spec, opened.source, {
         bounds: { maxMessages: spec.batch.maxMessages, maxBytes: spec.batch.maxBytes, maxWaitMs: durationMs(spec.batch.maxWait)! },
@@ -96,6 +104,7 @@ function ingestService(
         signal: ctx.cancellationSignal,
         maxDeliveries: spec.maxDeliveries,
         extendEveryMs: spec.source.type === 'jetstream' ? Math.max(1_000, durationMs(spec.source.ackWait)! / 3) : 60_000,
+        ...(opened.countsDeliveries === false ? { countRedeliveries: (ids: string[]) => countRedeliveries(db, spec.job, ids) } : {}),
       });
       return { reader, resumable: true, close: () => reader.close() };
     },

@@ -4,7 +4,8 @@ import type { BrokerMessage, Field, SourceChunk } from '../../connectors/source-
 import type { RulePlan } from '../../governance/rules/engine.ts';
 import type { Reason } from '../../governance/rules/types.ts';
 import type { Decoded } from '../../governance/stream/decode-message.ts';
-import { quarantinedMessageIds, recordStreamBatch } from '../../catalogue/streams.ts';
+import { forgetRedeliveries, quarantinedMessageIds, recordStreamBatch } from '../../catalogue/streams.ts';
+import type { DeviceTracker } from './device-tracker.ts';
 import type { StreamIngestJobSpec } from '../../schemas/job-spec.ts';
 import type { ChunkTransform, StagedState } from '../staging/batch-stager.ts';
 import type { BatchSink } from '../staging/batch-sink.ts';
@@ -25,12 +26,6 @@ export interface IngestCheckpoint extends StagedState {
   lag?: number;
 }
 
-/** A registered device's checks and liveness, committed with each batch (IoT streams). */
-export interface DeviceTracker {
-  check(values: readonly Field[], now: Date): Reason | null;
-  accepted(values: readonly Field[]): void;
-  commit(client: pg.Client): Promise<void>;
-}
 
 /** How much of an unreadable message the quarantine keeps. */
 const RAW_PREVIEW_BYTES = 4096;
@@ -73,7 +68,17 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
   const decodedQuarantine = new QuarantineBuffer(o.runId, INGEST_STEP, [...fieldNames, 'dataops_subject']);
   const rawQuarantine = new QuarantineBuffer(o.runId, INGEST_STEP, ['dataops_subject', 'payload']);
   let rejections: Rejection[] = [];
-  const fresh = () => ({ messages: 0, bytes: 0, poison: 0, lastSequence: undefined as number | undefined, lag: undefined as number | undefined });
+  const fresh = () => ({
+    messages: 0,
+    bytes: 0,
+    poison: 0,
+    lastSequence: undefined as number | undefined,
+    lag: undefined as number | undefined,
+    /** Redelivered messages: their delivery counts (brokers that only flag redeliveries) go once the batch commits. */
+    redelivered: [] as string[],
+    /** Devices: readings that passed every check, noted as accepted once the dedupe key let them in. */
+    readings: [] as { id: string; values: readonly Field[]; arrivedAt: Date }[],
+  });
   let batch = fresh();
 
   const reject = (message: BrokerMessage, ruleId: string, column: string, reason: Reason, values?: readonly Field[]) =>
@@ -88,6 +93,7 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
       batch.bytes += chunk.bytes;
       for (const message of chunk.messages ?? []) {
         if (message.sequence !== undefined) batch.lastSequence = Math.max(batch.lastSequence ?? 0, message.sequence);
+        if (message.deliveries > 1) batch.redelivered.push(message.id);
         if (isPoison(message.deliveries, spec.maxDeliveries)) {
           reject(message, 'stream.poison', '', {
             en: `delivered ${message.deliveries} times without a commit (limit ${spec.maxDeliveries}): quarantined unread and not redelivered`,
@@ -114,10 +120,11 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
         }
         const row = plan.evaluateRow(decoded.values, { counters });
         if (row.outcome === 'rejected') {
+          o.devices?.quarantined(decoded.values);
           rejections.push({ message, findings: row.rejections.map((f) => ({ ruleId: f.ruleId, column: f.column, reason: f.reason })), values: decoded.values });
           continue;
         }
-        o.devices?.accepted(row.values);
+        if (o.devices) batch.readings.push({ id: message.id, values: row.values, arrivedAt: new Date(message.timestamp) });
         const flags = row.flags.length
           ? JSON.stringify(row.flags.map((f) => ({ rule: f.ruleId, column: f.column, reason: f.reason.en, reason_zh: f.reason.zh })))
           : null;
@@ -142,7 +149,10 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
     }),
     async commit(client: pg.Client, next: IngestCheckpoint) {
       await o.partitions.ensure(client, next.stagingTable);
-      const written = await moveIntoStreamTable(client, spec, next.stagingTable);
+      const moved = await moveIntoStreamTable(client, spec, next.stagingTable, Boolean(o.devices));
+      const { written } = moved;
+      // A reading counts for its device once: a copy the dedupe key dropped was counted when first written.
+      for (const r of batch.readings) if (moved.ids?.has(r.id)) o.devices!.accepted(r.values, r.arrivedAt);
       // A message quarantined before (then redelivered: a crash between commit and ack) is quarantined once.
       const seen = await quarantinedMessageIds(
         client,
@@ -164,6 +174,7 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
       await decodedQuarantine.flush(client);
       await rawQuarantine.flush(client);
       await o.devices?.commit(client);
+      await forgetRedeliveries(client, spec.job, batch.redelivered);
       const { messages } = batch;
       // Every message ends written, quarantined, or recognised by its dedupe key as one already here.
       const duplicates = messages - written - quarantined;

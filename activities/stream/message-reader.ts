@@ -15,6 +15,11 @@ export interface MessageReaderOptions {
   maxDeliveries: number;
   /** How often a batch still being committed asks the broker not to redeliver it yet (JetStream working()). */
   extendEveryMs: number;
+  /**
+   * For brokers that only flag a redelivery: counts it (durably, before the batch is worked on) and
+   * answers each redelivered message's deliveries so far, by id.
+   */
+  countRedeliveries?: (ids: string[]) => Promise<Map<string, number>>;
 }
 
 /**
@@ -34,6 +39,13 @@ export function messageReader(spec: StreamIngestJobSpec, source: MessageSource, 
           options.signal,
         );
         if (!batch.messages.length) continue;
+        if (options.countRedeliveries) {
+          const again = batch.messages.filter((m) => m.deliveries > 1);
+          if (again.length) {
+            const counted = await options.countRedeliveries(again.map((m) => m.id));
+            for (const m of again) m.deliveries = counted.get(m.id) ?? m.deliveries;
+          }
+        }
         const poison = new Set<number>();
         batch.messages.forEach((m, i) => {
           if (isPoison(m.deliveries, options.maxDeliveries)) poison.add(i);

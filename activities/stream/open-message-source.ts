@@ -4,12 +4,17 @@ import type { MessageSource } from '../../connectors/source-chunk.ts';
 import { durationMs } from '../../schemas/duration.ts';
 import type { Config } from '../../schemas/config.ts';
 import type { StreamIngestJobSpec } from '../../schemas/job-spec.ts';
-import { BadInputError } from '../../errors/bad-input.ts';
+import { openMqttSource } from '../../connectors/mqtt/mqtt-source.ts';
 
 export interface OpenedMessageSource {
   source: MessageSource;
   /** The broker's identity of its sequence space, when it has one (JetStream: the stream's creation time). */
   identity?: string;
+  /**
+   * False where the broker only says "redelivered" (MQTT's DUP flag): dataops then counts a message's
+   * deliveries itself, so a message that keeps crashing its batch still becomes poison.
+   */
+  countsDeliveries?: boolean;
 }
 
 /** A consumer / client name from the job name: brokers refuse dots in durable names. */
@@ -34,5 +39,12 @@ export async function openMessageSource(config: Config, spec: StreamIngestJobSpe
     });
     return { source: opened, identity: opened.identity };
   }
-  throw new BadInputError('MQTT sources are not wired in yet');
+  const opened = await openMqttSource(resolveBrokerUrl(config, source.connection, 'mqtt'), {
+    topics: source.topics,
+    clientId: source.clientId ?? streamClientName(spec.job),
+    label: `mqtt connection "${source.connection}"`,
+    // What the source buffers at most: the batch being committed and the next one filling.
+    receiveMaximum: Math.min(65_535, 3 * spec.batch.maxMessages),
+  });
+  return { source: opened, countsDeliveries: false };
 }

@@ -6,7 +6,11 @@ import { connectNats } from '../../connectors/nats/connect.ts';
 import { jetStreamSink, maxMessageBytes, publishStream, type PublishStream } from '../../connectors/nats/jetstream-sink.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { DATA_RETRY_MAX_INTERVAL_SECONDS } from '../../schemas/retry-policy.ts';
+import { openMqttSink } from '../../connectors/mqtt/mqtt-sink.ts';
 import { subjectFilter } from './publish-subject.ts';
+
+/** Payloads up to this size go to MQTT brokers (Mosquitto's default message limit is none; a broker's own max_packet_size is checked per message by the sink). */
+const MQTT_PAYLOAD_LIMIT = 16 * 1024 * 1024;
 
 /** Time for a retry to reconnect, read up to the batch again and re-send its first message, beyond the heartbeat timeout and backoff. */
 const RESEND_ALLOWANCE_SECONDS = 30;
@@ -38,9 +42,11 @@ export interface OpenedTarget {
 export async function openPublishTarget(config: Config, target: StreamPublishTarget, heartbeatSeconds: number, name: string): Promise<OpenedTarget> {
   const label = `${target.type === 'jetstream' ? 'nats' : 'mqtt'} connection "${target.connection}"`;
   if (target.type === 'mqtt') {
-    throw new BadInputError(
-      `publishing to MQTT (${label}) is not built yet: the MQTT sink (connectors/mqtt/mqtt-sink.ts) is still to come; publish to a JetStream subject for now`,
-    );
+    // QoS 1 with a PUBACK per message; MQTT has no duplicate window, so a retry's re-sends reach subscribers
+    // again (they de-duplicate by the envelope's id). A sink refuses a message over the broker's packet size.
+    const sink = await openMqttSink(resolveBrokerUrl(config, target.connection, 'mqtt'), { clientId: `${name.replace(/[^A-Za-z0-9_-]/g, '_')}-publisher`, label });
+    let closed: Promise<void> | undefined;
+    return { sink: { ...sink, close: () => (closed ??= sink.close()), publish: (messages) => sink.publish(messages) }, maxMessageBytes: MQTT_PAYLOAD_LIMIT };
   }
   const url = resolveBrokerUrl(config, target.connection, 'nats');
   const nc = await connectNats(url, { name, label });

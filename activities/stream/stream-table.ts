@@ -148,14 +148,21 @@ export class PartitionKeeper {
  * Moves the staged batch into the target, skipping rows whose dedupe key is there already (a message
  * delivered again after a crash between commit and ack, or sent twice); returns the rows written.
  */
-export async function moveIntoStreamTable(client: pg.ClientBase, spec: StreamIngestJobSpec, stagingTable: string): Promise<number> {
+export async function moveIntoStreamTable(
+  client: pg.ClientBase,
+  spec: StreamIngestJobSpec,
+  stagingTable: string,
+  /** Also answer which messages were written (the device tracker counts only those). */
+  withIds = false,
+): Promise<{ written: number; ids?: Set<string> }> {
   const names = streamColumns(spec)
     .map((c) => quoteIdent(c.name))
     .join(', ');
   const key = dedupeColumns(spec).map(quoteIdent).join(', ');
-  const inserted = await client.query(
-    `INSERT INTO ${quoteTable(streamTableRef(spec))} (${names}) SELECT ${names} FROM ${quoteTable(stagingTable)} ON CONFLICT (${key}) DO NOTHING`,
+  const inserted = await client.query<{ id: string }>(
+    `INSERT INTO ${quoteTable(streamTableRef(spec))} (${names}) SELECT ${names} FROM ${quoteTable(stagingTable)} ON CONFLICT (${key}) DO NOTHING` +
+      (withIds ? ` RETURNING ${quoteIdent(MESSAGE_ID_COLUMN)} AS id` : ''),
   );
   await client.query(`TRUNCATE ${quoteTable(stagingTable)}`);
-  return inserted.rowCount ?? 0;
+  return { written: inserted.rowCount ?? 0, ...(withIds ? { ids: new Set(inserted.rows.map((r) => r.id)) } : {}) };
 }
