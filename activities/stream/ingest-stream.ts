@@ -69,12 +69,7 @@ export async function ingestStream(input: IngestSliceInput): Promise<IngestSlice
 /** IoT streams check readings against their device registry. */
 async function openDevices(input: IngestSliceInput): Promise<DeviceTracker | undefined> {
   if (!input.spec.devices) return undefined;
-  return openDeviceTracker(
-    activityConfig(),
-    input.spec,
-    input.runId,
-    Object.keys(input.spec.fields),
-  );
+  return openDeviceTracker(activityConfig(), input.spec, input.runId, Object.keys(input.spec.fields));
 }
 
 function ingestService(

@@ -26,7 +26,6 @@ export interface IngestCheckpoint extends StagedState {
   lag?: number;
 }
 
-
 /** How much of an unreadable message the quarantine keeps. */
 const RAW_PREVIEW_BYTES = 4096;
 

@@ -44,7 +44,10 @@ export async function openPublishTarget(config: Config, target: StreamPublishTar
   if (target.type === 'mqtt') {
     // QoS 1 with a PUBACK per message; MQTT has no duplicate window, so a retry's re-sends reach subscribers
     // again (they de-duplicate by the envelope's id). A sink refuses a message over the broker's packet size.
-    const sink = await openMqttSink(resolveBrokerUrl(config, target.connection, 'mqtt'), { clientId: `${name.replace(/[^A-Za-z0-9_-]/g, '_')}-publisher`, label });
+    const sink = await openMqttSink(resolveBrokerUrl(config, target.connection, 'mqtt'), {
+      clientId: `${name.replace(/[^A-Za-z0-9_-]/g, '_')}-publisher`,
+      label,
+    });
     let closed: Promise<void> | undefined;
     return { sink: { ...sink, close: () => (closed ??= sink.close()), publish: (messages) => sink.publish(messages) }, maxMessageBytes: MQTT_PAYLOAD_LIMIT };
   }

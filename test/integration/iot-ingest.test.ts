@@ -100,13 +100,14 @@ describe('IoT ingest from MQTT', () => {
     const rows = await env.db.raw(`SELECT count(*)::int AS n, count(DISTINCT device_id)::int AS devices, min(department) AS department FROM ${table}`);
     expect(rows.rows[0]).toEqual({ n: valid, devices: 5, department: 'ecology' });
     const partitions = await env.db.raw(
-      "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(?) ORDER BY 1",
+      'SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(?) ORDER BY 1',
       [table],
     );
     expect(partitions.rows.length).toBeGreaterThanOrEqual(3);
     expect(partitions.rows.every((r: { relname: string }) => /_p\d{8}$/.test(r.relname))).toBe(true);
 
-    const reasons = await env.db('dataops.quarantine as q')
+    const reasons = await env
+      .db('dataops.quarantine as q')
       .join('dataops.runs as r', 'r.run_id', 'q.run_id')
       .where('r.job', job)
       .select('q.rule_id', 'q.reason')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startJob, streamWorkflowId } from '../../client/start-job.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import { jobSpecSchema, type StreamIngestJobSpec } from '../../schemas/job-spec.ts';
@@ -10,7 +10,8 @@ import { streamControlUpdate } from '../../workflows/definitions.ts';
 import { spawnWorker, waitForOutput } from '../support/child-worker.ts';
 import { startTestEnv, type TestEnv } from '../support/harness.ts';
 import { createTestStream, deleteTestStream, publishAll, SHARED_NATS_URL } from '../support/jetstream.ts';
-import { type OwnBroker, ownNatsServer } from '../support/own-brokers.ts';
+import { type OwnBroker, ownMosquitto, ownNatsServer } from '../support/own-brokers.ts';
+import { openMqttSink } from '../../connectors/mqtt/mqtt-sink.ts';
 import { startSwallowingProxy } from '../support/tcp-proxy.ts';
 
 // Stream ingest under faults: a worker SIGKILLed mid-stream, a worker killed after its commit and before its
@@ -19,6 +20,7 @@ import { startSwallowingProxy } from '../support/tcp-proxy.ts';
 const TASK_QUEUE = 'test-stream-faults';
 let env: TestEnv;
 let broker: OwnBroker;
+let mosquitto: OwnBroker;
 const workers: ReturnType<typeof spawnWorker>[] = [];
 const streams: { name: string; url: string }[] = [];
 let counter = 0;
@@ -26,15 +28,23 @@ let counter = 0;
 beforeAll(async () => {
   broker = await ownNatsServer();
   await broker.start();
+  mosquitto = await ownMosquitto();
+  await mosquitto.start();
+  process.env.DATAOPS_CONNECTION_OWN_MQTT = mosquitto.url;
   process.env.DATAOPS_CONNECTION_FAULT_NATS = SHARED_NATS_URL;
   process.env.DATAOPS_CONNECTION_OWN_NATS = broker.url;
   env = await startTestEnv(TASK_QUEUE, { worker: false });
+});
+// Each test's workers end with it: a survivor would take the next test's activities with the wrong connections.
+afterEach(async () => {
+  for (const w of workers.splice(0)) if (w.exitCode === null && w.signalCode === null) await kill(w);
 });
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
   for (const s of streams) await deleteTestStream(s.name, s.url).catch(() => undefined);
   await env.stop();
   await broker.stop();
+  await mosquitto.stop();
   await closeAllDbs();
 });
 
@@ -45,6 +55,7 @@ function childEnv() {
     DATAOPS_TASK_QUEUE: TASK_QUEUE,
     DATAOPS_CONNECTION_FAULT_NATS: SHARED_NATS_URL,
     DATAOPS_CONNECTION_OWN_NATS: broker.url,
+    DATAOPS_CONNECTION_OWN_MQTT: mosquitto.url,
   };
 }
 
@@ -59,6 +70,41 @@ async function kill(w: ReturnType<typeof spawnWorker>): Promise<void> {
   const exited = new Promise((r) => w.once('exit', r));
   w.kill('SIGKILL');
   await exited;
+}
+
+/** A stream-ingest job reading MQTT topics of its own on the test's Mosquitto (persistent session, QoS 1). */
+function setupMqtt() {
+  counter += 1;
+  const tag = `${process.pid}_m${counter}`;
+  const n = { stream: '', subject: `fault/${tag}/events`, job: `faults-${tag.replace('_', '-')}`, table: `stream.faults_${tag}` };
+  const spec = jobSpecSchema.parse({
+    kind: 'stream-ingest',
+    job: n.job,
+    dataset: n.job,
+    department: 'city-operations',
+    source: { type: 'mqtt', connection: 'own_mqtt', topics: [n.subject] },
+    fields: { event_id: { type: 'string', required: true }, value: { type: 'integer', required: true }, note: { type: 'string' } },
+    target: { table: n.table },
+    batch: { maxMessages: 1_000, maxWait: '500ms' },
+    options: { heartbeatSeconds: 3, sliceSeconds: 30 },
+  }) as StreamIngestJobSpec;
+  return { ...n, spec };
+}
+
+async function publishMqtt(topic: string, payloads: string[]): Promise<void> {
+  const sink = await openMqttSink(mosquitto.url, { clientId: `dataops-test-pub-${process.pid}-${counter}`, label: 'test mosquitto' });
+  try {
+    const encoder = new TextEncoder();
+    await sink.publish(payloads.map((p, i) => ({ subject: topic, id: String(i), data: encoder.encode(p) })));
+  } finally {
+    await sink.close();
+  }
+}
+
+async function subscribed(job: string): Promise<void> {
+  await waitUntil('the stream subscribed', async () => (await env.db('dataops.streams').where({ job }).first())?.state === 'running', 60_000);
+  // Registered happens as the slice starts, just after its subscription: give the SUBACK a moment.
+  await new Promise((r) => setTimeout(r, 1_000));
 }
 
 async function setup(url: string, connection: string) {
@@ -114,14 +160,14 @@ async function stopAndVerify(n: Awaited<ReturnType<typeof setup>>, total: number
   await handle.executeUpdate(streamControlUpdate, { args: ['stop'] });
   const ended = (await handle.result()) as StreamStatus;
   const valid = expectedValid(total);
-  const rows = (await env.db.raw(`SELECT event_id, md5(value::text || '|' || note) AS digest, dataops_seq FROM ${n.table}`)).rows as {
+  const rows = (await env.db.raw(`SELECT event_id, md5(value::text || '|' || note) AS digest, dataops_message_id FROM ${n.table}`)).rows as {
     event_id: string;
     digest: string;
-    dataops_seq: string;
+    dataops_message_id: string;
   }[];
   expect(rows).toHaveLength(valid.size);
   expect(new Set(rows.map((r) => r.event_id)).size).toBe(valid.size);
-  expect(new Set(rows.map((r) => r.dataops_seq)).size).toBe(valid.size);
+  expect(new Set(rows.map((r) => r.dataops_message_id)).size).toBe(valid.size);
   expect(rows.filter((r) => valid.get(r.event_id) !== r.digest)).toEqual([]);
   const quarantined = await env.db('dataops.quarantine as q').join('dataops.runs as r', 'r.run_id', 'q.run_id').where('r.job', n.job).select('q.source_ref');
   expect(quarantined).toHaveLength(total - valid.size);
@@ -155,7 +201,9 @@ describe('stream ingest under faults', () => {
       await publishAll(n.subject, batchOf(0, 20_000), broker.url);
       const a = await worker('stream-c', { DATAOPS_CONNECTION_PROXIED_NATS: `nats://127.0.0.1:${proxy.port}` });
       await startJob(env.client, env.config, n.spec);
-      await waitUntil('a committed batch', async () => (await committed(n.job)) >= 2_000);
+      await waitUntil('a committed batch', async () => (await committed(n.job)) >= 2_000).catch((e) => {
+        throw new Error(`${e.message}\n${a.output().slice(-3000)}`);
+      });
       // The batch the worker holds commits; its acks (and the flush waiting for them) never arrive.
       proxy.swallowClientBytes();
       const swallowedAt = await committed(n.job);
@@ -237,4 +285,33 @@ describe('stream ingest under faults', () => {
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
   }, 120_000);
+
+  it('MQTT: a worker SIGKILLed mid-stream; its unacknowledged QoS 1 messages come back to the next one, nothing lost, nothing twice', async () => {
+    const n = setupMqtt();
+    const a = await worker('mqtt-a');
+    await startJob(env.client, env.config, n.spec);
+    await subscribed(n.job);
+    await publishMqtt(n.subject, batchOf(0, 10_000));
+    await waitUntil('a few committed batches', async () => (await committed(n.job)) >= 2_000);
+    const more = publishMqtt(n.subject, batchOf(10_000, 20_000));
+    await kill(a);
+    await worker('mqtt-b');
+    await more;
+    await stopAndVerify(n, 20_000);
+  }, 240_000);
+
+  it('MQTT: the broker restarted during ingest: the persistent session resumes, nothing lost, nothing twice', async () => {
+    const n = setupMqtt();
+    await worker('mqtt-c');
+    await startJob(env.client, env.config, n.spec);
+    await subscribed(n.job);
+    await publishMqtt(n.subject, batchOf(0, 10_000));
+    await waitUntil('a few committed batches', async () => (await committed(n.job)) >= 2_000);
+    // A clean stop: Mosquitto saves its sessions on the way down (a SIGKILL loses what it received since its last autosave).
+    await mosquitto.stop();
+    await new Promise((r) => setTimeout(r, 2_000));
+    await mosquitto.start();
+    await publishMqtt(n.subject, batchOf(10_000, 15_000));
+    await stopAndVerify(n, 15_000);
+  }, 240_000);
 });
