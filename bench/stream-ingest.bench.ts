@@ -7,7 +7,11 @@
  * S seconds while it is ingested, throughput, lag and RSS sampled every 10 seconds (flat RSS and a lag
  * that does not grow mean the ingest keeps up with that rate for as long as it runs).
  *
- *   npm run bench:stream -- [--messages 200000] [--runs 3] [--seconds 0] [--rate 20000] [--batch 2000]
+ * Then the same for MQTT QoS 1 (`--mqtt N` messages, 0 to skip) on a Mosquitto of the benchmark's own
+ * (unlimited queue): the messages wait in each persistent session, then a raw MQTT.js subscriber (its
+ * PUBACKs automatic) and the dataops stream each take them all.
+ *
+ *   npm run bench:stream -- [--messages 200000] [--runs 3] [--seconds 0] [--rate 20000] [--batch 2000] [--mqtt 50000]
  */
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -17,6 +21,9 @@ import { startJob, streamWorkflowId } from '../client/start-job.ts';
 import { jobSpecSchema, type StreamIngestJobSpec } from '../schemas/job-spec.ts';
 import { streamControlUpdate } from '../workflows/definitions.ts';
 import { permitEvents } from '../samples/generator/permit-events.ts';
+import mqtt from 'mqtt';
+import { openMqttSink } from '../connectors/mqtt/mqtt-sink.ts';
+import { ownMosquitto } from '../test/support/own-brokers.ts';
 
 const {
   messages: MESSAGES,
@@ -24,7 +31,8 @@ const {
   seconds: SECONDS,
   batch: BATCH,
   rate: RATE,
-} = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000, rate: 20_000 });
+  mqtt: MQTT_MESSAGES,
+} = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000, rate: 20_000, mqtt: 50_000 });
 const NATS = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 process.env.DATAOPS_CONNECTION_BENCH_NATS = NATS;
 
@@ -62,13 +70,13 @@ async function rawConsume(nc: NatsConnection, stream: string, count: number): Pr
   return count / seconds;
 }
 
-function spec(stream: string, job: string): StreamIngestJobSpec {
+function spec(stream: string, job: string, source?: object): StreamIngestJobSpec {
   return jobSpecSchema.parse({
     kind: 'stream-ingest',
     job,
     dataset: job,
     department: 'market-supervision',
-    source: { type: 'jetstream', connection: 'bench_nats', stream },
+    source: source ?? { type: 'jetstream', connection: 'bench_nats', stream },
     fields: {
       permit_id: { type: 'string', required: true },
       enterprise: { type: 'string', required: true },
@@ -97,11 +105,11 @@ async function stop(env: BenchEnv, job: string): Promise<void> {
 }
 
 /** dataops: from the workflow's start until every message is committed (and so acknowledged). */
-async function ingest(env: BenchEnv, stream: string, job: string, count: number): Promise<number> {
+async function ingest(env: BenchEnv, stream: string, job: string, count: number, source?: object): Promise<number> {
   await env.db.query(`DROP TABLE IF EXISTS stream.${job.replace(/-/g, '_')}`);
   await env.db.query('DELETE FROM dataops.streams WHERE job = $1', [job]);
   const started = performance.now();
-  await startJob(env.client, env.config, spec(stream, job));
+  await startJob(env.client, env.config, spec(stream, job, source));
   while ((await committed(env, job)) < count) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - started) / 1000;
   await stop(env, job);
@@ -146,6 +154,56 @@ async function sustained(env: BenchEnv, nc: NatsConnection): Promise<void> {
   await stop(env, job);
 }
 
+/** A persistent QoS 1 session for `clientId` on `topic`, left so the broker queues what is published meanwhile. */
+async function mqttSession(url: string, clientId: string, topic: string): Promise<void> {
+  const client = await mqtt.connectAsync(url, { clientId, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 3600 } });
+  await client.subscribeAsync(topic, { qos: 1 });
+  await client.endAsync();
+}
+
+/** The MQTT baseline: MQTT.js taking the queued messages with its own automatic PUBACKs, nothing else. */
+async function rawMqtt(url: string, clientId: string, count: number): Promise<number> {
+  const started = performance.now();
+  let seen = 0;
+  const client = mqtt.connect(url, { clientId, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 3600, receiveMaximum: 3 * BATCH } });
+  await new Promise<void>((resolve) => {
+    client.on('message', () => {
+      if (++seen === count) resolve();
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await client.endAsync();
+  return count / seconds;
+}
+
+async function mqttRuns(env: BenchEnv): Promise<void> {
+  const broker = await ownMosquitto();
+  await broker.start();
+  process.env.DATAOPS_CONNECTION_BENCH_MQTT = broker.url;
+  const data = payloads(MQTT_MESSAGES, 43);
+  const raw: number[] = [];
+  const ours: number[] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      const topic = `bench/mqtt/${run}/permits`;
+      const job = `bench-mqtt-${run}`;
+      await mqttSession(broker.url, `bench-raw-${run}`, topic);
+      await mqttSession(broker.url, `dataops-${job}`, topic);
+      const sink = await openMqttSink(broker.url, { clientId: `bench-pub-${run}`, label: 'bench mosquitto' });
+      await sink.publish(data.map((d, i) => ({ subject: topic, id: String(i), data: d })));
+      await sink.close();
+      raw.push(await rawMqtt(broker.url, `bench-raw-${run}`, MQTT_MESSAGES));
+      ours.push(await ingest(env, '', job, MQTT_MESSAGES, { type: 'mqtt', connection: 'bench_mqtt', topics: [topic] }));
+      console.log(`  mqtt run ${run}: raw subscribe-and-PUBACK ${raw.at(-1)!.toFixed(0)} msg/s · dataops ingest ${ours.at(-1)!.toFixed(0)} msg/s`);
+    }
+    console.log(
+      `mqtt median: raw ${median(raw).toFixed(0)} msg/s · dataops ${median(ours).toFixed(0)} msg/s · ratio ${(median(ours) / median(raw)).toFixed(2)} · peak RSS ${peakRssMb().toFixed(0)} MB`,
+    );
+  } finally {
+    await broker.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const env = await startBenchEnv('bench-stream');
   await env.db.query('CREATE SCHEMA IF NOT EXISTS stream');
@@ -168,6 +226,10 @@ async function main(): Promise<void> {
   console.log(
     `median: raw ${median(raw).toFixed(0)} msg/s · dataops ${median(ours).toFixed(0)} msg/s · ratio ${(median(ours) / median(raw)).toFixed(2)} · peak RSS ${peakRssMb().toFixed(0)} MB · ${cpuSpent(cpu, cpuSeconds())}`,
   );
+  if (MQTT_MESSAGES > 0) {
+    console.log(`MQTT QoS 1: ${MQTT_MESSAGES} messages, ${RUNS} runs`);
+    await mqttRuns(env);
+  }
   if (SECONDS > 0) await sustained(env, nc);
   console.log(`peak RSS ${peakRssMb().toFixed(0)} MB`);
   await nc.close();
