@@ -28,44 +28,33 @@ export const filesConnectionSchema = z.object({
   description: z.string().optional(),
 });
 
+/** A connection given by one URL, in the config (`url: ${VAR}`) or named by an environment variable (`urlEnv`). */
+function urlConnectionSchema<T extends string>(type: T) {
+  return z
+    .object({
+      type: z.literal(type),
+      url: z.string().optional(),
+      urlEnv: z.string().optional(),
+      maxUnmaskedLevel: maxUnmaskedLevelSchema,
+      description: z.string().optional(),
+    })
+    .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+}
+
 /**
  * A MySQL or MariaDB database (a department's), e.g. `url: ${CIVIL_AFFAIRS_DB_URL}` holding
  * `mysql://user:password@host:3306/database`. Sessions run in UTC with strict SQL mode.
  */
-export const mysqlConnectionSchema = z
-  .object({
-    type: z.literal('mysql'),
-    url: z.string().optional(),
-    urlEnv: z.string().optional(),
-    maxUnmaskedLevel: maxUnmaskedLevelSchema,
-    description: z.string().optional(),
-  })
-  .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+export const mysqlConnectionSchema = urlConnectionSchema('mysql');
 
 /**
  * A NATS server (or cluster) with JetStream: `url: nats://host:4222`, several comma-separated for a
  * cluster; credentials in the URL's user info, from the environment (`urlEnv`).
  */
-export const natsConnectionSchema = z
-  .object({
-    type: z.literal('nats'),
-    url: z.string().optional(),
-    urlEnv: z.string().optional(),
-    maxUnmaskedLevel: maxUnmaskedLevelSchema,
-    description: z.string().optional(),
-  })
-  .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+export const natsConnectionSchema = urlConnectionSchema('nats');
 
 /** An MQTT broker: `url: mqtt://user:password@host:1883` (or mqtts://), best from the environment (`urlEnv`). */
-export const mqttConnectionSchema = z
-  .object({
-    type: z.literal('mqtt'),
-    url: z.string().optional(),
-    urlEnv: z.string().optional(),
-    maxUnmaskedLevel: maxUnmaskedLevelSchema,
-    description: z.string().optional(),
-  })
-  .refine((c) => Boolean(c.url) !== Boolean(c.urlEnv), { message: 'give exactly one of url or urlEnv' });
+export const mqttConnectionSchema = urlConnectionSchema('mqtt');
 
 export const connectionSchema = z.discriminatedUnion('type', [
   postgresConnectionSchema,
