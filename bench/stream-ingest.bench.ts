@@ -15,6 +15,8 @@
  */
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { startBenchEnv, type BenchEnv } from './bench-env.ts';
 import { cpuSeconds, cpuSpent, median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 import { startJob, streamWorkflowId } from '../client/start-job.ts';
@@ -124,33 +126,32 @@ async function sustained(env: BenchEnv, nc: NatsConnection): Promise<void> {
   await env.db.query(`DROP TABLE IF EXISTS stream.${job.replace(/-/g, '_')}`);
   await env.db.query('DELETE FROM dataops.streams WHERE job = $1', [job]);
   await startJob(env.client, env.config, spec(stream, job));
-  const data = payloads(RATE, 7);
   const started = Date.now();
   const end = started + SECONDS * 1000;
-  let published = 0;
-  // A tenth of a second's worth at a time, on schedule: the rate a department's publishers would keep.
-  const feeding = (async () => {
-    const step = Math.max(1, Math.round(RATE / 10));
-    while (Date.now() < end) {
-      const from = published % data.length;
-      await publish(nc, subject, data.slice(from, from + step));
-      published += step;
-      const due = started + (published / RATE) * 1000;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    }
-  })();
+  // The publisher is a process of its own, as departments' publishers are: it does not share this event loop.
+  const feeder = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stream-feeder.ts'), NATS, subject, String(RATE), String(SECONDS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let fed = '';
+  feeder.stdout!.on('data', (d) => (fed += d));
+  const feeding = new Promise<void>((resolve) => feeder.once('exit', () => resolve()));
+  const stream_ = async () => Number((await (await jetstreamManager(nc)).streams.info(stream)).state.messages);
   console.log(`sustained at ${RATE} msg/s for ${SECONDS} s:\n  seconds  published  committed  msg/s(10s)      lag  rss MB`);
   let last = 0;
   for (let t = 10; Date.now() < end + 1; t += 10) {
     await new Promise((r) => setTimeout(r, 10_000));
     const now = await committed(env, job);
+    const published = await stream_();
     console.log(
-      `           ${String(t).padStart(7)}  ${String(published).padStart(9)}  ${String(now).padStart(9)}  ${String(Math.round((now - last) / 10)).padStart(10)}  ${String(published - now).padStart(7)}  ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(6)}`,
+      `  ${String(t).padStart(7)}  ${String(published).padStart(9)}  ${String(now).padStart(9)}  ${String(Math.round((now - last) / 10)).padStart(10)}  ${String(published - now).padStart(7)}  ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(6)}`,
     );
     last = now;
     if (Date.now() > end) break;
   }
   await feeding;
+  const total = Number(fed.trim());
+  while ((await committed(env, job)) < total && Date.now() < end + 120_000) await new Promise((r) => setTimeout(r, 500));
+  console.log(`  fed ${total}; all committed ${((Date.now() - started) / 1000).toFixed(0)} s after the start (the feed lasted ${SECONDS} s)`);
   await stop(env, job);
 }
 

@@ -85,6 +85,8 @@ export function ingestTransform(o: IngestTransformOptions): ChunkTransform<Inges
 
   return {
     copyOptions: 'FORMAT text',
+    // Staged rows move into the target in their own batch's commit: nothing in staging needs the WAL.
+    layout: { unlogged: true },
     async absorb(chunk: SourceChunk, sink: BatchSink) {
       const now = new Date();
       let out = '';

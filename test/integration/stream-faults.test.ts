@@ -314,4 +314,34 @@ describe('stream ingest under faults', () => {
     await publishMqtt(n.subject, batchOf(10_000, 15_000));
     await stopAndVerify(n, 15_000);
   }, 240_000);
+
+  it('MQTT: a worker killed after its commit and before its PUBACKs reached the broker: the redelivered messages are recognised', async () => {
+    // The worker's session runs through a proxy that, on cue, swallows everything the worker sends.
+    const proxy = await startSwallowingProxy(mosquitto.port);
+    try {
+      const n = { ...setupMqtt() };
+      n.spec = { ...n.spec, source: { ...n.spec.source, connection: 'proxied_mqtt' } } as StreamIngestJobSpec;
+      const a = await worker('mqtt-d', { DATAOPS_CONNECTION_PROXIED_MQTT: `mqtt://127.0.0.1:${proxy.port}` });
+      await startJob(env.client, env.config, n.spec);
+      await subscribed(n.job);
+      await publishMqtt(n.subject, batchOf(0, 10_000));
+      await waitUntil('a committed batch', async () => (await committed(n.job)) >= 2_000);
+      proxy.swallowClientBytes();
+      const swallowedAt = await committed(n.job);
+      await waitUntil('the batch in hand committed', async () => (await committed(n.job)) > swallowedAt, 10_000);
+      await kill(a);
+      await proxy.close();
+      await worker('mqtt-e', { DATAOPS_CONNECTION_PROXIED_MQTT: mosquitto.url });
+      // The session's unacknowledged messages come back on the next connection, the committed ones among them.
+      await waitUntil(
+        'the unacknowledged batch redelivered',
+        async () => Number((await env.db('dataops.streams').where({ job: n.job }).first())?.duplicates ?? 0) > 0,
+        60_000,
+      );
+      const ended = await stopAndVerify(n, 10_000);
+      expect(ended.totals.duplicates).toBeGreaterThan(0);
+    } finally {
+      await proxy.close().catch(() => undefined);
+    }
+  }, 240_000);
 });
