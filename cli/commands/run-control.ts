@@ -34,6 +34,8 @@ export function statusCommand(runOrDataset: string, options: { once?: boolean })
   return withCentreDb(async (db) => {
     const run = await findRun(db, runOrDataset);
     if (!run) return 1;
+    // A stream runs until stopped: its state, totals, rate and lag rather than a progress bar.
+    if (run.kind === 'stream-ingest' && run.status === 'running') return (await import('./streams.ts')).streamStatusCommand(run.job, {});
     if (run.status !== 'running') {
       console.log(outcome(run));
       return run.status === 'succeeded' ? 0 : 1;

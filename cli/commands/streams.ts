@@ -83,7 +83,7 @@ export function streamStatusCommand(job: string, options: { json?: boolean }): P
 const DONE: Record<StreamControl, string> = {
   pause: 'paused: the running slice finished its batch and nothing reads the stream until resume',
   resume: 'resumed',
-  stop: 'stopping: the running slice finishes its batch, then the run ends',
+  stop: 'stopping: the batch in hand committed and was acknowledged; the run ends now (start it again with dataops run)',
 };
 
 /** Pauses, resumes or stops a running stream by update: answers once the workflow took it. */

@@ -133,9 +133,15 @@ export function messageDecoder(fields: readonly DeclaredField[], options: { defa
           `字段 "${field.name}" 应为 ${field.type} 类型`,
         );
       }
-      // PostgreSQL text and jsonb cannot hold U+0000.
-      if (out.includes('\u0000'))
-        return failure('stream.type', field.name, `field "${field.name}" contains a NUL character`, `字段 "${field.name}" 含有 NUL 字符`);
+      // PostgreSQL text and jsonb hold neither U+0000 nor half a surrogate pair (jsonb refuses their escapes).
+      if (unstorable(value)) {
+        return failure(
+          'stream.type',
+          field.name,
+          `field "${field.name}" contains a NUL character or an unpaired surrogate`,
+          `字段 "${field.name}" 含有 NUL 字符或不成对的代理项`,
+        );
+      }
       if (field.maxLength !== undefined && field.type === 'string' && [...out].length > field.maxLength) {
         return failure(
           'stream.type',

@@ -72,6 +72,12 @@ describe('dataops streams', () => {
     expect(parsed.live.state).toBe('running');
     expect(parsed.catalogue).toMatchObject({ messages: 5000, quarantined: defective, written: 5000 - defective, state: 'running' });
 
+    // `dataops status` on a stream's run shows the stream, not a progress bar that never ends.
+    const generic = await runCliAsync(['status', job], cliEnv);
+    expect(generic.status).toBe(0);
+    expect(generic.stdout).toMatch(/state\s+running/);
+    expect(generic.stdout).toContain('messages    5,000');
+
     const paused = await runCliAsync(['streams', 'pause', job], cliEnv);
     expect(paused.stdout).toContain(`${job}: paused`);
     await expect.poll(async () => (await env.db('dataops.streams').where({ job }).first())?.state, { timeout: 10_000 }).toBe('paused');

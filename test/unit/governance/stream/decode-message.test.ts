@@ -59,6 +59,10 @@ describe('messageDecoder', () => {
     expect(failure('{"id":"A","day":"2026-02-30"}').column).toBe('day');
     expect(failure('{"id":"too-long-id"}').reason.en).toBe('field "id" is longer than 8 characters');
     expect(failure('{"id":"a\\u0000b"}').reason.en).toContain('NUL');
+    expect(failure('{"id":"a\\ud800b"}').reason.en).toContain('unpaired surrogate');
+    expect(failure('{"id":"A","extra":{"k":"\\u0000"}}').column).toBe('extra');
+    expect(failure('{"id":"A","at":1733000000000000}').column).toBe('at');
+    expect(values('{"id":"A","extra":{"k":"\\ud83d\\ude00"}}')[7]).toBe('{"k":"😀"}');
   });
 
   it('takes topic fields from their level of the subject', () => {
