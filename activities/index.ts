@@ -15,5 +15,5 @@ export { publishShare } from './share/publish-share.ts';
 export { planScan } from './scan/plan-scan.ts';
 export { scanConnection } from './scan/scan-connection.ts';
 export { ingestStream } from './stream/ingest-stream.ts';
-export { streamTotals, markStream } from './stream/stream-state.ts';
+export { streamTotals, markStream, forgetSlices } from './stream/stream-state.ts';
 export { publishStream } from './stream/publish-stream.ts';

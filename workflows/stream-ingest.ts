@@ -149,12 +149,15 @@ export async function streamIngest(input: StreamIngestInput): Promise<StreamStat
     }
     state = 'stopped';
     show();
+    // The last slice's (empty) staging table and checkpoint go with the run; what it committed stays.
+    await bookkeeping.forgetSlices({ runId });
     await bookkeeping.markStream({ job: spec.job, state: 'stopped' });
     await bookkeeping.finishRun({ runId, status: 'succeeded' });
     return status();
   } catch (error) {
     if (error instanceof ContinueAsNew) throw error;
     await CancellationScope.nonCancellable(async () => {
+      await bookkeeping.forgetSlices({ runId });
       await bookkeeping.markStream({ job: spec.job, state: isCancellation(error) ? 'stopped' : 'failed' });
       await bookkeeping.finishRun({ runId, status: isCancellation(error) ? 'cancelled' : 'failed', error: (error as Error).message });
     });

@@ -73,7 +73,8 @@ describe('dataops streams', () => {
     expect(parsed.catalogue).toMatchObject({ messages: 5000, quarantined: defective, written: 5000 - defective, state: 'running' });
 
     // `dataops status` on a stream's run shows the stream, not a progress bar that never ends.
-    const generic = await runCliAsync(['status', job], cliEnv);
+    const runId = (await env.db('dataops.streams').where({ job }).first()).run_id as string;
+    const generic = await runCliAsync(['status', runId], cliEnv);
     expect(generic.status).toBe(0);
     expect(generic.stdout).toMatch(/state\s+running/);
     expect(generic.stdout).toContain('messages    5,000');

@@ -35,6 +35,7 @@ const fakes: Partial<typeof real> = {
   async finishRun(input) {
     finished = input;
   },
+  async forgetSlices() {},
   async markStream({ state }) {
     marks.push(state);
   },
