@@ -19,10 +19,12 @@ export function* permitEvents(count: number, options: { invalid: number; seed: n
   const rng = new Prng(options.seed);
   const codes = new CreditCodeIssuer(rng.fork('codes'));
   const start = (options.start ?? new Date()).getTime();
+  // Permit numbers carry the seed: a second feed is new permits, not copies the stream's key would drop.
+  const series = String(options.seed % 1_000_000).padStart(6, '0');
   for (let i = 0; i < count; i++) {
     const code = codes.issue('new', MINHANG_AREA_CODE);
     const event = {
-      permit_id: `SCJG-310112-${String(i + 1).padStart(8, '0')}`,
+      permit_id: `SCJG-310112-${series}-${String(i + 1).padStart(8, '0')}`,
       enterprise: `上海${rng.pick(TRADE_NAME_CHARS)}${rng.pick(TRADE_NAME_CHARS)}商贸有限公司`,
       credit_code: code,
       holder: personName(rng, rng.chance(0.5)),
