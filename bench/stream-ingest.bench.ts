@@ -11,7 +11,10 @@
  * (unlimited queue): the messages wait in each persistent session, then a raw MQTT.js subscriber (its
  * PUBACKs automatic) and the dataops stream each take them all.
  *
- *   npm run bench:stream -- [--messages 200000] [--runs 3] [--seconds 0] [--rate 20000] [--batch 2000] [--mqtt 50000]
+ * `--backlog N`: N messages published first, then ingested with the machine to itself (5 minutes' worth
+ * at the target rate is 6,000,000), sampled every 10 seconds.
+ *
+ *   npm run bench:stream -- [--messages 200000] [--runs 3] [--seconds 0] [--rate 20000] [--batch 2000] [--mqtt 50000] [--backlog 0]
  */
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -34,7 +37,8 @@ const {
   batch: BATCH,
   rate: RATE,
   mqtt: MQTT_MESSAGES,
-} = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000, rate: 20_000, mqtt: 50_000 });
+  backlog: BACKLOG,
+} = parseBenchArgs({ messages: 200_000, runs: 3, seconds: 0, batch: 2_000, rate: 20_000, mqtt: 50_000, backlog: 0 });
 const NATS = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 process.env.DATAOPS_CONNECTION_BENCH_NATS = NATS;
 
@@ -205,6 +209,40 @@ async function mqttRuns(env: BenchEnv): Promise<void> {
   }
 }
 
+/**
+ * Sustained ingest with the machine to itself: a backlog of `--backlog` messages published first (by the
+ * feeder process), then ingested for as long as it takes, throughput and RSS sampled every 10 seconds.
+ */
+async function backlog(env: BenchEnv, nc: NatsConnection): Promise<void> {
+  const stream = 'BENCH_BACKLOG';
+  const subject = 'bench.backlog';
+  const job = 'bench-stream-backlog';
+  await freshStream(nc, stream, subject);
+  await env.db.query(`DROP TABLE IF EXISTS stream.${job.replace(/-/g, '_')}`);
+  await env.db.query('DELETE FROM dataops.streams WHERE job = $1', [job]);
+  const feeder = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stream-feeder.ts'), NATS, subject, '0', String(BACKLOG)], {
+    stdio: 'ignore',
+  });
+  await new Promise((resolve) => feeder.once('exit', resolve));
+  console.log(`backlog of ${BACKLOG} messages published; ingesting:\n  seconds  committed  msg/s(10s)  rss MB`);
+  const started = performance.now();
+  await startJob(env.client, env.config, spec(stream, job));
+  let last = 0;
+  for (let t = 10; ; t += 10) {
+    await new Promise((r) => setTimeout(r, 10_000));
+    const now = await committed(env, job);
+    console.log(
+      `  ${String(t).padStart(7)}  ${String(now).padStart(9)}  ${String(Math.round((now - last) / 10)).padStart(10)}  ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(6)}`,
+    );
+    last = now;
+    if (now >= BACKLOG) break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  backlog ingested in ${seconds.toFixed(0)} s: ${(BACKLOG / seconds).toFixed(0)} msg/s over the whole run`);
+  await stop(env, job);
+  await (await jetstreamManager(nc)).streams.delete(stream);
+}
+
 async function main(): Promise<void> {
   const env = await startBenchEnv('bench-stream');
   await env.db.query('CREATE SCHEMA IF NOT EXISTS stream');
@@ -232,6 +270,7 @@ async function main(): Promise<void> {
     await mqttRuns(env);
   }
   if (SECONDS > 0) await sustained(env, nc);
+  if (BACKLOG > 0) await backlog(env, nc);
   console.log(`peak RSS ${peakRssMb().toFixed(0)} MB`);
   await nc.close();
   await env.stop();
