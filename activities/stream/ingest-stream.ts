@@ -1,7 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type pg from 'pg';
 import { registerStream } from '../../catalogue/streams.ts';
-import { quoteTable } from '../../connectors/postgres/quote.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { compilePlan, RulePlanError } from '../../governance/rules/engine.ts';
 import type { TableRuleSpec } from '../../governance/rules/spec.ts';
@@ -18,6 +16,7 @@ import { stagingTableName } from '../staging/staging-table.ts';
 import { INGEST_STEP, ingestTransform, type IngestCheckpoint } from './ingest-transform.ts';
 import { type DeviceTracker, openDeviceTracker } from './device-tracker.ts';
 import { countRedeliveries } from '../../catalogue/streams.ts';
+import { dropSlices } from './stream-state.ts';
 import { messageReader } from './message-reader.ts';
 import { openMessageSource } from './open-message-source.ts';
 import { ensureStreamTable, PartitionKeeper, reservedColumns, streamColumns, streamTableRef } from './stream-table.ts';
@@ -119,7 +118,8 @@ function ingestService(
         targetTable: streamTableRef(spec),
         runId,
       });
-      await forgetEarlierSlices(client, runId, slice);
+      // The slices before this one are done: their checkpoints and (empty) staging tables go.
+      await dropSlices(client, runId, step);
       let plan: ReturnType<typeof compilePlan>;
       try {
         plan = compilePlan(
@@ -161,13 +161,4 @@ function ingestService(
       resumedFromMessage: resumedFromRow,
     }),
   };
-}
-
-/** The slices before this one are done: their checkpoints and (empty) staging tables go. */
-async function forgetEarlierSlices(client: pg.ClientBase, runId: string, slice: number): Promise<void> {
-  const earlier = await client.query<{ step: string }>(
-    `DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step LIKE '${INGEST_STEP}@%' AND step <> $2 RETURNING step`,
-    [runId, sliceStep(slice)],
-  );
-  for (const { step } of earlier.rows) await client.query(`DROP TABLE IF EXISTS ${quoteTable(stagingTableName(runId, step))}`);
 }

@@ -1,6 +1,8 @@
 import { getStream, setStreamState, type StreamState } from '../../catalogue/streams.ts';
 import type { StreamTotals } from '../../schemas/stream-run.ts';
-import { activityDb, classifyErrors } from '../context.ts';
+import type pg from 'pg';
+import { connectPostgres } from '../../connectors/postgres/connect.ts';
+import { activityConfig, activityDb, classifyErrors } from '../context.ts';
 import { stagingTableName } from '../staging/staging-table.ts';
 import { quoteTable } from '../../connectors/postgres/quote.ts';
 import { INGEST_STEP } from './ingest-transform.ts';
@@ -29,14 +31,25 @@ export async function markStream({ job, state }: { job: string; state: StreamSta
 }
 
 /**
- * A stream run that ended: its slices' (empty) staging tables and checkpoints go. What they committed
- * stays: the rows, the quarantine and the stream's totals.
+ * Drops a stream run's slices (their empty staging tables and checkpoints), all but `keep`'s: the
+ * earlier slices when a new one starts, all of them when the run ends. What they committed stays.
  */
+export async function dropSlices(client: pg.ClientBase, runId: string, keep?: string): Promise<void> {
+  const gone = await client.query<{ step: string }>(
+    `DELETE FROM dataops.checkpoints WHERE run_id = $1 AND step LIKE '${INGEST_STEP}@%' AND step IS DISTINCT FROM $2 RETURNING step`,
+    [runId, keep ?? null],
+  );
+  for (const { step } of gone.rows) await client.query(`DROP TABLE IF EXISTS ${quoteTable(stagingTableName(runId, step))}`);
+}
+
+/** A stream run that ended: all its slices go (the rows, quarantine and totals they committed stay). */
 export async function forgetSlices({ runId }: { runId: string }): Promise<void> {
   return classifyErrors(async () => {
-    const db = activityDb();
-    const steps = await db('dataops.checkpoints').where({ run_id: runId }).andWhere('step', 'like', `${INGEST_STEP}@%`).pluck('step');
-    for (const step of steps) await db.raw(`DROP TABLE IF EXISTS ${quoteTable(stagingTableName(runId, step))}`);
-    await db('dataops.checkpoints').where({ run_id: runId }).andWhere('step', 'like', `${INGEST_STEP}@%`).delete();
+    const client = await connectPostgres(activityConfig().databaseUrl, { application: 'dataops-stream', label: 'the centre database' });
+    try {
+      await dropSlices(client, runId);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   });
 }
