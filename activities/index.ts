@@ -17,3 +17,6 @@ export { scanConnection } from './scan/scan-connection.ts';
 export { ingestStream } from './stream/ingest-stream.ts';
 export { streamTotals, markStream, forgetSlices } from './stream/stream-state.ts';
 export { publishStream } from './stream/publish-stream.ts';
+export { stageFuseSource } from './fuse/stage-fuse-source.ts';
+export { matchFusion } from './fuse/match-fusion.ts';
+export { publishFusion } from './fuse/publish-fusion.ts';

@@ -9,6 +9,7 @@ import { scanJobSpecFields } from './scan-spec.ts';
 import { streamIngestJobSpecFields, streamIngestSpecIssues } from './stream-ingest-spec.ts';
 import { streamPublishJobSpecFields, streamPublishSpecIssues } from './stream-publish-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
+import { fuseJobSpecFields, fuseSpecIssues } from './fuse-spec.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
 export const commonJobFields = {
@@ -171,6 +172,16 @@ export const streamPublishJobSpecSchema = z
     for (const issue of streamPublishSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
+/** Fusion (数据融合治理): several departments' records of the same entities into one golden record each. */
+export const fuseJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...fuseJobSpecFields,
+    options: runOptionsSchema,
+  })
+  .strict()
+  .superRefine(fuseSpecIssues);
+
 export const jobSpecSchema = z.discriminatedUnion('kind', [
   collectJobSpecSchema,
   cleanseJobSpecSchema,
@@ -179,6 +190,7 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   scanJobSpecSchema,
   streamIngestJobSpecSchema,
   streamPublishJobSpecSchema,
+  fuseJobSpecSchema,
 ]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
@@ -188,6 +200,7 @@ export type ShareJobSpec = z.infer<typeof shareJobSpecSchema>;
 export type ScanJobSpec = z.infer<typeof scanJobSpecSchema>;
 export type StreamIngestJobSpec = z.infer<typeof streamIngestJobSpecSchema>;
 export type StreamPublishJobSpec = z.infer<typeof streamPublishJobSpecSchema>;
+export type FuseJobSpec = z.infer<typeof fuseJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
 /** Their kinds: the runs that publish a dataset and measure its quality (a distribution or pipeline does neither). */
