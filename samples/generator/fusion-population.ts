@@ -152,7 +152,15 @@ function draftMember(rng: Prng, m: number, head: FusionPerson | null, members: r
     // Twins: the second of two children born the same day, in the same place.
     if (previous.role === 'child' && rng.chance(0.12)) {
       const area = AREAS.indexOf(previous.citizenId.slice(0, 6));
-      return { role: 'child', male: rng.chance(0.5), surname: headSurname, fromDay: previous.birthDay, toDay: previous.birthDay, area, twinOf: previous };
+      return {
+        role: 'child',
+        male: rng.chance(0.5),
+        surname: previous.name.slice(0, previous.surnameLength),
+        fromDay: previous.birthDay,
+        toDay: previous.birthDay,
+        area,
+        twinOf: previous,
+      };
     }
     const from = clampDay(head.birthDay + 20 * YEAR);
     const to = clampDay(head.birthDay + 40 * YEAR);

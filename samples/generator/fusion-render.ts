@@ -210,7 +210,7 @@ export function renderFields(
   } else if (u < rates.swapNameAddress + rates.mobileInId && phone !== '') {
     id = phone;
     phone = '';
-    defects |= DEFECT.mobileInId;
+    defects = (defects & ~(DEFECT.idMissing | DEFECT.idBadCheck)) | DEFECT.mobileInId;
   }
 
   const fields = new Array<string>(FUSION_FIELDS.length);

@@ -8,7 +8,8 @@ import { csvLine } from './csv.ts';
 import { REFERENCE_DATE, isoDate, shanghaiTimestamp } from './dates.ts';
 import type { FusionPerson } from './fusion-population.ts';
 import { type FusionOptions, type FusionRecord, FusionGenerator, fusionRecordsOf, sourceHeaders, summarise, type FusionSummary } from './fusion-sources.ts';
-import { defectNames } from './fusion-spec.ts';
+import { type FusionChangeOptions, type FusionChangeSummary, generateFusionChanges } from './fusion-changes.ts';
+import { DEFAULT_FUSION_SOURCES, defectNames } from './fusion-spec.ts';
 import { FileSink, type SinkResult } from './sink.ts';
 
 export const FUSION_GENERATOR_ID = 'dataops-fusion-samples/1';
@@ -113,4 +114,34 @@ export async function writeFusionSources(outDir: string, opts: FusionOptions): P
   };
   await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/**
+ * Writes the second version into `outDir/v2/`: every source as it stands after the changes, truth.csv for
+ * it, changes.csv (source, record_id, person_key, op, kind) and affected-persons.txt.
+ */
+export async function writeFusionChanges(outDir: string, opts: FusionChangeOptions): Promise<FusionChangeSummary> {
+  const dir = join(outDir, 'v2');
+  await mkdir(dir, { recursive: true });
+  const specs = opts.sources ?? DEFAULT_FUSION_SOURCES;
+  const sinks = specs.map((s) => new FileSink(join(dir, `${s.name}.csv`), s.encoding));
+  const truth = new FileSink(join(dir, 'truth.csv'));
+  const changes = new FileSink(join(dir, 'changes.csv'));
+  await Promise.all(specs.map((s, i) => sinks[i]!.write(csvLine(sourceHeaders(s)))));
+  await truth.write(csvLine(TRUTH_COLUMNS));
+  await changes.write(csvLine(['source', 'record_id', 'person_key', 'op', 'kind']));
+  const it = generateFusionChanges({ ...opts, includeUnchanged: true });
+  let step = it.next();
+  while (!step.done) {
+    const ch = step.value;
+    if (ch.op !== 'keep') await changes.write(csvLine([ch.source, ch.recordId, ch.personKey, ch.op, ch.kind]));
+    if (ch.op !== 'delete') {
+      await sinks[ch.sourceIndex]!.write(csvLine(ch.values));
+      await truth.write(csvLine([ch.source, ch.recordId, ch.personKey, defectNames(ch.defects).join('|')]));
+    }
+    step = it.next();
+  }
+  await Promise.all([...sinks.map((s) => s.close()), truth.close(), changes.close()]);
+  await writeFile(join(dir, 'affected-persons.txt'), step.value.affectedPersons.map((k) => `${k}\n`).join(''));
+  return step.value;
 }
