@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { collectAll } from '../../../samples/generator/collect.ts';
 import { citizenIdCheckChar } from '../../../governance/semantic/citizen-id.ts';
 import { generateFusionChanges, type FusionChange } from '../../../samples/generator/fusion-changes.ts';
 import type { FusionPerson } from '../../../samples/generator/fusion-population.ts';
@@ -9,23 +10,13 @@ import { DEFAULT_FUSION_SOURCES, DEFECT, type FusionField } from '../../../sampl
 import { pairwiseScores, truthMap } from '../../../samples/generator/linkage-truth.ts';
 import { SIMILAR_CHARS, TRADITIONAL_CHARS } from '../../../samples/generator/similar-chars.ts';
 
-function collect<T, R>(it: Generator<T, R>): { items: T[]; result: R } {
-  const items: T[] = [];
-  let step = it.next();
-  while (!step.done) {
-    items.push(step.value);
-    step = it.next();
-  }
-  return { items, result: step.value };
-}
-
 function field(r: FusionRecord, f: FusionField): string {
   const spec = DEFAULT_FUSION_SOURCES[r.sourceIndex]!;
   return r.values[spec.columns.findIndex((c) => c.field === f)]!;
 }
 
 const POPULATION = 20_000;
-const { items: records, result: summary } = collect(generateFusionSources({ population: POPULATION, seed: 42 }));
+const { items: records, result: summary } = collectAll(generateFusionSources({ population: POPULATION, seed: 42 }));
 const persons = new Map<string, FusionPerson>();
 for (const r of records) persons.set(r.personKey, r.person);
 
@@ -39,7 +30,7 @@ describe('generateFusionSources', () => {
   it('is deterministic for a seed and differs for another', () => {
     const digest = (seed: number) => {
       const h = createHash('sha256');
-      for (const r of collect(generateFusionSources({ population: 2000, seed })).items) h.update(`${r.recordId}|${r.personKey}|${r.values.join('\t')}\n`);
+      for (const r of collectAll(generateFusionSources({ population: 2000, seed })).items) h.update(`${r.recordId}|${r.personKey}|${r.values.join('\t')}\n`);
       return h.digest('hex');
     };
     expect(digest(5)).toBe(digest(5));
@@ -184,7 +175,7 @@ describe('generateFusionSources', () => {
   });
 
   it('gives the benchmark shape with coverage 1: every person in every source', () => {
-    const { items, result } = collect(generateFusionSources({ population: 3000, seed: 1, coverage: 1 }));
+    const { items, result } = collectAll(generateFusionSources({ population: 3000, seed: 1, coverage: 1 }));
     const bySource = new Map<number, Set<string>>();
     for (const r of items) (bySource.get(r.sourceIndex) ?? bySource.set(r.sourceIndex, new Set()).get(r.sourceIndex)!).add(r.personKey);
     for (const s of bySource.values()) expect(s.size).toBe(3000);
@@ -267,7 +258,7 @@ describe('pairwiseScores', () => {
 });
 
 describe('generateFusionChanges', () => {
-  const { items: changes, result } = collect(generateFusionChanges({ population: POPULATION, seed: 42 }));
+  const { items: changes, result } = collectAll(generateFusionChanges({ population: POPULATION, seed: 42 }));
   const byOp = (op: FusionChange['op']) => changes.filter((c) => c.op === op);
 
   it('changes about 1%, adds about 0.5% and deletes about 0.2% of the first version', () => {
