@@ -159,3 +159,15 @@ export type DefectName = keyof typeof DEFECT;
 export function defectNames(bits: number): DefectName[] {
   return (Object.keys(DEFECT) as DefectName[]).filter((k) => (bits & DEFECT[k]) !== 0);
 }
+
+const defectListCache = new Map<number, string>();
+
+/** defectNames joined with `|`, cached: truth rows need it for every record. */
+export function defectList(bits: number): string {
+  let s = defectListCache.get(bits);
+  if (s === undefined) {
+    s = defectNames(bits).join('|');
+    defectListCache.set(bits, s);
+  }
+  return s;
+}

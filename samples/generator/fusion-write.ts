@@ -9,7 +9,7 @@ import { REFERENCE_DATE, isoDate, shanghaiTimestamp } from './dates.ts';
 import type { FusionPerson } from './fusion-population.ts';
 import { type FusionOptions, type FusionRecord, FusionGenerator, fusionRecordsOf, sourceHeaders, summarise, type FusionSummary } from './fusion-sources.ts';
 import { type FusionChangeOptions, type FusionChangeSummary, generateFusionChanges } from './fusion-changes.ts';
-import { DEFAULT_FUSION_SOURCES, defectNames } from './fusion-spec.ts';
+import { DEFAULT_FUSION_SOURCES, defectList } from './fusion-spec.ts';
 import { FileSink, type SinkResult } from './sink.ts';
 
 export const FUSION_GENERATOR_ID = 'dataops-fusion-samples/1';
@@ -51,7 +51,7 @@ export function personRow(p: FusionPerson): string[] {
 }
 
 export function truthRow(r: FusionRecord): string[] {
-  return [r.source, r.recordId, r.personKey, defectNames(r.defects).join('|')];
+  return [r.source, r.recordId, r.personKey, defectList(r.defects)];
 }
 
 export interface FusionFileSummary extends SinkResult {
@@ -137,7 +137,7 @@ export async function writeFusionChanges(outDir: string, opts: FusionChangeOptio
     if (ch.op !== 'keep') await changes.write(csvLine([ch.source, ch.recordId, ch.personKey, ch.op, ch.kind]));
     if (ch.op !== 'delete') {
       await sinks[ch.sourceIndex]!.write(csvLine(ch.values));
-      await truth.write(csvLine([ch.source, ch.recordId, ch.personKey, defectNames(ch.defects).join('|')]));
+      await truth.write(csvLine([ch.source, ch.recordId, ch.personKey, defectList(ch.defects)]));
     }
     step = it.next();
   }
