@@ -8,6 +8,7 @@
 // the first of them by the tie-break: lowest `code`, then lowest `name` (code-unit order), then file order.
 // A point strictly inside two features (overlapping polygons: bad boundary data) is `overlap`, with the
 // same candidates and tie-break. Everything else is `inside` exactly one feature or `outside`.
+import { DATUMS, type Datum } from './datum.ts';
 import { DEFAULT_TOLERANCE, multiPolygonSide, type PolygonRings } from './polygon.ts';
 
 export interface BoundaryFeature {
@@ -35,6 +36,8 @@ export interface BoundaryOptions {
   readonly tolerance?: number;
   /** Grid cells along the longer side of the extent (default 64). */
   readonly gridSize?: number;
+  /** The datum the file is drawn in; default its collection property `datum`, else wgs84. */
+  readonly datum?: Datum;
   /** Keep only features whose properties have these values (e.g. `{ level: 'town' }`). */
   readonly select?: Readonly<Record<string, string>>;
 }
@@ -102,6 +105,7 @@ export function compareFeatures(a: BoundaryFeature, b: BoundaryFeature): number 
 export class Boundary {
   readonly features: readonly BoundaryFeature[];
   readonly tolerance: number;
+  readonly datum: Datum;
   /** Free-form properties of the collection (`approximate: true`, `datum`, `source`, ...). */
   readonly properties: Readonly<Record<string, unknown>>;
   private readonly minX: number;
@@ -113,9 +117,10 @@ export class Boundary {
   private readonly rows: number;
   private readonly cells: readonly (readonly number[])[];
 
-  constructor(features: readonly BoundaryFeature[], properties: Readonly<Record<string, unknown>>, tolerance: number, gridSize: number) {
+  constructor(features: readonly BoundaryFeature[], properties: Readonly<Record<string, unknown>>, tolerance: number, gridSize: number, datum: Datum) {
     if (!(tolerance >= 0)) throw new BoundaryError('tolerance must be zero or more degrees');
     this.features = features;
+    this.datum = datum;
     this.tolerance = tolerance;
     this.properties = properties;
     let minX = Infinity;
@@ -219,5 +224,9 @@ export function parseBoundary(geojson: unknown, options: BoundaryOptions = {}): 
   if (features.length === 0) throw new BoundaryError(`no feature has ${select.map(([k, v]) => `${k}=${v}`).join(', ')}`);
   const properties =
     doc.type === 'FeatureCollection' && doc.properties && typeof doc.properties === 'object' ? (doc.properties as Record<string, unknown>) : {};
-  return new Boundary(features, properties, options.tolerance ?? DEFAULT_TOLERANCE, options.gridSize ?? 64);
+  const declared = properties.datum;
+  if (declared !== undefined && !DATUMS.includes(declared as Datum))
+    throw new BoundaryError(`properties.datum ${String(declared)} is not one of ${DATUMS.join(', ')}`);
+  const datum = options.datum ?? (declared as Datum | undefined) ?? 'wgs84';
+  return new Boundary(features, properties, options.tolerance ?? DEFAULT_TOLERANCE, options.gridSize ?? 64, datum);
 }
