@@ -39,7 +39,7 @@ function chineseNumber(s: string): number {
       digit = -1;
     }
   }
-  return total + (digit < 0 ? 0 : digit);
+  return total + Math.max(digit, 0);
 }
 
 const CN_NUMBER_BEFORE_UNIT = /([零〇一二两三四五六七八九十百千]+)(?=弄|号|號|栋|幢|单元|室|楼|层)/g;
