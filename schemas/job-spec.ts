@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
-import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
+import { boundarySchema, referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
 import { distributeJobSpecFields, distributeSpecIssues } from './distribute-spec.ts';
 import { shareJobSpecFields } from './share-spec.ts';
@@ -108,6 +108,8 @@ export const cleanseJobSpecSchema = z
       .strict(),
     rules: tableRulesSchema,
     references: z.record(slugSchema, referenceSchema).default({}),
+    /** Boundary files the `geo` rules name (the real district boundary is configuration: point at its file here). */
+    boundaries: z.record(slugSchema, boundarySchema).default({}),
     /** "Today" for rules about the future and birth dates (yyyy-mm-dd); `dataops run` fills in the current date. */
     today: z.iso.date().optional(),
     options: runOptionsSchema,
