@@ -24,40 +24,40 @@ export function outputTable(runId: string, kind: OutputKind): string {
   return stagingTableName(runId, `${MATCH_STEP}_${kind}`);
 }
 
-/** Writes rows into a fresh staging table of text columns (extra columns after the fixed ones: the golden fields). */
+/**
+ * Collects one output table's rows (as COPY text, in pieces), then creates the table and copies them in.
+ * Tables are written one after the other: a connection runs one COPY at a time, and the match step
+ * produces rows of every kind at once.
+ */
 export class OutputWriter {
-  private copy: CopyIn | undefined;
+  private readonly pieces: Buffer[] = [];
   private pending = '';
   rows = 0;
 
-  private constructor(
-    private readonly client: pg.Client,
+  constructor(
     readonly table: string,
+    private readonly columns: readonly string[],
   ) {}
 
-  static async open(client: pg.Client, table: string, columns: readonly string[]): Promise<OutputWriter> {
-    await client.query(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
-    await client.query(`CREATE TABLE ${quoteTable(table)} (${columns.map((c) => `${quoteIdent(c)} text`).join(', ')})`);
-    const w = new OutputWriter(client, table);
-    w.copy = new CopyIn(client, `COPY ${quoteTable(table)} FROM STDIN (FORMAT text)`);
-    return w;
-  }
-
-  async write(values: Field[]): Promise<void> {
+  write(values: Field[]): void {
     this.pending += copyTextRow(values);
     this.rows++;
-    if (this.pending.length > 1 << 20) await this.flush();
+    if (this.pending.length > 1 << 20) this.cut();
   }
 
-  private async flush(): Promise<void> {
+  private cut(): void {
     if (!this.pending) return;
-    await this.copy!.write(Buffer.from(this.pending, 'utf8'));
+    this.pieces.push(Buffer.from(this.pending, 'utf8'));
     this.pending = '';
   }
 
-  async finish(): Promise<void> {
-    await this.flush();
-    await this.copy!.finish();
+  async finish(client: pg.Client): Promise<void> {
+    this.cut();
+    await client.query(`DROP TABLE IF EXISTS ${quoteTable(this.table)}`);
+    await client.query(`CREATE TABLE ${quoteTable(this.table)} (${this.columns.map((c) => `${quoteIdent(c)} text`).join(', ')})`);
+    const copy = new CopyIn(client, `COPY ${quoteTable(this.table)} FROM STDIN (FORMAT text)`);
+    for (const piece of this.pieces.splice(0)) await copy.write(piece);
+    await copy.finish();
   }
 }
 

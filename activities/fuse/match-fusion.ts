@@ -158,16 +158,16 @@ async function stageOutput(
 ): Promise<{ counts: Counts; tables: Record<OutputKind, string> }> {
   const fields = records.fields;
   const tables = Object.fromEntries((Object.keys(OUTPUT_TABLES) as OutputKind[]).map((k) => [k, outputTable(runId, k)])) as Record<OutputKind, string>;
-  const open = (kind: OutputKind, extra: readonly string[] = []) => OutputWriter.open(client, tables[kind], [...OUTPUT_TABLES[kind], ...extra]);
-  const golden = await open(
+  const open = (kind: OutputKind, extra: readonly string[] = []) => new OutputWriter(tables[kind], [...OUTPUT_TABLES[kind], ...extra]);
+  const golden = open(
     'golden',
     fields.map((f) => f.name),
   );
-  const members = await open('members');
-  const links = await open('links');
-  const reviews = await open('reviews');
-  const events = await open('events');
-  const ended = await open('ended');
+  const members = open('members');
+  const links = open('links');
+  const reviews = open('reviews');
+  const events = open('events');
+  const ended = open('ended');
   const entityOfRecord = new Array<string>(records.size);
   const perSource = records.sources.map((source) => ({ source, records: 0, matched: 0 }));
   let conflicting = 0;
@@ -186,7 +186,7 @@ async function stageOutput(
     if (conflicts.length) conflicting++;
     for (const [k, f] of g.fields.entries()) {
       if (!f.conflict) continue;
-      await reviews.write([
+      reviews.write([
         'conflict',
         g.entityId,
         null,
@@ -200,7 +200,7 @@ async function stageOutput(
     if (g.status === 'unchanged') continue;
     if (g.status === 'changed') {
       changed++;
-      await ended.write([g.entityId]);
+      ended.write([g.entityId]);
     } else created++;
     const lineage: Record<string, unknown> = {};
     g.fields.forEach((f, k) => {
@@ -212,7 +212,7 @@ async function stageOutput(
         ...(f.conflict ? { conflict: true } : {}),
       };
     });
-    await golden.write([
+    golden.write([
       g.entityId,
       g.status,
       g.digest,
@@ -226,7 +226,7 @@ async function stageOutput(
   const touched = new Set(result.golden.filter((g) => g.status !== 'unchanged').map((g) => g.entityId));
   for (const l of result.links) {
     if (!touched.has(l.entityId)) continue;
-    await links.write([l.entityId, recordRef(records, l.i), recordRef(records, l.j), String(l.score), JSON.stringify(l.explanation)]);
+    links.write([l.entityId, recordRef(records, l.i), recordRef(records, l.j), String(l.score), JSON.stringify(l.explanation)]);
   }
   let reviewCount = 0;
   for (const r of result.reviews) {
@@ -234,7 +234,7 @@ async function stageOutput(
     const right = recordRef(records, r.j);
     if (decided.has(pairKey(left, right))) continue;
     const [a, b] = [entityOfRecord[r.i]!, entityOfRecord[r.j]!].sort();
-    await reviews.write(['match', a!, b!, null, left, right, String(r.score), JSON.stringify({ explanation: r.explanation })]);
+    reviews.write(['match', a!, b!, null, left, right, String(r.score), JSON.stringify({ explanation: r.explanation })]);
     reviewCount++;
   }
   let merged = 0;
@@ -242,15 +242,15 @@ async function stageOutput(
   let retired = 0;
   for (const e of result.events) {
     const { event, entityId, ...detail } = e;
-    await events.write([event, entityId, Object.keys(detail).length ? JSON.stringify(detail) : null]);
+    events.write([event, entityId, Object.keys(detail).length ? JSON.stringify(detail) : null]);
     if (e.event === 'merge') {
       merged++;
-      for (const absorbed of e.absorbed) await ended.write([absorbed]);
+      for (const absorbed of e.absorbed) ended.write([absorbed]);
     }
     if (e.event === 'split') split++;
     if (e.event === 'retire') {
       retired++;
-      await ended.write([entityId]);
+      ended.write([entityId]);
     }
   }
   // Membership: only what moved, changed or is new; records gone from their source leave (entity null).
@@ -260,16 +260,16 @@ async function stageOutput(
     seen.add(ref);
     const before = membership.get(ref);
     if (before && before[0] === entityOfRecord[r] && before[1] === records.digest[r]) continue;
-    await members.write([records.sources[records.source[r]!]!, records.recordId[r]!, entityOfRecord[r]!, records.digest[r]!]);
+    members.write([records.sources[records.source[r]!]!, records.recordId[r]!, entityOfRecord[r]!, records.digest[r]!]);
   }
   let deletedRecords = 0;
   for (const ref of membership.keys()) {
     if (seen.has(ref)) continue;
     const colon = ref.indexOf(':');
-    await members.write([ref.slice(0, colon), ref.slice(colon + 1), null, null]);
+    members.write([ref.slice(0, colon), ref.slice(colon + 1), null, null]);
     deletedRecords++;
   }
-  for (const w of [golden, members, links, reviews, events, ended]) await w.finish();
+  for (const w of [golden, members, links, reviews, events, ended]) await w.finish(client);
   const conflictReviews = result.golden.reduce((n, g) => n + g.fields.filter((f) => f.conflict).length, 0);
   return {
     counts: {

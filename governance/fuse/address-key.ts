@@ -1,35 +1,33 @@
-// Address keys for matching: the whole address in one canonical form, the door (road and number), and tokens.
+// Address keys for matching, on the Minhang address parser: the door (road, lane, number), the whole
+// address down to the room, and tokens for partial agreement.
+import { parseMinhangAddress } from '../address/minhang.ts';
 import type { AddressKey } from './features.ts';
 
-const PREFIX = /^(上海市?)?(闵行区?)?/;
-// A town or street name before the road: `七宝镇`, `江川路街道` (itself named after a road), `古美街道`.
-const TOWN = /^[\u4e00-\u9fff]{1,4}?(镇|街道)/;
-const ROAD = /([\u4e00-\u9fff]{1,8}?(?:公路|大道|路|街))/;
-// `7-204` is building 7, room 204; `19号楼` is building 19.
+// `5-1203` at the end is door 5, room 1203.
 const DASHED = /(\d+)-(\d+)(?:室)?$/;
+const LANE = /(\d+)弄/;
+const DOOR = /(\d+)号/;
+const BUILDING = /^(\d+)栋/;
+const ROOM = /(\d+)室|(\d+)$/;
 
 /**
- * Canonical address: no city or district prefix, no town (the road says where), `号楼` as `号`, `7-204`
- * as `7号204室`, a bare trailing room number with its `室`. The door is the road's last three characters
- * (a town's short name written before the road, `七宝七莘路`, leaves them alone) with the lane and building.
+ * The town is left out of the keys (the road says where, and departments name towns by alias or not at
+ * all); a building written after a lane (`427弄19号楼`) is the lane's door (`427弄19号`), as it is written elsewhere.
  */
 export function addressKey(address: string): AddressKey {
-  let rest = address.replace(PREFIX, '');
-  const town = TOWN.exec(rest);
-  if (town && ROAD.test(rest.slice(town[0].length))) rest = rest.slice(town[0].length);
-  rest = rest.replace('号楼', '号').replace(DASHED, '$1号$2室');
-  if (/号\d+$/.test(rest)) rest += '室';
-  const road = ROAD.exec(rest);
-  let door: string | null = null;
-  const tokens: string[] = [];
-  if (road) {
-    const after = rest.slice(road.index + road[0].length);
-    const number = /^(\d+弄(?:\d+号)?|\d+号)/.exec(after);
-    const name = road[1]!.slice(-3);
-    tokens.push(name);
-    if (number) door = name + number[1];
-    for (const t of after.match(/\d+(?:弄|号|室|单元)/g) ?? []) tokens.push(t);
-    rest = name + after;
+  const p = parseMinhangAddress(address.replace(DASHED, '$1号$2室'));
+  const lane = p.number ? LANE.exec(p.number)?.[1] : undefined;
+  let door = p.number ? DOOR.exec(p.number)?.[1] : undefined;
+  let detail = p.detail ?? '';
+  const building = BUILDING.exec(detail);
+  if (!door && lane && building) {
+    door = building[1];
+    detail = detail.slice(building[0].length);
   }
-  return { full: rest, door, tokens };
+  const roomMatch = ROOM.exec(detail);
+  const room = roomMatch ? (roomMatch[1] ?? roomMatch[2]) : undefined;
+  const road = p.road ?? '';
+  const doorKey = road && (lane || door) ? `${road}${lane ? `${lane}弄` : ''}${door ? `${door}号` : ''}` : null;
+  const tokens = [road, lane && `${lane}弄`, door && `${door}号`, room && `${room}室`].filter((t): t is string => Boolean(t));
+  return { full: doorKey ? `${doorKey}${room ? `${room}室` : ''}` : p.normalised, door: doorKey, tokens };
 }

@@ -46,8 +46,8 @@ function isAdjacentSwap(a: string, b: string): boolean {
   return d.length === 2 && d[1] === d[0]! + 1 && a[d[0]!] === b[d[1]!] && a[d[1]!] === b[d[0]!];
 }
 
-function compareId(stemA: string, stemB: string, idA: string, idB: string, checksA: boolean, checksB: boolean): Level {
-  if (stemA === stemB) return idA === idB && checksA ? 'exact' : 'stem';
+function compareId(stemA: string, stemB: string, idA: string, idB: string, checks: boolean): Level {
+  if (stemA === stemB) return idA === idB && checks ? 'exact' : 'stem';
   return differing(stemA, stemB).length === 1 ? 'close' : 'different';
 }
 
@@ -123,7 +123,7 @@ function visitFields(f: Features, i: number, j: number, w: Weights, visit: (fiel
   const stemA = f.idStem[i];
   const stemB = f.idStem[j];
   if (stemA && stemB)
-    add(f.entity === 'person' ? 'citizen_id' : 'credit_code', compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!, f.idChecks[j]!), w.id);
+    add(f.entity === 'person' ? 'citizen_id' : 'credit_code', compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!), w.id);
   const nameA = f.name[i];
   const nameB = f.name[j];
   if (nameA && nameB) add('name', compareName(nameA, nameB, f.namePinyin[i]!, f.namePinyin[j]!), w.name);

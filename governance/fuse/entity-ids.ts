@@ -38,7 +38,8 @@ export function assignEntityIds(
     const c = root[r]!;
     let m = counts.get(c);
     if (!m) {
-      counts.set(c, (m = new Map()));
+      m = new Map();
+      counts.set(c, m);
       roots.push(c);
     }
     const old = previous[r];

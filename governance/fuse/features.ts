@@ -81,7 +81,10 @@ export function deriveFeatures(entity: EntityType, records: MatchRecords, tools:
     if (name === null) out.namePinyin[r] = null;
     else {
       let py = pinyinCache.get(name);
-      if (py === undefined) pinyinCache.set(name, (py = tools.pinyin(name)));
+      if (py === undefined) {
+        py = tools.pinyin(name);
+        pinyinCache.set(name, py);
+      }
       out.namePinyin[r] = py;
     }
     const birth = births[r] ?? null;
