@@ -1,6 +1,7 @@
 // The fusion tables of the dataops schema: entity membership, links, events, the review queue.
 import type { Knex } from 'knex';
 import { withNumbers } from './numbers.ts';
+import { splitTableRef } from '../schemas/identifiers.ts';
 
 export interface FusionJobRow {
   job: string;
@@ -96,7 +97,12 @@ export interface EntityEventRow {
 export async function entityEvents(db: Knex, job: string, entity: string): Promise<EntityEventRow[]> {
   const rows = await db('dataops.fusion_events')
     .where({ job })
-    .where((w) => w.where({ entity_id: entity }).orWhereRaw(`detail->'absorbed' ? ?`, [entity]).orWhereRaw(`detail->'into' ? ?`, [entity]))
+    .where((w) =>
+      w
+        .where({ entity_id: entity })
+        .orWhereRaw(`detail->'absorbed' @> to_jsonb(?::text)`, [entity])
+        .orWhereRaw(`detail->'into' @> to_jsonb(?::text)`, [entity]),
+    )
     .orderBy('id');
   return rows.map((r) => withNumbers(r, ['id']) as EntityEventRow);
 }
@@ -118,4 +124,12 @@ export async function entityMembers(db: Knex, job: string, entity: string): Prom
 export async function jobsOfEntity(db: Knex, entity: string): Promise<string[]> {
   const rows = await db('dataops.fusion_members').where({ entity_id: entity }).distinct('job');
   return rows.map((r: { job: string }) => r.job);
+}
+
+/** An entity's golden versions, newest first (the current one has no valid_to). */
+export async function goldenVersions(db: Knex, target: string, entity: string, all: boolean): Promise<Record<string, unknown>[]> {
+  const { schema, table } = splitTableRef(target);
+  const history = db.withSchema(schema).table(`${table}_history`).where({ entity_id: entity }).orderBy('valid_from', 'desc');
+  if (!all) history.limit(1);
+  return history;
 }

@@ -9,7 +9,7 @@ export interface Edge {
 
 export interface ClusterInput {
   size: number;
-  /** Matched pairs (score at or above the threshold) plus reviewer-accepted ones. */
+  /** Matched pairs (score at or above the threshold) plus reviewer-accepted ones (score +Infinity). */
   edges: Edge[];
   /** ID stem per record (null: none): a cluster holds at most one. */
   idStem: readonly (string | null)[];
@@ -59,7 +59,9 @@ export function cluster(input: ClusterInput): Clusters {
     let a = find(e.i);
     let b = find(e.j);
     if (a === b) continue;
-    if ((stem[a] !== null && stem[b] !== null && stem[a] !== stem[b]) || kept(a, b)) {
+    // A reviewer's accepted pair (infinite score) joins even across two IDs: the person has looked.
+    const twoIds = stem[a] !== null && stem[b] !== null && stem[a] !== stem[b];
+    if ((twoIds && Number.isFinite(e.score)) || kept(a, b)) {
       refused.push(e);
       continue;
     }

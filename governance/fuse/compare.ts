@@ -122,8 +122,7 @@ function visitFields(f: Features, i: number, j: number, w: Weights, visit: (fiel
   const add = (field: string, level: Level, table: Partial<Record<string, number>>) => visit(field, level, weight(table, level));
   const stemA = f.idStem[i];
   const stemB = f.idStem[j];
-  if (stemA && stemB)
-    add(f.entity === 'person' ? 'citizen_id' : 'credit_code', compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!), w.id);
+  if (stemA && stemB) add(f.entity === 'person' ? 'citizen_id' : 'credit_code', compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!), w.id);
   const nameA = f.name[i];
   const nameB = f.name[j];
   if (nameA && nameB) add('name', compareName(nameA, nameB, f.namePinyin[i]!, f.namePinyin[j]!), w.name);

@@ -5,6 +5,7 @@ import { creditCodeCheckChar } from '../semantic/credit-code.ts';
 import { citizenId, creditCode, date, fullwidthToHalfwidth, mobile, removeSpaces, trim } from '../rules/normalisers.ts';
 import { isBareMobile } from '../semantic/mobile.ts';
 import { isIsoDate } from '../semantic/dates.ts';
+import { parseMinhangAddress } from '../address/minhang.ts';
 
 export const FIELD_KINDS = ['citizenId', 'creditCode', 'personName', 'orgName', 'mobile', 'date', 'gender', 'address', 'text'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
@@ -60,9 +61,13 @@ export function normaliseValue(kind: FieldKind, raw: string | null): string | nu
       return date(v);
     case 'gender':
       return GENDERS[v!.toUpperCase()] ?? v;
+    case 'address': {
+      // The canonical Minhang form (闵行区<town><road><number>...) when the parser finds a road; else as written.
+      const parsed = parseMinhangAddress(v!);
+      return parsed.road ? parsed.normalised : removeSpaces(v);
+    }
     case 'personName':
     case 'orgName':
-    case 'address':
       return removeSpaces(v);
     default:
       return v;

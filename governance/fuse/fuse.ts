@@ -163,8 +163,13 @@ export function fuseRecords(
   golden.sort((a, b) => (a.entityId < b.entityId ? -1 : 1));
   const entityOfRoot = (r: number) => ids.idOf.get(clusters.root[r]!)!;
   const links: Link[] = [];
+  // A pair a reviewer accepted may also have matched (or been refused) on its own: one link per pair.
+  const linked = new Set<number>();
   for (const e of [...accepted, ...matched]) {
     if (clusters.root[e.i] !== clusters.root[e.j]) continue;
+    const pair = Math.min(e.i, e.j) * records.size + Math.max(e.i, e.j);
+    if (linked.has(pair)) continue;
+    linked.add(pair);
     const explanation = Number.isFinite(e.score) ? comparePair(features, e.i, e.j, weights).fields : { reviewer: ['exact', 0] as FieldComparison };
     links.push({ entityId: entityOfRoot(e.i), i: e.i, j: e.j, score: Number.isFinite(e.score) ? e.score : 0, explanation });
   }

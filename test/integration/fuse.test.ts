@@ -9,6 +9,7 @@ import { fusionJobSpec } from '../../samples/generator/fusion-job.ts';
 import { pairwiseScores } from '../../samples/generator/linkage-truth.ts';
 import type { FuseResult } from '../../workflows/fuse.ts';
 import { closeAllDbs } from '../../db/knex.ts';
+import { runCliAsync } from '../support/cli.ts';
 
 // Three department registers of one population (民政 with Chinese headers, 社保, 卫健), generated with
 // typos, missing and wrong IDs, transposed mobiles, address variants, mixed date formats, twins,
@@ -147,5 +148,43 @@ describe('fuse', () => {
     const scores = pairwiseScores(after, await truth());
     expect(scores.precision).toBeGreaterThanOrEqual(0.999);
     expect(scores.recall).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('review list masks the values; accepting a conflict with a value and a match with accept apply on the next run', async () => {
+    const listed = await runCliAsync(['review', 'list', '--job', 'fuse-residents', '--kind', 'conflict']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toContain('birth_date');
+    expect(listed.stdout).not.toContain('1901-01-01');
+    expect(listed.stdout).toContain('1901');
+    const conflict = (
+      await pool.query(
+        `SELECT id, entity_id FROM dataops.fusion_reviews WHERE job = 'fuse-residents' AND kind = 'conflict' AND field = 'birth_date' AND status = 'pending' ORDER BY id LIMIT 1`,
+      )
+    ).rows[0];
+    const accepted = await runCliAsync(['review', 'accept', String(conflict.id), '--value', '1950-05-05']);
+    expect(accepted.stdout).toContain('accepted');
+    const match = (
+      await pool.query(
+        `SELECT id, left_ref, right_ref FROM dataops.fusion_reviews WHERE job = 'fuse-residents' AND kind = 'match' AND status = 'pending' ORDER BY score DESC LIMIT 1`,
+      )
+    ).rows[0];
+    if (match) expect((await runCliAsync(['review', 'accept', String(match.id)])).status).toBe(0);
+    await runFuse(spec);
+    const golden = await pool.query(`SELECT birth_date, lineage->'birth_date' AS l, conflicts FROM ${TARGET} WHERE entity_id = $1`, [conflict.entity_id]);
+    expect(golden.rows[0]).toMatchObject({ birth_date: '1950-05-05', l: { ref: null, rule: 'review' } });
+    expect(golden.rows[0].conflicts).not.toContain('birth_date');
+    const still = await pool.query(
+      `SELECT count(*)::int AS n FROM dataops.fusion_reviews WHERE job = 'fuse-residents' AND kind = 'conflict' AND entity_id = $1 AND field = 'birth_date' AND status = 'pending'`,
+      [conflict.entity_id],
+    );
+    expect(still.rows[0].n).toBe(0);
+    if (match) {
+      const m = await predicted();
+      expect(m.get(match.left_ref)).toBe(m.get(match.right_ref));
+    }
+    const shown = await runCliAsync(['entity', conflict.entity_id]);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain('review');
+    expect(shown.stdout).toContain('birth_date');
   });
 });
