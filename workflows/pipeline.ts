@@ -5,6 +5,7 @@ import type { DistributeResult } from '../schemas/distribute-run.ts';
 import type { ShareResult } from '../schemas/share-run.ts';
 import type { ScanResult } from '../schemas/scan-run.ts';
 import type { StreamPublishResult } from '../schemas/stream-publish-run.ts';
+import type { FuseResult } from './fuse.ts';
 import type { JobSpec } from '../schemas/job-spec.ts';
 import type { ResolvedPipelineSpec } from '../schemas/pipeline-spec.ts';
 import type { PipelineResult, StepOutcome } from '../schemas/pipeline-run.ts';
@@ -18,6 +19,7 @@ function figuresOf(spec: JobSpec, result: CollectResult | CleanseResult | Distri
   if (spec.kind === 'scan') return { accuracy: null, rejectedShare: 0, records: (result as unknown as ScanResult).findings };
   if (spec.kind === 'distribute') return { accuracy: null, rejectedShare: 0, records: (result as DistributeResult).publish.rows };
   if (spec.kind === 'share') return { accuracy: null, rejectedShare: 0, records: (result as unknown as ShareResult).publish.rows };
+  if (spec.kind === 'fuse') return { accuracy: null, rejectedShare: 0, records: (result as unknown as FuseResult).match.entities };
   if (spec.kind === 'stream-publish') return { accuracy: null, rejectedShare: 0, records: (result as unknown as StreamPublishResult).totals.rows };
   if (spec.kind === 'cleanse') {
     const r = result as CleanseResult;

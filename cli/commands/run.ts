@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { loadConfig } from '../../config/load-config.ts';
 import { loadSpec } from '../load-spec.ts';
+import type { FuseResult } from '../../workflows/fuse.ts';
 import type { PipelineResult, StepOutcome } from '../../schemas/pipeline-run.ts';
 import { connectClient } from '../../temporal/client.ts';
 import { startJob, workflowIdFor, workflowInput } from '../../client/start-job.ts';
@@ -96,6 +97,29 @@ export function shareSummaryTable(result: ShareResult): string {
 }
 
 /** One line per scanned connection: what was sampled and how many columns were found. */
+export function fuseSummaryTable(result: FuseResult): string {
+  const m = result.match;
+  return formatTable(
+    ['run', 'records', 'entities', 'new', 'changed', 'unchanged', 'merged', 'split', 'retired', 'in conflict', 'to review', 'match rate per source'],
+    [
+      [
+        result.runId,
+        formatCount(m.records),
+        formatCount(m.entities),
+        formatCount(m.new),
+        formatCount(m.changed),
+        formatCount(m.unchanged),
+        m.merged,
+        m.split,
+        m.retired,
+        m.conflicting,
+        m.reviews,
+        m.perSource.map((s) => `${s.source} ${formatPercent(s.records ? s.matched / s.records : null)}`).join(', '),
+      ],
+    ],
+  );
+}
+
 export function scanSummaryTable(result: ScanResult): string {
   return formatTable(
     ['run', 'connection', 'tables', 'columns', 'rows sampled', 'skipped', 'findings'],
@@ -163,7 +187,13 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       const result = await followRun<CollectResult | CleanseResult | DistributeResult | ShareResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
-      else if ('connections' in result) {
+      else if (spec.kind === 'fuse') {
+        const fused = result as unknown as FuseResult;
+        console.log(fuseSummaryTable(fused));
+        console.log(
+          `golden records: ${fused.publish.table} (history ${fused.publish.history}) · one entity: dataops entity <id> · review queue: dataops review list --job ${spec.job}`,
+        );
+      } else if ('connections' in result) {
         const scan = result as unknown as ScanResult;
         console.log(scanSummaryTable(scan));
         console.log(scan.findings ? `findings: ./bin/dataops.mjs scan --last` : 'no unmasked personal data found where it should not be');

@@ -100,46 +100,66 @@ function weight(table: Partial<Record<string, number>>, level: Level): number {
 
 /** The score of records i and j (as comparePair's, without building the explanation). */
 export function scorePair(f: Features, i: number, j: number, w: Weights = DEFAULT_WEIGHTS): number {
-  let score = 0;
-  visitFields(f, i, j, w, (_field, _level, x) => {
-    score += x;
-  });
-  return score;
+  return scoreFields(f, i, j, w, null);
 }
 
 /** Scores records i and j and says why. Field names in the explanation are the entity's canonical ones. */
 export function comparePair(f: Features, i: number, j: number, w: Weights = DEFAULT_WEIGHTS): PairScore {
   const fields: Record<string, FieldComparison> = {};
-  let score = 0;
-  visitFields(f, i, j, w, (field, level, x) => {
-    fields[field] = [level, x];
-    score += x;
-  });
-  return { score, fields };
+  return { score: scoreFields(f, i, j, w, fields), fields };
 }
 
-function visitFields(f: Features, i: number, j: number, w: Weights, visit: (field: string, level: Level, weight: number) => void): void {
-  const add = (field: string, level: Level, table: Partial<Record<string, number>>) => visit(field, level, weight(table, level));
+/** The pair's score; with `explain`, each compared field's level and weight written into it. */
+function scoreFields(f: Features, i: number, j: number, w: Weights, explain: Record<string, FieldComparison> | null): number {
+  let score = 0;
   const stemA = f.idStem[i];
   const stemB = f.idStem[j];
-  if (stemA && stemB) add(f.entity === 'person' ? 'citizen_id' : 'credit_code', compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!), w.id);
+  if (stemA && stemB) {
+    const level = compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!);
+    score += weight(w.id, level);
+    if (explain) explain[f.entity === 'person' ? 'citizen_id' : 'credit_code'] = [level, weight(w.id, level)];
+  }
   const nameA = f.name[i];
   const nameB = f.name[j];
-  if (nameA && nameB) add('name', compareName(nameA, nameB, f.namePinyin[i]!, f.namePinyin[j]!), w.name);
+  if (nameA && nameB) {
+    const level = compareName(nameA, nameB, f.namePinyin[i]!, f.namePinyin[j]!);
+    score += weight(w.name, level);
+    if (explain) explain.name = [level, weight(w.name, level)];
+  }
   const birthA = f.birth[i];
   const birthB = f.birth[j];
-  if (birthA && birthB) add('birth_date', compareBirth(birthA, birthB), w.birth);
+  if (birthA && birthB) {
+    const level = compareBirth(birthA, birthB);
+    score += weight(w.birth, level);
+    if (explain) explain.birth_date = [level, weight(w.birth, level)];
+  }
   const genderA = f.gender[i];
   const genderB = f.gender[j];
-  if (genderA && genderB) add('gender', genderA === genderB ? 'exact' : 'different', w.gender);
+  if (genderA && genderB) {
+    const level: Level = genderA === genderB ? 'exact' : 'different';
+    score += weight(w.gender, level);
+    if (explain) explain.gender = [level, weight(w.gender, level)];
+  }
   const phoneA = f.phone[i];
   const phoneB = f.phone[j];
-  if (phoneA && phoneB)
-    add(f.entity === 'person' ? 'mobile' : 'phone', phoneA === phoneB ? 'exact' : isAdjacentSwap(phoneA, phoneB) ? 'swap' : 'different', w.phone);
+  if (phoneA && phoneB) {
+    const level: Level = phoneA === phoneB ? 'exact' : isAdjacentSwap(phoneA, phoneB) ? 'swap' : 'different';
+    score += weight(w.phone, level);
+    if (explain) explain[f.entity === 'person' ? 'mobile' : 'phone'] = [level, weight(w.phone, level)];
+  }
   const personA = f.person[i];
   const personB = f.person[j];
-  if (personA && personB) add('legal_person', compareName(personA, personB, null, null), w.name);
+  if (personA && personB) {
+    const level = compareName(personA, personB, null, null);
+    score += weight(w.name, level);
+    if (explain) explain.legal_person = [level, weight(w.name, level)];
+  }
   const addressA = f.address[i];
   const addressB = f.address[j];
-  if (addressA && addressB) add('address', compareAddress(addressA, addressB), w.address);
+  if (addressA && addressB) {
+    const level = compareAddress(addressA, addressB);
+    score += weight(w.address, level);
+    if (explain) explain.address = [level, weight(w.address, level)];
+  }
+  return score;
 }

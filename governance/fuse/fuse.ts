@@ -42,6 +42,8 @@ export interface Decisions {
 export type FieldDecision = { kind: 'value'; value: string | null } | { kind: 'accept'; signature: string };
 
 export interface GoldenField extends FieldPick {
+  /** Lineage: the record (`source:record`) the value came from; null for a reviewer's value. */
+  ref: string | null;
   /** The field's values disagree above the conflict level and no reviewer has decided. */
   conflict: boolean;
 }
@@ -217,27 +219,37 @@ function goldenFields(
   options: FuseOptions,
   decided: ReadonlyMap<string, FieldDecision> | undefined,
 ): GoldenField[] {
-  return records.fields.map((field, f) => {
+  const out: GoldenField[] = new Array(records.fields.length);
+  const all: Candidate[] = [];
+  for (let f = 0; f < records.fields.length; f++) {
+    const field = records.fields[f]!;
     const order = options.priority[field.name];
-    const all: Candidate[] = [];
+    const column = records.values[f]!;
+    all.length = 0;
     for (const r of members) {
-      const value = records.values[f]![r];
+      const value = column[r];
       if (value === null || value === undefined) continue;
       const sourceOrder = records.source[r]!;
-      const name = records.sources[sourceOrder]!;
-      const p = order ? order.indexOf(name) : sourceOrder;
-      all.push({ value, priority: p < 0 ? records.sources.length : p, sourceOrder, updatedAt: records.updatedAt[r]!, ref: recordRef(records, r) });
+      const p = order ? order.indexOf(records.sources[sourceOrder]!) : sourceOrder;
+      all.push({ value, priority: p < 0 ? records.sources.length : p, sourceOrder, updatedAt: records.updatedAt[r]!, index: r });
     }
     // A valid value beats an invalid one whatever the rule says (an ID whose check character fails).
-    const valid = all.filter((c) => validFor(field.kind, c.value));
+    const valid = all.length > 1 ? all.filter((c) => validFor(field.kind, c.value)) : all;
     const rule = options.survivorship.fields[field.name] ?? options.survivorship.default;
-    const pick = pickValue(rule, valid.length ? valid : all);
+    const pick = pickValue(rule, valid.length ? valid : all) as GoldenField;
     const decision = decided?.get(field.name);
-    if (decision?.kind === 'value') return { ...pick, value: decision.value, ref: null, rule: 'review', conflict: false };
-    const disputed = options.conflicts.fields.includes(field.name) && pick.distinct > 1 && pick.disagreement > options.conflicts.level;
-    const settled = decision?.kind === 'accept' && decision.signature === valuesSignature(pick.values);
-    return { ...pick, conflict: disputed && !settled };
-  });
+    if (decision?.kind === 'value') {
+      pick.value = decision.value;
+      pick.index = null;
+      pick.rule = 'review';
+    }
+    pick.ref = pick.index === null ? null : recordRef(records, pick.index);
+    const disputed =
+      decision?.kind !== 'value' && pick.distinct > 1 && options.conflicts.fields.includes(field.name) && pick.disagreement > options.conflicts.level;
+    pick.conflict = disputed && !(decision?.kind === 'accept' && decision.signature === valuesSignature(pick.values));
+    out[f] = pick;
+  }
+  return out;
 }
 
 const digestOut = new Uint32Array(2);
@@ -246,8 +258,8 @@ const digestOut = new Uint32Array(2);
 function goldenDigest(fields: readonly GoldenField[], records: MatchRecords, members: readonly number[]): string {
   const parts: string[] = [];
   for (const f of fields) parts.push(f.value ?? '\u0000', f.ref ?? '', f.conflict ? '!' : '');
-  const refs = members.map((r) => `${recordRef(records, r)}#${records.digest[r]}`).sort();
-  parts.push(...refs);
+  // Members in record order (sorted by source and record id), each by source, id and content digest.
+  for (const r of [...members].sort((a, b) => a - b)) parts.push(String(records.source[r]), records.recordId[r]!, records.digest[r]!);
   hashKeyParts(
     parts,
     parts.map((_, i) => i),

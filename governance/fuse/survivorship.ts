@@ -12,14 +12,14 @@ export interface Candidate {
   /** Position of the record's source in the job's source list. */
   sourceOrder: number;
   updatedAt: string | null;
-  /** The record's ref (`source:record`): the last tie-break, so picks are deterministic. */
-  ref: string;
+  /** The record's position in the run's records (sorted by source and record id): the last tie-break, so picks are deterministic. */
+  index: number;
 }
 
 export interface FieldPick {
   value: string | null;
-  /** Lineage: the record the value came from and the rule that chose it. */
-  ref: string | null;
+  /** Lineage: the record the value came from (its index) and the rule that chose it. */
+  index: number | null;
   /** `review`: a reviewer's decision, not a rule. */
   rule: SurvivorshipRule | 'review';
   /** Distinct values among the records. */
@@ -31,7 +31,7 @@ export interface FieldPick {
 }
 
 function byRef(a: Candidate, b: Candidate): number {
-  return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
+  return a.index - b.index;
 }
 
 function newerFirst(a: Candidate, b: Candidate): number {
@@ -46,24 +46,35 @@ const ORDER: Record<Exclude<SurvivorshipRule, 'mostFrequent'>, (a: Candidate, b:
   firstNonEmpty: (a, b) => a.sourceOrder - b.sourceOrder || byRef(a, b),
 };
 
+function first(candidates: readonly Candidate[], before: (a: Candidate, b: Candidate) => number): Candidate {
+  let best = candidates[0]!;
+  for (let k = 1; k < candidates.length; k++) if (before(candidates[k]!, best) < 0) best = candidates[k]!;
+  return best;
+}
+
 export function pickValue(rule: SurvivorshipRule, candidates: readonly Candidate[]): FieldPick {
-  if (!candidates.length) return { value: null, ref: null, rule, distinct: 0, disagreement: 0 };
+  if (!candidates.length) return { value: null, index: null, rule, distinct: 0, disagreement: 0 };
+  const value0 = candidates[0]!.value;
+  let same = true;
+  for (let k = 1; same && k < candidates.length; k++) same = candidates[k]!.value === value0;
+  // Agreeing records (most entities): the rule only decides which record the lineage names.
+  if (same) {
+    const chosen = candidates.length === 1 ? candidates[0]! : first(candidates, ORDER[rule === 'mostFrequent' ? 'sourcePriority' : rule]);
+    return { value: value0, index: chosen.index, rule, distinct: 1, disagreement: 0 };
+  }
   const tally = new Map<string, number>();
   for (const c of candidates) tally.set(c.value, (tally.get(c.value) ?? 0) + 1);
-  let chosen: Candidate;
-  if (rule === 'mostFrequent') {
-    chosen = [...candidates].sort((a, b) => tally.get(b.value)! - tally.get(a.value)! || a.priority - b.priority || newerFirst(a, b) || byRef(a, b))[0]!;
-  } else {
-    chosen = [...candidates].sort(ORDER[rule])[0]!;
-  }
+  const chosen =
+    rule === 'mostFrequent'
+      ? first(candidates, (a, b) => tally.get(b.value)! - tally.get(a.value)! || a.priority - b.priority || newerFirst(a, b) || byRef(a, b))
+      : first(candidates, ORDER[rule]);
   const agreeing = tally.get(chosen.value)!;
-  const pick: FieldPick = {
+  return {
     value: chosen.value,
-    ref: chosen.ref,
+    index: chosen.index,
     rule,
     distinct: tally.size,
     disagreement: (candidates.length - agreeing) / candidates.length,
+    values: [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
   };
-  if (tally.size > 1) pick.values = [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return pick;
 }
