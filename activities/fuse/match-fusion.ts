@@ -224,9 +224,20 @@ async function stageOutput(
     ]);
   }
   const touched = new Set(result.golden.filter((g) => g.status !== 'unchanged').map((g) => g.entityId));
-  for (const l of result.links) {
-    if (!touched.has(l.entityId)) continue;
-    links.write([l.entityId, recordRef(records, l.i), recordRef(records, l.j), String(l.score), JSON.stringify(l.explanation)]);
+  const { links: pairs } = result;
+  for (let e = 0; e < pairs.length; e++) {
+    const i = pairs.i[e]!;
+    const entityId = entityOfRecord[i]!;
+    if (!touched.has(entityId)) continue;
+    const j = pairs.j[e]!;
+    const reviewer = !Number.isFinite(pairs.score[e]!);
+    links.write([
+      entityId,
+      recordRef(records, i),
+      recordRef(records, j),
+      reviewer ? '0' : String(pairs.score[e]),
+      JSON.stringify(reviewer ? { reviewer: ['accepted', 0] } : result.explain(i, j)),
+    ]);
   }
   let reviewCount = 0;
   for (const r of result.reviews) {
@@ -234,7 +245,7 @@ async function stageOutput(
     const right = recordRef(records, r.j);
     if (decided.has(pairKey(left, right))) continue;
     const [a, b] = [entityOfRecord[r.i]!, entityOfRecord[r.j]!].sort();
-    reviews.write(['match', a!, b!, null, left, right, String(r.score), JSON.stringify({ explanation: r.explanation })]);
+    reviews.write(['match', a!, b!, null, left, right, String(r.score), JSON.stringify({ explanation: result.explain(r.i, r.j) })]);
     reviewCount++;
   }
   let merged = 0;

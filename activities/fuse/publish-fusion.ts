@@ -29,6 +29,7 @@ export interface FusePublishSummary {
   entities: number;
   written: number;
   ended: number;
+  durationMs: number;
 }
 
 /**
@@ -45,12 +46,13 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
     const history = historyTable(target);
     const fields = fuseFields(spec);
     const t = match.tables;
+    const started = performance.now();
     const summary = await db.transaction(async (trx) => {
       await trx.raw("SET LOCAL lock_timeout = '60s'");
       const checkpoint = (await trx('dataops.checkpoints').where({ run_id: runId, step: MATCH_STEP }).forUpdate().first('status')) as
         | Pick<CheckpointRow<unknown>, 'status'>
         | undefined;
-      const result = { table: target, history, entities: match.entities, written: match.new + match.changed, ended: 0 };
+      const result = { table: target, history, entities: match.entities, written: match.new + match.changed, ended: 0, durationMs: 0 };
       if (checkpoint?.status === 'published') return result;
       // One run of a job publishes at a time: the job row is the lock.
       await trx.raw(`INSERT INTO dataops.fusion_jobs (job, entity, target_table) VALUES (?, ?, ?) ON CONFLICT (job) DO UPDATE SET updated_at = now()`, [
@@ -119,6 +121,7 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
       return result;
     });
     await dropFusionStaging(db, input);
+    summary.durationMs = Math.round(performance.now() - started);
     activityLogger({ runId, step: 'fuse' }).info(summary, 'published');
     return summary;
   });

@@ -2,7 +2,8 @@
 // entity's golden record with lineage, conflicts and the pairs left for review.
 import { hashKeyParts } from '../rules/key-hash.ts';
 import { forEachCandidatePair, DEFAULT_BLOCKING, type BlockingStats } from './blocking.ts';
-import { cluster, type Edge } from './cluster.ts';
+import { cluster } from './cluster.ts';
+import { EdgeList } from './edge-list.ts';
 import { comparePair, scorePair, DEFAULT_WEIGHTS, type FieldComparison, type Weights } from './compare.ts';
 import { assignEntityIds, type EntityEvent } from './entity-ids.ts';
 import { keyChecks, isUsableDate, isUsableMobile, type FieldKind } from './field-kinds.ts';
@@ -56,26 +57,20 @@ export interface GoldenRecord {
   status: 'new' | 'changed' | 'unchanged';
 }
 
-export interface Link {
-  entityId: string;
-  i: number;
-  j: number;
-  score: number;
-  explanation: Record<string, FieldComparison>;
-}
-
 export interface MatchReview {
   i: number;
   j: number;
   score: number;
-  explanation: Record<string, FieldComparison>;
 }
 
 export interface FuseResult {
   golden: GoldenRecord[];
   events: EntityEvent[];
-  links: Link[];
+  /** The pairs that hold each entity together (one per pair; a reviewer's has score +Infinity). */
+  links: EdgeList;
   reviews: MatchReview[];
+  /** Why two records scored as they did (built when written, not kept for millions of pairs). */
+  explain(i: number, j: number): Record<string, FieldComparison>;
   blocking: BlockingStats[];
   comparisons: number;
   refused: number;
@@ -130,29 +125,31 @@ export function fuseRecords(
     pairs[n++] = j;
   });
   const t1 = clock();
-  const matched: Edge[] = [];
-  const band: Edge[] = [];
+  const refs = decisionIndexes(records, decisions);
+  const indexPairs = (list: readonly (readonly [string, string])[]) =>
+    list.flatMap(([a, b]) => (refs.has(a) && refs.has(b) ? [[refs.get(a)!, refs.get(b)!] as const] : []));
+  const edges = new EdgeList();
+  for (const [i, j] of indexPairs(decisions.mustLink)) edges.push(i, j, Number.POSITIVE_INFINITY);
+  const band = new EdgeList();
   const low = options.threshold - options.reviewBand;
   for (let k = 0; k < n; k += 2) {
     const i = pairs[k]!;
     const j = pairs[k + 1]!;
     const score = scorePair(features, i, j, weights);
-    if (score >= options.threshold) matched.push({ i, j, score });
-    else if (score >= low) band.push({ i, j, score });
+    if (score >= options.threshold) edges.push(i, j, score);
+    else if (score >= low) band.push(i, j, score);
   }
   const comparisons = n / 2;
   const t1b = clock();
-  const refs = decisionIndexes(records, decisions);
-  const indexPairs = (list: readonly (readonly [string, string])[]) =>
-    list.flatMap(([a, b]) => (refs.has(a) && refs.has(b) ? [[refs.get(a)!, refs.get(b)!] as const] : []));
-  const accepted = indexPairs(decisions.mustLink).map(([i, j]) => ({ i, j, score: Number.POSITIVE_INFINITY }));
-  const clusters = cluster({ size: records.size, edges: [...accepted, ...matched], idStem: features.idStem, cannotLink: indexPairs(decisions.cannotLink) });
+  const clusters = cluster({ size: records.size, edges, idStem: features.idStem, cannotLink: indexPairs(decisions.cannotLink) });
   const ids = assignEntityIds(clusters.root, previous.entityOf, previous.digests.keys(), options.idPrefix, previous.nextSeq);
   const t2 = clock();
   const membersOf = new Map<number, number[]>();
   for (let r = 0; r < records.size; r++) {
     const c = clusters.root[r]!;
-    (membersOf.get(c) ?? membersOf.set(c, []).get(c)!).push(r);
+    const m = membersOf.get(c);
+    if (m) m.push(r);
+    else membersOf.set(c, [r]);
   }
   const golden: GoldenRecord[] = [];
   for (const [c, members] of membersOf) {
@@ -164,28 +161,31 @@ export function fuseRecords(
   }
   golden.sort((a, b) => (a.entityId < b.entityId ? -1 : 1));
   const entityOfRoot = (r: number) => ids.idOf.get(clusters.root[r]!)!;
-  const links: Link[] = [];
   // A pair a reviewer accepted may also have matched (or been refused) on its own: one link per pair.
+  const links = new EdgeList();
   const linked = new Set<number>();
-  for (const e of [...accepted, ...matched]) {
-    if (clusters.root[e.i] !== clusters.root[e.j]) continue;
-    const pair = Math.min(e.i, e.j) * records.size + Math.max(e.i, e.j);
+  for (let e = 0; e < edges.length; e++) {
+    const i = edges.i[e]!;
+    const j = edges.j[e]!;
+    if (clusters.root[i] !== clusters.root[j]) continue;
+    const pair = Math.min(i, j) * records.size + Math.max(i, j);
     if (linked.has(pair)) continue;
     linked.add(pair);
-    const explanation = Number.isFinite(e.score) ? comparePair(features, e.i, e.j, weights).fields : { reviewer: ['exact', 0] as FieldComparison };
-    links.push({ entityId: entityOfRoot(e.i), i: e.i, j: e.j, score: Number.isFinite(e.score) ? e.score : 0, explanation });
+    links.push(i, j, edges.score[e]!);
   }
   // Refused matches (two IDs) and near misses both need a person's eye, once per pair of entities.
+  const candidates: MatchReview[] = clusters.refused.map((e) => ({ i: edges.i[e]!, j: edges.j[e]!, score: edges.score[e]! }));
+  for (let e = 0; e < band.length; e++) candidates.push({ i: band.i[e]!, j: band.j[e]!, score: band.score[e]! });
   const reviews: MatchReview[] = [];
   const asked = new Set<string>();
-  for (const e of [...clusters.refused, ...band].sort((x, y) => y.score - x.score)) {
-    const a = entityOfRoot(e.i);
-    const b = entityOfRoot(e.j);
+  for (const review of candidates.sort((x, y) => y.score - x.score)) {
+    const a = entityOfRoot(review.i);
+    const b = entityOfRoot(review.j);
     if (a === b) continue;
     const key = a < b ? `${a}|${b}` : `${b}|${a}`;
     if (asked.has(key)) continue;
     asked.add(key);
-    reviews.push({ i: e.i, j: e.j, score: e.score, explanation: comparePair(features, e.i, e.j, weights).fields });
+    reviews.push(review);
   }
   const t3 = clock();
   return {
@@ -193,6 +193,7 @@ export function fuseRecords(
     events: ids.events,
     links,
     reviews,
+    explain: (i, j) => comparePair(features, i, j, weights).fields,
     blocking,
     comparisons,
     refused: clusters.refused.length,

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { cluster } from '../../../../governance/fuse/cluster.ts';
+import { EdgeList } from '../../../../governance/fuse/edge-list.ts';
+
+function edges(...list: [number, number, number][]): EdgeList {
+  const e = new EdgeList();
+  for (const [i, j, s] of list) e.push(i, j, s);
+  return e;
+}
 
 describe('cluster', () => {
   it('joins matched pairs transitively', () => {
     const { root } = cluster({
       size: 4,
-      edges: [
-        { i: 0, j: 1, score: 12 },
-        { i: 1, j: 2, score: 11 },
-      ],
+      edges: edges([0, 1, 12], [1, 2, 11]),
       idStem: [null, null, null, null],
     });
     expect(root[0]).toBe(root[1]);
@@ -20,28 +24,27 @@ describe('cluster', () => {
     // 0 and 2 carry different IDs; 1 (no ID) matches both, 0 more strongly.
     const { root, refused } = cluster({
       size: 3,
-      edges: [
-        { i: 1, j: 2, score: 11 },
-        { i: 0, j: 1, score: 15 },
-      ],
+      edges: edges([1, 2, 11], [0, 1, 15]),
       idStem: ['31011219800101001', null, '31011219800101002'],
     });
     expect(root[0]).toBe(root[1]);
     expect(root[2]).not.toBe(root[0]);
-    expect(refused).toEqual([{ i: 1, j: 2, score: 11 }]);
+    expect(refused).toEqual([0]);
   });
 
   it('keeps a pair a reviewer rejected apart, also through a third record', () => {
     const { root } = cluster({
       size: 3,
-      edges: [
-        { i: 0, j: 1, score: 12 },
-        { i: 1, j: 2, score: 12 },
-      ],
+      edges: edges([0, 1, 12], [1, 2, 12]),
       idStem: [null, null, null],
       cannotLink: [[0, 2]],
     });
     expect(root[0]).toBe(root[1]);
     expect(root[2]).not.toBe(root[0]);
+  });
+
+  it('a pair a reviewer accepted joins across two IDs', () => {
+    const { root } = cluster({ size: 2, edges: edges([0, 1, Number.POSITIVE_INFINITY]), idStem: ['31011219800101001', '31011219800101002'] });
+    expect(root[0]).toBe(root[1]);
   });
 });
