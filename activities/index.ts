@@ -17,3 +17,6 @@ export { scanConnection } from './scan/scan-connection.ts';
 export { ingestStream } from './stream/ingest-stream.ts';
 export { streamTotals, markStream, forgetSlices } from './stream/stream-state.ts';
 export { publishStream } from './stream/publish-stream.ts';
+export { planTag } from './tag/plan-tag.ts';
+export { stageTag } from './tag/stage-tag.ts';
+export { applyTags } from './tag/apply-tags.ts';

@@ -129,6 +129,10 @@ function checkedJobSpec(path: string, data: unknown, here = dirname(resolve(path
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
   if (spec.kind === 'scan') return spec;
+  if (spec.kind === 'tag') {
+    for (const [name, tag] of Object.entries(spec.tags)) if (tag.list?.path) tag.list.path = besideSpec(path, here, `tags.${name}.list.path`, tag.list.path);
+    return spec;
+  }
   if ((spec.kind === 'collect' || spec.kind === 'cleanse') && spec.source.type === 'file' && !spec.source.connection) {
     spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
   }

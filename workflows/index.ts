@@ -7,3 +7,4 @@ export { share } from './share.ts';
 export { scan } from './scan.ts';
 export { streamIngest } from './stream-ingest.ts';
 export { streamPublish } from './stream-publish.ts';
+export { tag } from './tag.ts';
