@@ -14,6 +14,8 @@ import { stageTag } from '../../activities/tag/stage-tag.ts';
 import { applyTags } from '../../activities/tag/apply-tags.ts';
 import { startRun } from '../../activities/runs/run-records.ts';
 import { currentTagHolders, tagsOfEntity } from '../../catalogue/tags.ts';
+import { runCliAsync } from '../support/cli.ts';
+import { citizenIdCheckChar } from '../../governance/semantic/citizen-id.ts';
 
 // Tags over a seeded resident table whose truth the test computes itself from the generated rows (ages
 // by calendar arithmetic, household figures by summing the generated members), not through the code
@@ -54,10 +56,10 @@ for (let i = 1; i <= N; i++) {
   const m = 1 + Math.floor(random() * 12);
   const d = 1 + Math.floor(random() * 28);
   const birth = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  const check = i % 11 === 0 ? 'X' : String(i % 10);
+  const first17 = `310112${birth.replaceAll('-', '')}${String(i % 1000).padStart(3, '0')}`;
   residents.push({
     id: `R${String(i).padStart(5, '0')}`,
-    citizenId: `310112${birth.replaceAll('-', '')}${String(i % 1000).padStart(3, '0')}${check}`,
+    citizenId: first17 + citizenIdCheckChar(first17),
     birth: i % 50 === 0 ? null : birth,
   });
   const size = Math.floor(random() * 4);
@@ -238,6 +240,22 @@ describe('tag', () => {
     expect(Number(indicator.b)).toBe(N);
     const runRows = await env.db('dataops.tag_runs').where({ run_id: second.runId }).orderBy('tag');
     expect(runRows.map((row: { tag: string }) => row.tag)).toEqual(['disability', 'elderly', 'elderly-alone', 'low-income', 'support-list']);
+
+    // The CLI: current tags with evidence, every period with --all-history, counts per run.
+    const cliNow = await runCliAsync(['tags', gone, '--job', job, '--json']);
+    expect(cliNow.stderr).toBe('');
+    expect(cliNow.status).toBe(0);
+    expect((JSON.parse(cliNow.stdout) as { tag: string }[]).map((t) => t.tag)).not.toContain('elderly');
+    const cliAll = await runCliAsync(['tags', gone, '--job', job, '--all-history']);
+    expect(cliAll.stdout).toMatch(new RegExp(`elderly .*${first.runId}`));
+    expect(cliAll.stdout).toMatch(/rule:elderly@[0-9a-f]{8}/);
+    const listedOne = truth2['support-list']![0]!;
+    const cliList = await runCliAsync(['tags', listedOne, '--job', job, '--tag', 'support-list', '--json']);
+    const evidence = (JSON.parse(cliList.stdout) as { evidence: { citizen_id: string } }[])[0]!.evidence;
+    // The matched citizen ID is evidence, shown masked.
+    expect(evidence.citizen_id).toMatch(/^310112\*+/);
+    const cliCounts = await runCliAsync(['tags', '--job', job, '--tag', 'elderly']);
+    expect(cliCounts.stdout).toMatch(new RegExp(`${job} +elderly +${truth2.elderly!.length.toLocaleString('en-US')}`));
 
     // A changed rule is a new version: its holders are re-issued under it, not counted as added or removed.
     const third = await runTag(tagSpec(job, listPath, { elderly: 'age >= 60 && age < 200' }));
