@@ -15,6 +15,9 @@ import { applyTags } from '../../activities/tag/apply-tags.ts';
 import { startRun } from '../../activities/runs/run-records.ts';
 import { currentTagHolders, tagsOfEntity } from '../../catalogue/tags.ts';
 import { runCliAsync } from '../support/cli.ts';
+import { readFileSync } from 'node:fs';
+import { loadJobSpec } from '../../cli/load-spec.ts';
+import { PROJECT_ROOT } from '../../temporal/cli-locator.ts';
 import { citizenIdCheckChar } from '../../governance/semantic/citizen-id.ts';
 
 // Tags over a seeded resident table whose truth the test computes itself from the generated rows (ages
@@ -346,5 +349,41 @@ describe('tag', () => {
     expect(await currentTagHolders(env.db, job, 'listed')).toEqual(expected.listed);
     const rows = await env.db('dataops.tags').where({ job }).count<{ n: string }[]>({ n: '*' });
     expect(Number(rows[0]!.n)).toBe(expected.elderly.length + expected.listed.length);
+  });
+
+  it('the sample job tags the cleansed sample residents as their published values say', async () => {
+    const jobs = join(PROJECT_ROOT, 'samples', 'jobs');
+    const runSample = async (file: string) => {
+      const spec = loadJobSpec(join(jobs, file));
+      const { handle } = await startJob(env.client, env.config, spec, `${spec.kind}:${spec.dataset}:test-${Date.now()}-${++counter}`);
+      return handle.result();
+    };
+    await runSample('collect-residents.yaml');
+    await runSample('cleanse-residents.yaml');
+    const result = (await runSample('tag-residents.yaml')) as TagResult;
+    // Truth from the published rows and the list as sent, normalised here by NFKC (not the code under test).
+    const rows = (
+      await env.db.raw(`SELECT resident_id::text AS id, citizen_id, birth_date::text AS birth, street,
+        (registered_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date::text AS registered FROM clean.residents`)
+    ).rows as { id: string; citizen_id: string; birth: string; street: string | null; registered: string }[];
+    const listed = new Set(
+      readFileSync(join(jobs, 'reference', 'minimum-living-allowance.csv'), 'utf8')
+        .split(/\r?\n/)
+        .slice(1)
+        .filter(Boolean)
+        .map((line) => line.split(',')[0]!.normalize('NFKC').trim().toUpperCase()),
+    );
+    const sorted = (ids: string[]) => [...ids].sort();
+    const expected = {
+      elderly: sorted(rows.filter((r) => ageAt(r.birth, AS_OF) >= 60).map((r) => r.id)),
+      'very-elderly': sorted(rows.filter((r) => ageAt(r.birth, AS_OF) >= 80).map((r) => r.id)),
+      'long-term-gumei': sorted(rows.filter((r) => r.street === '古美路街道' && ageAt(r.registered, AS_OF) >= 10).map((r) => r.id)),
+      'allowance-review': sorted(rows.filter((r) => listed.has(r.citizen_id)).map((r) => r.id)),
+    };
+    for (const [tag, ids] of Object.entries(expected)) {
+      expect(await currentTagHolders(env.db, 'tag-residents', tag), tag).toEqual(ids);
+      expect(ids.length, tag).toBeGreaterThan(0);
+    }
+    expect(result.apply.entities).toBe(rows.length);
   });
 });
