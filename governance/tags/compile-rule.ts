@@ -49,6 +49,8 @@ export interface CompiledRule {
   fields: string[];
   cost: number;
   evaluate(values: ReadonlyMap<string, CelValue | null>): RuleOutcome;
+  /** The same on a row's values already gathered by name (one object shared by every rule of a row). */
+  evaluateContext(context: Readonly<Record<string, CelValue | null>>): RuleOutcome;
 }
 
 interface CelError {
@@ -104,27 +106,49 @@ export function compileRule(expression: string, fields: readonly RuleField[], en
   }
   const known = new Set(fields.map((f) => f.name));
   const read = identifiersOf(program.ast as unknown as AstNode).filter((name) => known.has(name));
+  const NO_MATCH: RuleOutcome = { result: 'no-match' };
+  const run = (context: Readonly<Record<string, CelValue | null>>): RuleOutcome => {
+    for (const name of read) {
+      const value = context[name];
+      if (value === null || value === undefined) return { result: 'unknown', missing: name };
+    }
+    let result: unknown;
+    try {
+      result = program(context);
+    } catch (error) {
+      return { result: 'error', message: (error as CelError).summary ?? String(error) };
+    }
+    if (result !== true) return NO_MATCH;
+    const evidence: Record<string, unknown> = {};
+    for (const name of read) evidence[name] = evidenceValue(context[name]);
+    return { result: 'match', evidence };
+  };
   return {
     expression,
     fields: read,
     cost,
     evaluate(values) {
-      const context: Record<string, CelValue> = {};
-      for (const name of read) {
-        const value = values.get(name);
-        if (value === null || value === undefined) return { result: 'unknown', missing: name };
-        context[name] = value;
-      }
-      let result: unknown;
-      try {
-        result = program(context);
-      } catch (error) {
-        return { result: 'error', message: (error as CelError).summary ?? String(error) };
-      }
-      if (result !== true) return { result: 'no-match' };
-      const evidence: Record<string, unknown> = {};
-      for (const name of read) evidence[name] = evidenceValue(context[name]);
-      return { result: 'match', evidence };
+      const context: Record<string, CelValue | null> = {};
+      for (const name of read) context[name] = values.get(name) ?? null;
+      return run(context);
     },
+    evaluateContext: run,
   };
+}
+
+let syntaxEnvironment: Environment | undefined;
+
+/**
+ * What is wrong with a rule's syntax or cost, checked without the catalogue (fields are not known
+ * yet: their names and types are checked when the run plans): for `dataops validate` and `run`.
+ */
+export function ruleSyntaxProblem(expression: string): string | undefined {
+  if (expression.length > MAX_RULE_LENGTH) return `the rule is ${expression.length} characters long; at most ${MAX_RULE_LENGTH} are allowed`;
+  syntaxEnvironment ??= new Environment({ limits: PARSE_LIMITS, unlistedVariablesAreDyn: true });
+  try {
+    checkRuleCost(syntaxEnvironment.parse(expression).ast as unknown as AstNode);
+    return undefined;
+  } catch (error) {
+    return ruleError(error, expression, []).message;
+  }
 }

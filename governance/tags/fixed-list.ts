@@ -5,6 +5,8 @@
 /** `citizen_id`: also upper-cases the check character; `text`: width and spaces only. */
 export type ListValueKind = 'text' | 'citizen_id';
 
+const PLAIN = /^[\x21-\x7e]*$/;
+
 /** Full-width ASCII (U+FF01..U+FF5E) and the ideographic space as their half-width forms. */
 function halfWidth(value: string): string {
   let out = '';
@@ -19,6 +21,8 @@ function halfWidth(value: string): string {
 
 /** The form both a list entry and an entity's value are compared in; empty means "no value". */
 export function normaliseListValue(value: string, kind: ListValueKind): string {
+  // Printable ASCII without spaces (most IDs as stored) has nothing to fold but case.
+  if (PLAIN.test(value)) return kind === 'citizen_id' ? value.toUpperCase() : value;
   const text = halfWidth(value).trim();
   if (kind === 'citizen_id') return text.replace(/\s+/g, '').toUpperCase();
   return text.replace(/\s+/g, ' ');

@@ -37,8 +37,10 @@ export interface TagHit {
 interface RunnableTag {
   name: string;
   version: string;
-  test(values: ReadonlyMap<string, CelValue | null>, text: ReadonlyMap<string, Field>): { hit?: Record<string, unknown>; unknown?: boolean; error?: string };
+  test(values: Readonly<Record<string, CelValue | null>>, row: readonly Field[]): { hit?: Record<string, unknown>; unknown?: boolean; error?: string };
 }
+
+const NOTHING = {};
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
@@ -55,8 +57,8 @@ export function listVersion(list: ListTagDefinition): string {
 export class TagSet {
   private readonly tags: RunnableTag[] = [];
   private readonly fieldTypes: Map<string, RuleField['type']>;
-  /** Only the fields some rule reads are converted to CEL values. */
   private readonly read = new Set<string>();
+  private readonly readColumns: { name: string; index: number; type: RuleField['type'] }[];
 
   /** `columns`: the entity row's column names in read order (the entity id first). */
   constructor(
@@ -75,24 +77,26 @@ export class TagSet {
         name,
         version: ruleVersion(compiled, definitions),
         test(values) {
-          const outcome = compiled.evaluate(values);
+          const outcome = compiled.evaluateContext(values);
           if (outcome.result === 'match') return { hit: outcome.evidence };
           if (outcome.result === 'unknown') return { unknown: true };
           if (outcome.result === 'error') return { error: outcome.message };
-          return {};
+          return NOTHING;
         },
       });
     }
+    this.readColumns = columns.flatMap((name, index) => (this.read.has(name) ? [{ name, index, type: this.fieldTypes.get(name)! }] : []));
     for (const list of lists) {
-      if (!columns.includes(list.match)) throw new RangeError(`tag ${list.name}: the entities have no field "${list.match}" to match the list by`);
+      const at = columns.indexOf(list.match);
+      if (at === -1) throw new RangeError(`tag ${list.name}: the entities have no field "${list.match}" to match the list by`);
       this.tags.push({
         name: list.name,
         version: listVersion(list),
-        test(_values, text) {
-          const raw = text.get(list.match);
+        test(_values, row) {
+          const raw = row[at];
           const value = raw === null || raw === undefined ? '' : normaliseListValue(raw, list.normalise);
           if (!value) return { unknown: true };
-          return list.entries.has(value) ? { hit: { [list.match]: raw, listed: value } } : {};
+          return list.entries.has(value) ? { hit: { [list.match]: raw, listed: value } } : NOTHING;
         },
       });
     }
@@ -108,19 +112,14 @@ export class TagSet {
 
   /** The tags one entity row earns; counts are advanced in `counts`. */
   evaluate(row: readonly Field[], counts: Record<string, TagCounts>): TagHit[] {
-    const text = new Map<string, Field>();
-    const values = new Map<string, CelValue | null>();
-    for (let i = 0; i < this.columns.length; i++) {
-      const name = this.columns[i]!;
-      const value = row[i] ?? null;
-      text.set(name, value);
-      if (this.read.has(name)) values.set(name, toCelValue(this.fieldTypes.get(name)!, value));
-    }
+    // Only the fields some rule reads are converted, once per row, into one object all rules share.
+    const values: Record<string, CelValue | null> = {};
+    for (const { name, index, type } of this.readColumns) values[name] = toCelValue(type, row[index] ?? null);
     const hits: TagHit[] = [];
     for (const tag of this.tags) {
       counts[tag.name] ??= { matched: 0, unknown: 0, errors: 0 };
       const c = counts[tag.name]!;
-      const outcome = tag.test(values, text);
+      const outcome = tag.test(values, row);
       if (outcome.hit) {
         c.matched++;
         hits.push({ tag: tag.name, evidence: outcome.hit });

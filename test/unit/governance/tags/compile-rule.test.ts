@@ -141,3 +141,13 @@ describe('malicious rules are refused with a clear error in bounded time', () =>
     expect(rule.evaluate(values({ household_size: 2n })).result).toBe('match');
   });
 });
+
+describe('ruleSyntaxProblem (offline, before the catalogue is known)', () => {
+  it('passes rules over any field and refuses syntax, functions and size', async () => {
+    const { ruleSyntaxProblem } = await import('../../../../governance/tags/compile-rule.ts');
+    expect(ruleSyntaxProblem('age >= 60 && anything == "x"')).toBeUndefined();
+    expect(ruleSyntaxProblem('age >= 60 &&')).toMatch(/at column 13/);
+    expect(ruleSyntaxProblem('name.matches("a+")')).toMatch(/matches\(\) is not available/);
+    expect(ruleSyntaxProblem('x'.repeat(5000))).toMatch(/at most 4000/);
+  });
+});
