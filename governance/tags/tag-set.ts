@@ -63,7 +63,7 @@ export class TagSet {
   /** `columns`: the entity row's column names in read order (the entity id first). */
   constructor(
     fields: readonly RuleField[],
-    private readonly columns: readonly string[],
+    columns: readonly string[],
     rules: readonly RuleTagDefinition[],
     lists: readonly ListTagDefinition[],
     definitions: Readonly<Record<string, string>>,
