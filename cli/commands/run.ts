@@ -10,6 +10,7 @@ import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
 import type { ShareResult } from '../../schemas/share-run.ts';
 import type { ScanResult } from '../../schemas/scan-run.ts';
+import type { TagResult } from '../../schemas/tag-run.ts';
 import { followRun } from '../follow-run.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
@@ -103,6 +104,23 @@ export function scanSummaryTable(result: ScanResult): string {
   );
 }
 
+/** One line per tag: what the run added and removed, what holds now, and what its rules could not decide. */
+export function tagSummaryTable(result: TagResult): string {
+  return formatTable(
+    ['run', 'tag', 'current', 'added', 'removed', 'undecided', 'entities', 'version'],
+    result.apply.tags.map((t) => [
+      result.runId,
+      t.tag,
+      formatCount(t.current),
+      formatCount(t.added),
+      formatCount(t.removed),
+      formatCount(t.unknown + t.errors),
+      formatCount(t.evaluated),
+      t.ruleVersion.slice(0, 8),
+    ]),
+  );
+}
+
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   const headers = ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'];
@@ -163,7 +181,10 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
       const result = await followRun<CollectResult | CleanseResult | DistributeResult | ShareResult | PipelineResult>(client, config, handle, workflowId);
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else if ('steps' in result) console.log(pipelineSummaryTable(result.steps));
-      else if ('connections' in result) {
+      else if ('apply' in result) {
+        console.log(tagSummaryTable(result as unknown as TagResult));
+        console.log("an entity's tags and evidence: ./bin/dataops.mjs tags <entity-id>");
+      } else if ('connections' in result) {
         const scan = result as unknown as ScanResult;
         console.log(scanSummaryTable(scan));
         console.log(scan.findings ? `findings: ./bin/dataops.mjs scan --last` : 'no unmasked personal data found where it should not be');

@@ -80,7 +80,7 @@ function ageAt(birth: string, at: string): number {
 function truth(listed: Set<string>): Record<string, string[]> {
   const byResident = new Map<string, Member[]>();
   for (const m of members) byResident.set(m.resident, [...(byResident.get(m.resident) ?? []), m]);
-  const out: Record<string, string[]> = { elderly: [], 'elderly-alone': [], 'low-income': [], disability: [], 'support-list': [] };
+  const out: Record<string, string[]> = { elderly: [], 'elderly-alone': [], 'low-income': [], disability: [], 'high-earner': [], 'support-list': [] };
   for (const r of residents) {
     const own = byResident.get(r.id) ?? [];
     const age = r.birth ? ageAt(r.birth, AS_OF) : null;
@@ -88,6 +88,10 @@ function truth(listed: Set<string>): Record<string, string[]> {
     if (age !== null && age >= 60 && own.length === 1) out['elderly-alone']!.push(r.id);
     if (own.length > 0 && own.reduce((n, m) => n + m.income, 0) < 30_000) out['low-income']!.push(r.id);
     if (own.some((m) => m.disabled)) out.disability!.push(r.id);
+    // Members are inserted in order, so the latest member_id is the last generated.
+    const incomes = own.map((m) => m.income);
+    if (own.length && Math.max(...incomes) >= 15_000 && incomes.reduce((a, b) => a + b, 0) / own.length < 12_000 && incomes.at(-1)! > 5_000)
+      out['high-earner']!.push(r.id);
     if (listed.has(r.citizenId)) out['support-list']!.push(r.id);
   }
   for (const k of Object.keys(out)) out[k]!.sort();
@@ -135,7 +139,14 @@ function tagSpec(job: string, listPath: string, overrides: Partial<Record<'elder
       household: {
         table: 'tagtest.members',
         on: 'resident_id',
-        fields: { household_size: { fn: 'count' }, total_income: { fn: 'sum', column: 'income' }, has_disabled: { fn: 'any', column: 'disabled' } },
+        fields: {
+          household_size: { fn: 'count' },
+          total_income: { fn: 'sum', column: 'income' },
+          has_disabled: { fn: 'any', column: 'disabled' },
+          max_income: { fn: 'max', column: 'income' },
+          mean_income: { fn: 'avg', column: 'income' },
+          latest_income: { fn: 'first', column: 'income', orderBy: 'member_id' },
+        },
       },
     },
     computed: { age: { fn: 'age_years', column: 'birth_date' } },
@@ -145,6 +156,7 @@ function tagSpec(job: string, listPath: string, overrides: Partial<Record<'elder
       'elderly-alone': { rule: 'age >= 60 && household_size == 1' },
       'low-income': { rule: 'household_size > 0 && total_income < 30000.0' },
       disability: { rule: 'has_disabled' },
+      'high-earner': { rule: 'max_income >= 15000.0 && mean_income < 12000.0 && latest_income > 5000.0' },
       'support-list': { list: { path: listPath, match: 'citizen_id', normalise: 'citizen_id' } },
     },
     options: { batchRows, heartbeatSeconds: 10 },
@@ -159,7 +171,8 @@ async function runTag(spec: TagJobSpec): Promise<TagResult> {
 
 async function holders(job: string): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const tag of ['elderly', 'elderly-alone', 'low-income', 'disability', 'support-list']) out[tag] = await currentTagHolders(env.db, job, tag);
+  for (const tag of ['elderly', 'elderly-alone', 'low-income', 'disability', 'high-earner', 'support-list'])
+    out[tag] = await currentTagHolders(env.db, job, tag);
   return out;
 }
 
@@ -187,6 +200,7 @@ describe('tag', () => {
     expect(await holders(job)).toEqual(truth1);
     expect(truth1.elderly!.length).toBeGreaterThan(500);
     expect(truth1['support-list']!.length).toBe(Math.ceil(N / 37));
+    expect(truth1['high-earner']!.length).toBeGreaterThan(0);
     expect(counts(first).elderly).toEqual({ added: truth1.elderly!.length, removed: 0, current: truth1.elderly!.length });
     expect(first.apply.entities).toBe(N);
     // Residents without a birth date are not decided by age rules, and counted so.
@@ -242,7 +256,7 @@ describe('tag', () => {
     expect(Number(indicator.a)).toBe(truth2.elderly!.length);
     expect(Number(indicator.b)).toBe(N);
     const runRows = await env.db('dataops.tag_runs').where({ run_id: second.runId }).orderBy('tag');
-    expect(runRows.map((row: { tag: string }) => row.tag)).toEqual(['disability', 'elderly', 'elderly-alone', 'low-income', 'support-list']);
+    expect(runRows.map((row: { tag: string }) => row.tag)).toEqual(['disability', 'elderly', 'elderly-alone', 'high-earner', 'low-income', 'support-list']);
 
     // The CLI: current tags with evidence, every period with --all-history, counts per run.
     const cliNow = await runCliAsync(['tags', gone, '--job', job, '--json']);
@@ -360,7 +374,14 @@ describe('tag', () => {
     };
     await runSample('collect-residents.yaml');
     await runSample('cleanse-residents.yaml');
-    const result = (await runSample('tag-residents.yaml')) as TagResult;
+    // The tag sample through the CLI, as a user runs it: the summary table names every tag.
+    const cli = await runCliAsync(['run', join(jobs, 'tag-residents.yaml'), '--wait', '--json'], {}, { timeoutMs: 120_000 });
+    expect(cli.stderr).not.toMatch(/error|failed/i);
+    expect(cli.status).toBe(0);
+    const result = JSON.parse(cli.stdout.slice(cli.stdout.indexOf('\n{') + 1)) as TagResult;
+    const table = await runCliAsync(['run', join(jobs, 'tag-residents.yaml'), '--wait'], {}, { timeoutMs: 120_000 });
+    expect(table.stdout).toMatch(/run +tag +current +added +removed +undecided/);
+    expect(table.stdout).toMatch(/allowance-review +\d+ +0 +0 +0 +[\d,]+/);
     // Truth from the published rows and the list as sent, normalised here by NFKC (not the code under test).
     const rows = (
       await env.db.raw(`SELECT resident_id::text AS id, citizen_id, birth_date::text AS birth, street,
