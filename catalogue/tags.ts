@@ -10,7 +10,11 @@ export interface StagedTagsToApply {
   stagingTable: string;
   /** When the run's tags start to hold, and those it no longer finds stop. */
   at: string;
-  tags: { tag: string; ruleId: string; version: string }[];
+  /**
+   * `reissue`: holders found again under another version get a new period (a changed rule: the old
+   * evidence was for another rule). A list's holders keep theirs when the list changes around them.
+   */
+  tags: { tag: string; ruleId: string; version: string; reissue: boolean }[];
 }
 
 export interface AppliedTagCounts {
@@ -22,22 +26,23 @@ export interface AppliedTagCounts {
 
 /**
  * Applies one run's staged hits to dataops.tags inside the caller's transaction: open rows the run no
- * longer finds (or found under another rule version) are closed at `at`, hits without an open row are
- * opened. Rows are never deleted. Tags the job no longer defines are closed too. Serialised per job.
+ * longer finds (or, for rules, found under another rule version) are closed at `at` (never before they
+ * opened: a backfill may run for an earlier date), hits without an open row are opened. Rows are never
+ * deleted. Tags the job no longer defines are closed too. Serialised per job.
  */
 export async function applyStagedTags(trx: Knex.Transaction, input: StagedTagsToApply): Promise<AppliedTagCounts[]> {
   const staging = quoteTable(input.stagingTable);
   await trx.raw("SELECT pg_advisory_xact_lock(hashtext('dataops.tags:' || ?))", [input.job]);
   const out: AppliedTagCounts[] = [];
-  for (const { tag, ruleId, version } of input.tags) {
+  for (const { tag, ruleId, version, reissue } of input.tags) {
     const closed = await trx.raw(
       `WITH closed AS (
-         UPDATE dataops.tags t SET valid_to = ?::timestamptz, closed_by_run_id = ?
+         UPDATE dataops.tags t SET valid_to = greatest(t.valid_from, ?::timestamptz), closed_by_run_id = ?
           WHERE t.job = ? AND t.tag = ? AND t.valid_to IS NULL
-            AND (t.rule_version <> ? OR NOT EXISTS (SELECT 1 FROM ${staging} s WHERE s.tag = ? AND s.entity_id = t.entity_id))
+            AND ((? AND t.rule_version <> ?) OR NOT EXISTS (SELECT 1 FROM ${staging} s WHERE s.tag = ? AND s.entity_id = t.entity_id))
           RETURNING EXISTS (SELECT 1 FROM ${staging} s WHERE s.tag = ? AND s.entity_id = t.entity_id) AS still)
        SELECT count(*) FILTER (WHERE NOT still)::int AS removed, count(*) FILTER (WHERE still)::int AS reissued FROM closed`,
-      [input.at, input.runId, input.job, tag, version, tag, tag],
+      [input.at, input.runId, input.job, tag, reissue, version, tag, tag],
     );
     const { removed, reissued } = closed.rows[0] as { removed: number; reissued: number };
     const opened = await trx.raw(
@@ -56,7 +61,7 @@ export async function applyStagedTags(trx: Knex.Transaction, input: StagedTagsTo
       'tag',
       input.tags.map((t) => t.tag),
     )
-    .update({ valid_to: input.at, closed_by_run_id: input.runId })
+    .update({ valid_to: trx.raw('greatest(valid_from, ?::timestamptz)', [input.at]), closed_by_run_id: input.runId })
     .returning<{ tag: string }[]>('tag');
   const byTag = new Map<string, number>();
   for (const { tag } of dropped) byTag.set(tag, (byTag.get(tag) ?? 0) + 1);

@@ -35,7 +35,10 @@ export async function applyTags(input: ApplyTagsInput): Promise<TagApplySummary>
         entityTable: spec.entities.table,
         stagingTable: state.stagingTable,
         at: input.logicalDate,
-        tags: names.map((tag) => ({ tag, ruleId: `${spec.tags[tag]!.rule ? 'rule' : 'list'}:${tag}`, version: state.versions[tag]! })),
+        tags: names.map((tag) => {
+          const rule = Boolean(spec.tags[tag]!.rule);
+          return { tag, ruleId: `${rule ? 'rule' : 'list'}:${tag}`, version: state.versions[tag]!, reissue: rule };
+        }),
       });
       const tags = applied.map((a) => {
         const counts = state.counts[a.tag] ?? { matched: 0, unknown: 0, errors: 0 };

@@ -78,7 +78,8 @@ export async function stageTag(input: StageTagInput): Promise<StageSummary> {
             state,
             transform: {
               copyOptions: 'FORMAT text',
-              layout: { indexed: ['tag'] },
+              // Applying looks hits up by entity (per closed period) and anti-joins by (tag, entity).
+              layout: { indexed: ['entity_id'] },
               async absorb(chunk, sink) {
                 const lines: string[] = [];
                 for (const row of chunk.rows) {

@@ -246,6 +246,9 @@ describe('tag', () => {
     expect(closed.run_id).toBe(first.runId);
     const total = await env.db('dataops.tags').where({ job, tag: 'elderly' }).count<{ n: string }[]>({ n: '*' });
     expect(Number(total[0]!.n)).toBe(truth1.elderly!.length + counts(second).elderly!.added);
+    // A changed list does not re-issue the periods of entities still on it.
+    const listRows = await env.db('dataops.tags').where({ job, tag: 'support-list' }).count<{ n: string }[]>({ n: '*' });
+    expect(Number(listRows[0]!.n)).toBe(truth1['support-list']!.length + counts(second)['support-list']!.added);
     const doubled = await env.db.raw(
       'SELECT count(*)::int AS n FROM (SELECT 1 FROM dataops.tags WHERE job = ? AND valid_to IS NULL GROUP BY tag, entity_id HAVING count(*) > 1) d',
       [job],
