@@ -1,7 +1,9 @@
 // Tag evaluation against a plain scan of the same rows, in the same run: N entities read through the
 // tag job's own entity query (key order, computed age) with COPY, (a) only parsed, (b) parsed and run
 // through five tags (four CEL rules, one 10,000-entry list), and (c) the tags alone on rows already in
-// memory. Median of 3 of each. Run with: npm run bench:tag [-- --rows 1000000]
+// memory. Median of 3 of each. With --workflow 1, also the whole tag workflow twice (every tag added,
+// then a re-run that changes nothing), staging and applying timed apart.
+// Run with: npm run bench:tag [-- --rows 1000000 --workflow 1]
 import pg from 'pg';
 import { ensureDatabase } from '../db/ensure-database.ts';
 import { entityQuery, ENTITY_ID } from '../activities/tag/entity-query.ts';
@@ -12,7 +14,7 @@ import { TagSet, type TagCounts } from '../governance/tags/tag-set.ts';
 import { jobSpecSchema, type TagJobSpec } from '../schemas/job-spec.ts';
 import { median, parseBenchArgs, peakRssMb } from './bench-utils.ts';
 
-const { rows: ROWS } = parseBenchArgs({ rows: 1_000_000 });
+const { rows: ROWS, workflow: WORKFLOW } = parseBenchArgs({ rows: 1_000_000, workflow: 0 });
 const RUNS = 3;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dataops_bench_tag';
 const TABLE = `public.bench_tag_people_${ROWS}`;
@@ -126,6 +128,37 @@ async function main(): Promise<void> {
       .join(', ')} (sink ${sink % 10})`,
   );
   console.log(`  peak RSS ${Math.round(peakRssMb())} MB`);
+  if (WORKFLOW) await workflowRuns();
+}
+
+/** The real workflow (dev server, worker in this process) over the same table: a first run and an unchanged re-run. */
+async function workflowRuns(): Promise<void> {
+  process.env.BENCH_DATABASE_URL = DATABASE_URL;
+  const { startBenchEnv } = await import('./bench-env.ts');
+  const { startJob } = await import('../client/start-job.ts');
+  const env = await startBenchEnv('bench-tag');
+  try {
+    const job = `bench-tag-${Date.now()}`;
+    for (const label of ['first run (all added)', 're-run (nothing changed)']) {
+      const runSpec = { ...spec, job, tags: { ...spec.tags, listed: { list: { path: '/dev/null', match: 'citizen_id', normalise: 'citizen_id' as const } } } };
+      const started = performance.now();
+      const { handle, runId } = await startJob(env.client, env.config, runSpec, `tag:bench:${Date.now()}`);
+      const result = (await handle.result()) as { apply: { tags: { added: number; current: number }[] } };
+      const seconds = (performance.now() - started) / 1000;
+      const steps = await env.db.query<{ s: number }>(
+        "SELECT extract(epoch FROM (SELECT updated_at FROM dataops.checkpoints WHERE run_id = $1 AND step = 'tag') - started_at)::float AS s FROM dataops.runs WHERE run_id = $1",
+        [runId],
+      );
+      const added = result.apply.tags.reduce((n, t) => n + t.added, 0);
+      const current = result.apply.tags.reduce((n, t) => n + t.current, 0);
+      console.log(
+        `  workflow ${label}: ${seconds.toFixed(1)} s, ${Math.round(ROWS / seconds).toLocaleString('en-US')} entities/s; ${added.toLocaleString('en-US')} periods opened, ${current.toLocaleString('en-US')} current; staged+applied by ${Number(steps.rows[0]?.s ?? 0).toFixed(1)} s after the run started`,
+      );
+    }
+  } finally {
+    await env.stop();
+  }
+  console.log(`  peak RSS ${Math.round(peakRssMb())} MB (with the worker)`);
 }
 
 await main();
