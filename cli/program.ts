@@ -316,6 +316,62 @@ Examples:
     )
     .action(action(async (options: { job?: string; silent?: boolean; json?: boolean }) => (await import('./commands/devices.ts')).devicesCommand(options)));
 
+  const review = program.command('review').description('the fusion review queue: list (default), accept, reject');
+  review
+    .command('list', { isDefault: true })
+    .description('pending questions of fusion jobs: pairs that may be one entity (match), fields whose records disagree (conflict)')
+    .option('--job <job>', 'only this fusion job')
+    .option('--status <status>', 'pending (default), accepted, rejected, superseded, or all')
+    .option('--kind <kind>', 'match or conflict')
+    .option('--entity <id>', 'only questions about this entity')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--reveal', 'show personal values in clear (written to the audit log first)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+A match question is two records scoring just below the match threshold (within match.reviewBand), or a
+match refused because it would put two different IDs in one entity; its explanation lists each field's
+agreement and weight. A conflict question is a golden field whose records disagree more than
+conflicts.level allows. Decisions apply from the job's next run; a question a later run no longer
+raises is marked superseded.
+
+Examples:
+  dataops review list --job fuse-residents
+  dataops review accept 17                 # the two records are one person
+  dataops review reject 18                 # they are different people
+  dataops review accept 19 --value 1980-01-02   # the golden birth date is this`,
+    )
+    .action(action(async (options: import('./commands/review.ts').ReviewListOptions) => (await import('./commands/review.ts')).reviewListCommand(options)));
+  review
+    .command('accept')
+    .description('a match: the records are one entity; a conflict: keep the picked value, or set --value')
+    .argument('<id>', 'the review id (dataops review list)')
+    .option('--value <value>', 'for a conflict: the value the golden field should hold')
+    .option('--note <text>', 'why, kept with the decision')
+    .action(
+      action(async (id: string, options: { value?: string; note?: string }) =>
+        (await import('./commands/review.ts')).reviewDecideCommand(id, 'accepted', options),
+      ),
+    );
+  review
+    .command('reject')
+    .description('a match: the records stay different entities; a conflict: leave the golden field empty')
+    .argument('<id>', 'the review id (dataops review list)')
+    .option('--note <text>', 'why, kept with the decision')
+    .action(action(async (id: string, options: { note?: string }) => (await import('./commands/review.ts')).reviewDecideCommand(id, 'rejected', options)));
+
+  program
+    .command('entity')
+    .description('one golden entity of a fusion job: its fields and where each came from, its records and events')
+    .argument('<id>', 'the entity id, e.g. P000000042')
+    .option('--job <job>', 'the fusion job (needed only when two jobs use the same id)')
+    .option('--history', 'every version, newest first, with its validity')
+    .option('--reveal', 'show personal values in clear (written to the audit log first)')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (id: string, options: import('./commands/entity.ts').EntityOptions) => (await import('./commands/entity.ts')).entityCommand(id, options)),
+    );
   program
     .command('tags')
     .description("an entity's tags with evidence and validity; without an entity, the per-tag counts of the newest tag runs")

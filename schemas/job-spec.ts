@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { columnNameSchema, slugSchema, tableRefSchema } from './identifiers.ts';
 import { collectSourceSchema } from './sources.ts';
-import { referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
+import { boundarySchema, referenceSchema, tableRulesSchema } from './cleanse-spec.ts';
 import { isGlob } from './file-glob.ts';
 import { distributeJobSpecFields, distributeSpecIssues } from './distribute-spec.ts';
 import { shareJobSpecFields } from './share-spec.ts';
@@ -10,6 +10,7 @@ import { tagJobSpecFields } from './tag-spec.ts';
 import { streamIngestJobSpecFields, streamIngestSpecIssues } from './stream-ingest-spec.ts';
 import { streamPublishJobSpecFields, streamPublishSpecIssues } from './stream-publish-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
+import { fuseJobSpecFields, fuseSpecIssues } from './fuse-spec.ts';
 import { compareKeysIssues, mergeDeletesSchema } from './merge-deletes.ts';
 
 export const commonJobFields = {
@@ -108,6 +109,8 @@ export const cleanseJobSpecSchema = z
       .strict(),
     rules: tableRulesSchema,
     references: z.record(slugSchema, referenceSchema).default({}),
+    /** Boundary files the `geo` rules name (the real district boundary is configuration: point at its file here). */
+    boundaries: z.record(slugSchema, boundarySchema).default({}),
     /** "Today" for rules about the future and birth dates (yyyy-mm-dd); `dataops run` fills in the current date. */
     today: z.iso.date().optional(),
     options: runOptionsSchema,
@@ -192,6 +195,16 @@ export const streamPublishJobSpecSchema = z
     for (const issue of streamPublishSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
+/** Fusion (数据融合治理): several departments' records of the same entities into one golden record each. */
+export const fuseJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...fuseJobSpecFields,
+    options: runOptionsSchema,
+  })
+  .strict()
+  .superRefine(fuseSpecIssues);
+
 export const jobSpecSchema = z.discriminatedUnion('kind', [
   collectJobSpecSchema,
   cleanseJobSpecSchema,
@@ -200,6 +213,7 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   scanJobSpecSchema,
   streamIngestJobSpecSchema,
   streamPublishJobSpecSchema,
+  fuseJobSpecSchema,
   tagJobSpecSchema,
 ]);
 
@@ -210,6 +224,7 @@ export type ShareJobSpec = z.infer<typeof shareJobSpecSchema>;
 export type ScanJobSpec = z.infer<typeof scanJobSpecSchema>;
 export type StreamIngestJobSpec = z.infer<typeof streamIngestJobSpecSchema>;
 export type StreamPublishJobSpec = z.infer<typeof streamPublishJobSpecSchema>;
+export type FuseJobSpec = z.infer<typeof fuseJobSpecSchema>;
 export type TagJobSpec = z.infer<typeof tagJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;

@@ -133,7 +133,8 @@ export const streamIngestJobSpecFields = {
    */
   key: z.array(columnNameSchema).min(1).optional(),
   /** The cleanse engine's rules, run on every message after the type checks (dedup is the key's job). */
-  rules: tableRulesSchema.default({}),
+  // The geo section needs boundary files and may derive a column: cleanse jobs have both, streams not yet.
+  rules: tableRulesSchema.refine((r) => r.geo === undefined, { message: 'the geo section applies to cleanse jobs; streams do not take it yet' }).default({}),
   references: z.record(slugSchema, referenceSchema).default({}),
   devices: deviceRegistrySchema.optional(),
   target: streamTargetSchema,

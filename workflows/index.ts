@@ -7,4 +7,5 @@ export { share } from './share.ts';
 export { scan } from './scan.ts';
 export { streamIngest } from './stream-ingest.ts';
 export { streamPublish } from './stream-publish.ts';
+export { fuse } from './fuse.ts';
 export { tag } from './tag.ts';

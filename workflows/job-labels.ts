@@ -18,6 +18,7 @@ export function staticSummary(spec: RunnableSpec): string {
   if (spec.kind === 'stream-ingest') return `stream-ingest ${streamSourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, continuous)`;
   if (spec.kind === 'stream-publish')
     return `stream-publish changes of ${distributedTable(spec)} → ${streamTargetLabel(spec.target)} (${spec.department}, ${spec.follow ? `every ${spec.follow.every}` : 'one pass'})`;
+  if (spec.kind === 'fuse') return `fuse ${spec.sources.map((s) => s.name).join(' + ')} → ${spec.target.table} (${spec.department}, ${spec.entity})`;
   return `${spec.kind} ${sourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, ${spec.target.mode})`;
 }
 
@@ -42,7 +43,9 @@ export function staticDetails(spec: RunnableSpec): string {
                     .join(' · ')}`
                 : spec.kind === 'stream-publish'
                   ? `**Source** changes of ${distributedTable(spec)} by (${spec.source.incremental.cursor}, key), lag ${spec.source.incremental.lag} · **target** ${streamTargetLabel(spec.target)} · **batches** of ${spec.options.batchRows} rows, each confirmed by the broker before the watermark moves${spec.follow ? ` · **follows** every ${spec.follow.every}` : ''}`
-                  : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
+                  : spec.kind === 'fuse'
+                    ? `**Sources** ${spec.sources.map((s) => `${s.name} (${s.table})`).join(', ')} · **golden records** ${spec.target.table} · **match at** ${spec.match.threshold} bits, review ${spec.match.reviewBand} below`
+                    : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
   return [
     `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
     what,

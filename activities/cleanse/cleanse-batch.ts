@@ -25,12 +25,14 @@ export async function cleanseTransform(
   keyColumns: readonly string[],
 ): Promise<ChunkTransform<CleanseCheckpoint>> {
   const names = plan.columns;
+  // Quarantine stores the source record: the source's columns only, not those the plan derives.
+  const sourceNames = names.slice(0, plan.sourceWidth);
   const counters = RuleCounters.fromJSON(plan.slots, state.counters);
   const tracker = state.tracker ? DuplicateTracker.fromJSON(state.tracker, names) : undefined;
   if (tracker && state.tracker?.version === 2) await replayDedupChanges(client, runId, CLEANSE_STEP, state.batches, tracker);
   const evaluation = { counters, tracker };
   const dedupSlot = plan.slots.findIndex((slot) => slot.kind === 'dedup');
-  const quarantine = new QuarantineBuffer(runId, CLEANSE_STEP, names);
+  const quarantine = new QuarantineBuffer(runId, CLEANSE_STEP, sourceNames);
   const sourceRef = sourceRefFor(names, keyColumns);
   const keepOriginals = state.columns.some((c) => c.name === ORIGINAL_COLUMN);
   const refs = { next: state.nextRef };

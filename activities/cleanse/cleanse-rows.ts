@@ -75,6 +75,8 @@ export function cleanseRows(
 ): CleansedRows {
   const result: CleansedRows = { out: '', clean: 0, flagged: 0, fixes: 0, rejected: [], replaces: [] };
   let out = '';
+  const sourceWidth = plan.sourceWidth;
+  const width = plan.columns.length;
   for (let i = 0; i < rows.length; i++) {
     const values = rows[i]!;
     const ref = ++refs.next;
@@ -98,8 +100,12 @@ export function cleanseRows(
     else result.clean++;
     const unchanged = row.fixes.length === 0;
     // A row no normaliser touched is written back as the source's own COPY line: no re-escaping.
-    if (unchanged && lines) out += `${lines[i]}\t${ref}\t${escapeCopyText(flags)}${keepOriginals ? '\t\\N' : ''}\n`;
-    else {
+    if (unchanged && lines) {
+      // Columns the plan derives (the geo section's town) follow the source's own.
+      let derived = '';
+      for (let c = sourceWidth; c < width; c++) derived += `\t${escapeCopyText(row.values[c] ?? null)}`;
+      out += `${lines[i]}${derived}\t${ref}\t${escapeCopyText(flags)}${keepOriginals ? '\t\\N' : ''}\n`;
+    } else {
       const original = unchanged ? null : JSON.stringify(values);
       out += copyTextRow(keepOriginals ? [...row.values, String(ref), flags, original] : [...row.values, String(ref), flags]);
     }

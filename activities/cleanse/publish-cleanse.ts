@@ -17,7 +17,7 @@ import { guessSensitivity, type SensitivityGuess, type SensitivityLevel } from '
 import { printLikeSource, profileStagedTable } from '../publish/profile-table.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { BOOKKEEPING_COLUMNS, CLEANSE_STEP, compileCleansePlan, ORIGINAL_COLUMN, REF_COLUMN } from './cleanse-plan.ts';
-import { loadReferences } from './references.ts';
+import { loadBoundaries, loadReferences } from './references.ts';
 import { sourceRefSql } from './cleanse-rows.ts';
 import { dropDedupLog } from './dedup-log.ts';
 
@@ -36,7 +36,8 @@ export async function publishCleanse(input: PublishCleanseInput): Promise<Cleans
     const { runId, spec } = input;
     const summary = await publishStaged<CleanseCheckpoint, CleansePublishSummary>(runId, CLEANSE_STEP, async (trx, state) => {
       const names = state.columns.map((c) => c.name).filter((n) => !BOOKKEEPING_COLUMNS.includes(n));
-      const plan = compileCleansePlan(spec, names, await loadReferences(activityConfig(), spec.references));
+      const config = activityConfig();
+      const plan = compileCleansePlan(spec, names, await loadReferences(config, spec.references), await loadBoundaries(config, spec.boundaries));
       const entries = RuleCounters.fromJSON(plan.slots, state.counters).entries();
       // Values print as the source printed them (dates ISO, timestamps in the source's time zone):
       // for the kept records' references and for the profile.

@@ -3,7 +3,8 @@ import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { BadInputError } from '../../errors/bad-input.ts';
 import { resolveFilePath, resolvePostgresUrl } from '../../config/connections.ts';
 import type { Config } from '../../schemas/config.ts';
-import type { Reference } from '../../schemas/cleanse-spec.ts';
+import type { BoundaryRef, Reference } from '../../schemas/cleanse-spec.ts';
+import { BoundaryError, parseBoundary, type Boundary } from '../../governance/geo/boundary.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import type { ReferenceTable } from '../../governance/rules/types.ts';
 
@@ -51,5 +52,29 @@ export async function loadReferences(config: Config, references: Record<string, 
   const loaded: Record<string, ReferenceTable> = {};
   for (const [name, ref] of Object.entries(references))
     loaded[name] = ref.type === 'file' ? await fromFile(config, name, ref) : await fromTable(config, name, ref);
+  return loaded;
+}
+
+/** Loads and indexes every boundary file a job names (GeoJSON), before any row is read. */
+export async function loadBoundaries(config: Config, boundaries: Record<string, BoundaryRef> = {}): Promise<Record<string, Boundary>> {
+  const loaded: Record<string, Boundary> = {};
+  for (const [name, ref] of Object.entries(boundaries)) {
+    const path = resolveFilePath(config, ref.connection, ref.path);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new BadInputError(`boundary "${name}": file not found: ${path}`) : error;
+    });
+    try {
+      loaded[name] = parseBoundary(JSON.parse(text), {
+        datum: ref.datum,
+        select: ref.select,
+        nameProperty: ref.nameProperty,
+        codeProperty: ref.codeProperty,
+        tolerance: ref.tolerance,
+      });
+    } catch (error) {
+      if (error instanceof SyntaxError || error instanceof BoundaryError) throw new BadInputError(`boundary "${name}" (${path}): ${error.message}`);
+      throw error;
+    }
+  }
   return loaded;
 }

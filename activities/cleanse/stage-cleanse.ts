@@ -8,7 +8,7 @@ import { stagingTableName } from '../staging/staging-table.ts';
 import { cleanseTransform } from './cleanse-batch.ts';
 import type { CleanseCheckpoint } from './cleanse-checkpoint.ts';
 import { CLEANSE_STEP, compileCleansePlan, outputColumns } from './cleanse-plan.ts';
-import { loadReferences } from './references.ts';
+import { loadBoundaries, loadReferences } from './references.ts';
 
 export interface StageCleanseInput {
   runId: string;
@@ -24,13 +24,17 @@ export interface StageCleanseInput {
  */
 export async function stageCleanse(input: StageCleanseInput): Promise<CleanseStageSummary> {
   return classifyErrors(() =>
-    withKeepAlive(async (beat) => stageBatches(cleanseService(input, await loadReferences(activityConfig(), input.spec.references)), beat)),
+    withKeepAlive(async (beat) => {
+      const config = activityConfig();
+      const references = { tables: await loadReferences(config, input.spec.references), boundaries: await loadBoundaries(config, input.spec.boundaries) };
+      return stageBatches(cleanseService(input, references), beat);
+    }),
   );
 }
 
 function cleanseService(
   { runId, spec }: StageCleanseInput,
-  tables: Awaited<ReturnType<typeof loadReferences>>,
+  { tables, boundaries }: { tables: Awaited<ReturnType<typeof loadReferences>>; boundaries: Awaited<ReturnType<typeof loadBoundaries>> },
 ): StageService<CleanseCheckpoint, CleanseStageSummary> {
   return {
     runId,
@@ -48,6 +52,7 @@ function cleanseService(
         spec,
         reader.columns.map((c) => c.name),
         tables,
+        boundaries,
       );
       // A superseded row is read back from staging as text for the quarantine: make it print as the source did.
       await client.query(VALUE_TEXT_SETTINGS);
@@ -63,7 +68,7 @@ function cleanseService(
         bytes: 0,
         batches: 0,
         nextRef: 0,
-        columns: outputColumns(spec, reader.columns),
+        columns: outputColumns(spec, reader.columns, plan.derivedColumns),
         counters: plan.newCounters().toJSON(),
         tracker: plan.dedup ? plan.newTracker().header() : null,
         stagingTable: stagingTableName(runId, CLEANSE_STEP),

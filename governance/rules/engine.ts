@@ -3,6 +3,7 @@ import { isIsoDate } from '../semantic/dates.ts';
 import { RuleCounters, type CounterSlot } from './counters.ts';
 import { DUPLICATE_REASON } from './deep.ts';
 import { DuplicateTracker, type DedupSpec } from './dedup.ts';
+import { GeoStep } from './geo-step.ts';
 import { RuleParamError } from './param-reader.ts';
 import type { MapSource, SetSource } from './params.ts';
 import { findRule, RULES, type Rule, type RuleEnv } from './registry.ts';
@@ -54,7 +55,10 @@ const SEVERITY_REJECT = 1;
 const SEVERITY_FLAG = 2;
 
 export class RulePlan {
+  /** The source's columns, then any the plan derives (the geo section's town column when the source has none). */
   readonly columns: readonly string[];
+  /** How many of `columns` a source row brings; the rest start null. */
+  readonly sourceWidth: number;
   /** One counter slot per rule use; RuleCounters for this plan are indexed by them. */
   readonly slots: readonly CounterSlot[];
   readonly dedup: DedupSpec | undefined;
@@ -75,12 +79,15 @@ export class RulePlan {
   private readonly dSeverity: Uint8Array;
   private readonly dSlot: Int32Array;
   private readonly dedupSlot: number;
+  private readonly geo: GeoStep | undefined;
   // Where counts go when the caller keeps none, so the row loop needs no branch per rule.
   private scratch: RuleCounters | undefined;
 
   /** @internal use compilePlan */
   constructor(b: PlanBuilder) {
     this.columns = b.columns;
+    this.sourceWidth = b.sourceWidth;
+    this.geo = b.geo;
     this.slots = b.slots;
     this.dedup = b.dedup;
     this.nColumn = Int32Array.from(b.normalisers.map((n) => n.column));
@@ -108,20 +115,28 @@ export class RulePlan {
     return new DuplicateTracker(this.dedup, this.columns, initialCapacity);
   }
 
+  /** Columns the plan adds after the source's. */
+  get derivedColumns(): readonly string[] {
+    return this.columns.slice(this.sourceWidth);
+  }
+
   /**
-   * Evaluates one row (values in the plan's column order). Every rule sees the row; de-duplication runs last
+   * Evaluates one row (values in the plan's column order; derived columns may be left off and start
+   * null). Normalisers run, then the geo section, then validators and record checks. Every rule sees the row; de-duplication runs last
    * and only on rows no rejecting rule fired on. A plan with a dedup section needs `state.tracker`, and
    * `rowRef` names the row in `duplicateOf` / `replaces` answers.
    */
   evaluateRow(values: readonly (string | null)[], state?: EvaluationState, rowRef: RowRef = 0): RowResult {
     const cols = this.columns.length;
-    if (values.length !== cols) throw new RangeError(`row has ${values.length} values, the plan expects ${cols}`);
+    if (values.length !== cols && values.length !== this.sourceWidth)
+      throw new RangeError(`row has ${values.length} values, the plan expects ${this.sourceWidth}`);
     let counters = state?.counters;
     if (counters === undefined) counters = this.scratch ??= this.newCounters();
     else if (counters.slots !== this.slots) throw new RangeError('counters belong to a different plan');
     const passed = counters.passed;
     const evaluated = counters.evaluated;
     const out = values.slice();
+    while (out.length < cols) out.push(null);
 
     let fixes: string[] = NONE;
     for (let s = 0; s < this.nFn.length; s++) {
@@ -142,6 +157,24 @@ export class RulePlan {
 
     let flags: Finding[] = NONE;
     let rejections: Finding[] = NONE;
+    const geo = this.geo;
+    if (geo !== undefined) {
+      geo.apply(out, evaluated, passed);
+      if (geo.fixes.length) {
+        if (fixes === NONE) fixes = [];
+        fixes.push(...geo.fixes);
+      }
+      for (const f of geo.findings) {
+        if (f.reject) {
+          if (rejections === NONE) rejections = [];
+          rejections.push(this.finding(f.slot, f.reason));
+        } else {
+          if (flags === NONE) flags = [];
+          flags.push(this.finding(f.slot, f.reason));
+        }
+      }
+    }
+
     for (let s = 0; s < this.vFn.length; s++) {
       const v = out[this.vColumn[s]!]!;
       if (v === null && this.vNull[s] === 0) continue;
@@ -228,9 +261,13 @@ class PlanBuilder {
   readonly deep: CompiledStep<DeepFn>[] = [];
   dedup: DedupSpec | undefined;
   dedupSlot = -1;
+  geo: GeoStep | undefined;
   readonly problems: string[] = [];
+  readonly sourceWidth: number;
 
-  constructor(readonly columns: readonly string[]) {}
+  constructor(readonly columns: readonly string[]) {
+    this.sourceWidth = columns.length;
+  }
 
   slot(rule: Rule, column: string, severity: Severity, kind: CounterSlot['kind'] = rule.kind): number {
     const occurrence = this.slots.filter((s) => s.ruleId === rule.id && s.column === column).length;
@@ -271,6 +308,13 @@ function makeEnv(columns: readonly string[], ctx: CompileContext): RuleEnv {
       return t;
     },
     today: (explicit) => explicit ?? ctx.today,
+    boundary(name) {
+      const all = ctx.boundaries ?? {};
+      const b = all[name];
+      if (b !== undefined) return b;
+      const near = closeMatches(name, Object.keys(all));
+      throw new RuleParamError(`boundary '${name}' was not supplied${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+    },
   };
 }
 
@@ -334,6 +378,10 @@ function attempt<T>(where: string, problems: string[], make: () => T): T | null 
  * any row is looked at.
  */
 export function compilePlan(columns: readonly string[], spec: TableRuleSpec | LooseTableRuleSpec, ctx: CompileContext = {}): RulePlan {
+  // Typed specs are loose specs whose ids and params the compiler happened to be able to check.
+  const loose = spec as LooseTableRuleSpec;
+  const townColumn = loose.geo?.town?.column;
+  const derived = new Set(townColumn !== undefined && !columns.includes(townColumn) ? [townColumn] : []);
   const b = new PlanBuilder([...columns]);
   const { problems } = b;
   const seen = new Set<string>();
@@ -341,10 +389,10 @@ export function compilePlan(columns: readonly string[], spec: TableRuleSpec | Lo
     if (seen.has(c)) problems.push(`column '${c}' appears twice`);
     seen.add(c);
   }
+  columns = [...columns, ...derived];
+  (b.columns as string[]).push(...derived);
   if (ctx.today !== undefined && !isIsoDate(ctx.today)) problems.push(`today must be an ISO date (yyyy-mm-dd), got '${ctx.today}'`);
   const env = makeEnv(columns, ctx);
-  // Typed specs are loose specs whose ids and params the compiler happened to be able to check.
-  const loose = spec as LooseTableRuleSpec;
 
   for (const [name, rules] of Object.entries(loose.columns ?? {})) {
     const column = columns.indexOf(name);
@@ -374,6 +422,13 @@ export function compilePlan(columns: readonly string[], spec: TableRuleSpec | Lo
   }
   // Normalisers run column by column, each column's steps in the order written.
   b.normalisers.sort((x, y) => x.column - y.column);
+
+  if (loose.geo !== undefined) {
+    const geo = loose.geo;
+    b.geo =
+      attempt('geo', problems, () => GeoStep.compile(geo, columns, derived, env.boundary, (id, column, severity) => b.slot(findRule(id)!, column, severity))) ??
+      undefined;
+  }
 
   (loose.deep ?? []).forEach((step, i) => {
     const where = `deep[${i}]`;

@@ -120,6 +120,26 @@ export interface WithinDaysParams {
   readonly today?: string;
 }
 
+export interface DatumParams {
+  /** The datum the "lng,lat" values are in, and the one to rewrite them in. */
+  readonly from: 'wgs84' | 'gcj02' | 'bd09';
+  readonly to: 'wgs84' | 'gcj02' | 'bd09';
+  /** Decimal places written; default 8 (about 1 mm). */
+  readonly decimals?: number;
+}
+
+export interface GeoRangeParams {
+  /** `china` (lng 73..136, lat 3..54, the default) or `world`. */
+  readonly range?: 'china' | 'world';
+}
+
+export interface GeoInsideParams {
+  /** A boundary the job names under `boundaries`. */
+  readonly boundary: string;
+  /** The datum of the values, when it is not the boundary's; default the boundary's. */
+  readonly datum?: 'wgs84' | 'gcj02' | 'bd09';
+}
+
 /** Parameters by rule id. */
 export interface RuleParamsById {
   'normalise.trim': NoParams;
@@ -133,6 +153,7 @@ export interface RuleParamsById {
   'normalise.credit_code': NoParams;
   'normalise.null_tokens': NullTokensParams;
   'normalise.value_map': ValueMapParams;
+  'normalise.datum': DatumParams;
   'citizen_id.valid': CitizenIdParams;
   'credit_code.valid': CreditCodeParams;
   'credit_code.pilot': CreditCodePilotParams;
@@ -149,6 +170,10 @@ export interface RuleParamsById {
   'value.length': LengthParams;
   'value.range': RangeParams;
   'value.code_table': CodeTableParams;
+  'geo.range': GeoRangeParams;
+  'geo.inside': GeoInsideParams;
+  'geo.boundary': NoParams;
+  'geo.town': NoParams;
   'deep.id_birth_consistency': IdBirthParams;
   'deep.id_gender_consistency': IdGenderParams;
   'deep.temporal_order': TemporalOrderParams;

@@ -12,6 +12,17 @@ import {
   temporalOrder,
   withinDays,
 } from './deep.ts';
+import { DATUMS, type Datum } from '../geo/datum.ts';
+import type { Boundary } from '../geo/boundary.ts';
+import {
+  datumNormaliser,
+  GEO_BOUNDARY_REASONS,
+  GEO_INSIDE_REASON,
+  GEO_RANGE_REASONS,
+  GEO_TOWN_REASON,
+  geoInsideValidator,
+  geoRangeValidator,
+} from './geo-rules.ts';
 import { SIMPLE_NORMALISERS, nullTokens, valueMap, type SimpleNormaliserName } from './normalisers.ts';
 import { ParamReader, RuleParamError, readMapSource, readSetSource } from './param-reader.ts';
 import type { MapSource, RuleId, SetSource } from './params.ts';
@@ -58,6 +69,20 @@ export interface RuleEnv {
   map(source: MapSource): ReadonlyMap<string, string>;
   /** `explicit`, else the compile-time today, else undefined. */
   today(explicit: string | undefined): string | undefined;
+  /** A boundary the job names under `boundaries`. */
+  boundary(name: string): Boundary;
+}
+
+function readDatum(r: ParamReader, key: string): Datum | undefined {
+  const v = r.optString(key);
+  if (v !== undefined && !DATUMS.includes(v as Datum)) throw new RuleParamError(`params.${key} must be one of ${DATUMS.join(', ')}, got '${v}'`);
+  return v as Datum | undefined;
+}
+
+function readRange(r: ParamReader): 'china' | 'world' {
+  const v = r.optString('range') ?? 'china';
+  if (v !== 'china' && v !== 'world') throw new RuleParamError(`params.range must be china or world, got '${v}'`);
+  return v;
 }
 
 interface RuleBase<K extends RuleKind> {
@@ -141,6 +166,23 @@ const NORMALISERS: readonly NormaliserRule[] = [
     params: '{ map: Record<string, string> } | { table: string }',
     create(params, env) {
       return valueMap(env.map(readMapSource(params, 'normalise.value_map params')));
+    },
+  },
+  {
+    id: 'normalise.datum',
+    kind: 'normaliser',
+    severity: 'fix',
+    dimension: 'normativeness',
+    reason: { zh: '坐标转换到目标坐标系', en: 'coordinates converted to the target datum' },
+    params: "{ from: 'wgs84' | 'gcj02' | 'bd09'; to: 'wgs84' | 'gcj02' | 'bd09'; decimals?: number }",
+    create(params) {
+      const r = new ParamReader(params, ['from', 'to', 'decimals']);
+      const from = readDatum(r, 'from');
+      const to = readDatum(r, 'to');
+      if (from === undefined || to === undefined) throw new RuleParamError('needs params.from and params.to');
+      const decimals = r.optNumber('decimals') ?? 8;
+      if (!Number.isInteger(decimals) || decimals < 0 || decimals > 12) throw new RuleParamError('params.decimals must be a whole number from 0 to 12');
+      return datumNormaliser(from, to, decimals);
     },
   },
 ];
@@ -306,6 +348,30 @@ const VALIDATORS: readonly ValidatorRule[] = [
     (_r, env, raw) => codeTableValidator(env.set(readSetSource(raw, 'value.code_table params'))),
     ['values', 'table'],
   ),
+  validator('geo.range', 'accuracy', Object.values(GEO_RANGE_REASONS), "{ range?: 'china' | 'world' }", (r) => geoRangeValidator(readRange(r)), ['range']),
+  validator(
+    'geo.inside',
+    'accuracy',
+    [GEO_INSIDE_REASON, GEO_RANGE_REASONS.unreadable],
+    "{ boundary: string; datum?: 'wgs84' | 'gcj02' | 'bd09' }",
+    (r, env) => {
+      const boundary = env.boundary(r.string('boundary'));
+      return geoInsideValidator(boundary, readDatum(r, 'datum') ?? boundary.datum);
+    },
+    ['boundary', 'datum'],
+  ),
+  {
+    ...validator('geo.boundary', 'accuracy', Object.values(GEO_BOUNDARY_REASONS), "{} (configured by the plan's geo section)", () => {
+      throw new RuleParamError("boundary points are reported by the plan's geo section (onBoundary), not as a column rule");
+    }),
+    severity: 'flag',
+  },
+  {
+    ...validator('geo.town', 'completeness', [GEO_TOWN_REASON], "{} (configured by the plan's geo section)", () => {
+      throw new RuleParamError("town assignment is configured in the plan's geo section (geo.town), not as a column rule");
+    }),
+    severity: 'flag',
+  },
 ];
 
 function deep(

@@ -1,4 +1,5 @@
 // The shape of a table's rule plan as a job spec states it (the lead's zod schema mirrors these types).
+import type { Datum } from '../geo/datum.ts';
 import type { DedupSpec } from './dedup.ts';
 import type { RuleId, RuleParamsById } from './params.ts';
 
@@ -35,12 +36,31 @@ export interface ColumnRules {
   readonly validate?: readonly ValidatorStep[];
 }
 
+/** Spatial governance of one point per row (see geo-step.ts). */
+export interface GeoSpec {
+  /** A column holding "lng,lat", or the two columns. */
+  readonly point: string | { readonly lng: string; readonly lat: string };
+  /** The datum the source is in; default wgs84. */
+  readonly datum?: Datum;
+  /** Rewrite the coordinates in this datum; default leave them. */
+  readonly convertTo?: Datum;
+  /** Decimal places of rewritten coordinates; default 8 (about 1 mm). */
+  readonly decimals?: number;
+  /** Default china. */
+  readonly range?: 'china' | 'world';
+  readonly inside?: { readonly boundary: string; readonly severity?: 'reject' | 'flag' };
+  readonly town?: { readonly boundary: string; readonly column: string; readonly property?: string; readonly severity?: 'reject' | 'flag' };
+  /** Default flag. */
+  readonly onBoundary?: 'flag' | 'reject' | 'accept';
+}
+
 export interface TableRuleSpec {
   readonly columns?: Readonly<Record<string, ColumnRules>>;
   /** Record-level checks on the normalised row. */
   readonly deep?: readonly DeepStep[];
   /** De-duplication of rows that pass every rejecting rule. */
   readonly dedup?: DedupSpec;
+  readonly geo?: GeoSpec;
 }
 
 /** A step as parsed from YAML, before the compiler has checked its id and parameters. */
@@ -53,4 +73,5 @@ export interface LooseTableRuleSpec {
   readonly columns?: Readonly<Record<string, { readonly normalise?: readonly LooseStep[]; readonly validate?: readonly LooseStep[] }>>;
   readonly deep?: readonly LooseStep[];
   readonly dedup?: DedupSpec;
+  readonly geo?: GeoSpec;
 }

@@ -35,10 +35,14 @@ export type RowRef = number;
 /** A named reference table as the engine loaded it: a set of codes, or alias -> canonical value. */
 export type ReferenceTable = ReadonlySet<string> | ReadonlyMap<string, string>;
 
+import type { Boundary } from '../geo/boundary.ts';
+
 /** What a plan may draw on when it is compiled; nothing is read at row time. */
 export interface CompileContext {
   /** Reference tables named by `{ table: name }` parameters. */
   readonly tables?: Readonly<Record<string, ReferenceTable>>;
   /** ISO date used as "today" by rules whose params omit it. Without one, deep.not_future will not compile and citizen_id.valid reads the clock. */
   readonly today?: string;
+  /** Boundaries (districts, towns) named by the geo rules. */
+  readonly boundaries?: Readonly<Record<string, Boundary>>;
 }

@@ -1,11 +1,16 @@
 // npx tsx samples/generator/cli.ts --out samples/data [--residents 2000] [--enterprises 500] [--seed 20261126]
-//   [--rate residents.duplicate=0.05 ...]
+//   [--rate residents.duplicate=0.05 ...] [--fusion-population 2000 [--fusion-coverage 1] [--fusion-only]]
 
-import { DEFAULT_ENTERPRISE_COUNT, DEFAULT_RESIDENT_COUNT, DEFAULT_SEED, generateSamples, type SampleRatesInput } from './write.ts';
+import { writeFusionChanges, writeFusionSources } from './fusion-write.ts';
+import { join } from 'node:path';
+import { DEFAULT_ENTERPRISE_COUNT, DEFAULT_FUSION_POPULATION, DEFAULT_RESIDENT_COUNT, DEFAULT_SEED, generateSamples, type SampleRatesInput } from './write.ts';
 
 const USAGE = `usage: cli.ts --out DIR [--residents N] [--enterprises N] [--seed N] [--rate DATASET.KIND=RATE ...]
   defaults: --residents ${DEFAULT_RESIDENT_COUNT} --enterprises ${DEFAULT_ENTERPRISE_COUNT} --seed ${DEFAULT_SEED}
-  DATASET is residents or enterprises; RATE is a fraction of rows, e.g. --rate residents.duplicate=0.05`;
+  DATASET is residents or enterprises; RATE is a fraction of rows, e.g. --rate residents.duplicate=0.05
+  --fusion-population N (default ${DEFAULT_FUSION_POPULATION}; 0 for none): DIR/fusion/ holds three overlapping department
+  sources of N persons, their truth, and a second version in DIR/fusion/v2/; --fusion-coverage C puts each
+  person in each source with probability C (1: every source holds everyone); --fusion-only skips the rest`;
 
 interface CliArgs {
   out: string;
@@ -13,6 +18,9 @@ interface CliArgs {
   residents?: number;
   enterprises?: number;
   rates: { residents: Record<string, number>; enterprises: Record<string, number> };
+  fusionPopulation?: number;
+  fusionCoverage?: number;
+  fusionOnly?: boolean;
 }
 
 function integer(flag: string, raw: string): number {
@@ -53,6 +61,15 @@ function parseArgs(argv: readonly string[]): CliArgs | 'help' {
       case '--enterprises':
         args.enterprises = integer(flag, next());
         break;
+      case '--fusion-population':
+        args.fusionPopulation = integer(flag, next());
+        break;
+      case '--fusion-coverage':
+        args.fusionCoverage = Number(next());
+        break;
+      case '--fusion-only':
+        args.fusionOnly = true;
+        break;
       case '--rate': {
         const m = /^(residents|enterprises)\.([a-z0-9_]+)=(.+)$/.exec(next());
         const rate = m ? Number(m[3]) : Number.NaN;
@@ -82,6 +99,19 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
+  if (args.fusionOnly) {
+    const opts = { population: args.fusionPopulation ?? DEFAULT_FUSION_POPULATION, seed: args.seed ?? DEFAULT_SEED, coverage: args.fusionCoverage };
+    const dir = join(args.out, 'fusion');
+    const f = await writeFusionSources(dir, opts);
+    const c = await writeFusionChanges(dir, opts);
+    console.log(
+      `wrote ${dir}: ${f.summary.records} records of ${f.summary.persons} persons (${Object.entries(f.summary.perSource)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ')}); v2: ${c.updated} updated, ${c.inserted} inserted, ${c.deleted} deleted, ` +
+        `${c.affectedPersons.length} persons affected, ${((performance.now() - started) / 1000).toFixed(1)}s`,
+    );
+    return;
+  }
   const m = await generateSamples({
     outDir: args.out,
     seed: args.seed,
@@ -89,6 +119,8 @@ async function main(): Promise<void> {
     enterprises: args.enterprises,
     // Unknown kinds are rejected by generateSamples with a clear message.
     rates: args.rates as SampleRatesInput,
+    fusionPopulation: args.fusionPopulation,
+    fusionCoverage: args.fusionCoverage,
   });
   const r = m.files['residents.csv'];
   const e = m.files['enterprises.csv'];

@@ -8,13 +8,23 @@ function givenChar(rng: Prng, male: boolean): string {
   return male ? rng.pick(GIVEN_MALE) : rng.pick(GIVEN_FEMALE);
 }
 
-export function personName(rng: Prng, male: boolean): string {
-  const surname = rng.chance(0.01) ? rng.pick(COMPOUND_SURNAMES) : rng.pick(SURNAMES);
-  if (rng.chance(0.3)) return surname + givenChar(rng, male);
+/** 1% compound surnames (欧阳, 司马, ...), else a common one. */
+export function randomSurname(rng: Prng): string {
+  return rng.chance(0.01) ? rng.pick(COMPOUND_SURNAMES) : rng.pick(SURNAMES);
+}
+
+/** One or two given-name characters (70% two, never the same twice). */
+export function givenName(rng: Prng, male: boolean): string {
+  if (rng.chance(0.3)) return givenChar(rng, male);
   let second = givenChar(rng, male);
   const first = givenChar(rng, male);
   while (second === first) second = givenChar(rng, male);
-  return surname + first + second;
+  return first + second;
+}
+
+export function personName(rng: Prng, male: boolean): string {
+  const surname = randomSurname(rng);
+  return surname + givenName(rng, male);
 }
 
 function digits(rng: Prng, count: number): string {

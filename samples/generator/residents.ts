@@ -1,5 +1,6 @@
 // Resident rows (a population register extract) with at most one injected defect each.
 
+import { addressParts, formatAddress } from './addresses.ts';
 import { CitizenIdAllocator, type AllocatedId } from './citizen-ids.ts';
 import { REFERENCE_DATE, NON_ISO_DATE_STYLES, dayNumber, formatDateAs, isoDate, shanghaiDayStart, shanghaiTimestamp } from './dates.ts';
 import { RESIDENT_DEFECTS, drawDefect, type DefectNote, type GeneratedRow, type ResidentDefect } from './defects.ts';
@@ -41,10 +42,11 @@ export interface ResidentOptions {
   readonly rates: Readonly<Record<ResidentDefect, number>>;
 }
 
-const AREAS = [MINHANG_AREA_CODE, ...SHANGHAI_AREA_CODES, ...OTHER_PROVINCE_AREA_CODES];
-const AREA_INDEXES = AREAS.map((_, i) => i);
+/** Birth registration areas and their weights, shared with the fusion population. */
+export const AREAS = [MINHANG_AREA_CODE, ...SHANGHAI_AREA_CODES, ...OTHER_PROVINCE_AREA_CODES];
+export const AREA_INDEXES = AREAS.map((_, i) => i);
 // 55% registered at birth in Minhang, 30% elsewhere in Shanghai, 15% in other provinces.
-const AREA_WEIGHTS = AREAS.map((_, i) => (i === 0 ? 55 : 3));
+export const AREA_WEIGHTS = AREAS.map((_, i) => (i === 0 ? 55 : 3));
 
 const REFERENCE_DAY = dayNumber(REFERENCE_DATE);
 const BIRTH_FROM = dayNumber('1940-01-01');
@@ -64,15 +66,6 @@ interface PoolEntry {
   readonly row: ResidentRow;
   readonly registered: number;
   readonly updated: number;
-}
-
-function address(rng: Prng, street: Street): string {
-  const road = rng.pick(street.roads);
-  const room = `${rng.int(1, 18)}0${rng.int(1, 6)}`;
-  const r = rng.next();
-  if (r < 0.7) return `上海市闵行区${road}${rng.int(1, 999)}弄${rng.int(1, 60)}号${room}室`;
-  if (r < 0.9) return `上海市闵行区${road}${rng.int(1, 2000)}号${room}室`;
-  return `上海市闵行区${road}${rng.int(1, 2000)}号`;
 }
 
 /** `19991332`-style dates: month + 12 or day + 31. Both maps are one-to-one and their images are disjoint. */
@@ -149,7 +142,7 @@ export function* generateResidents(opts: ResidentOptions): Generator<GeneratedRo
       birth_date: isoDate(alloc.birthDay),
       mobile: mobileNumber(rng),
       street: street.name,
-      address: address(rng, street),
+      address: formatAddress(addressParts(rng, street)),
       registered_at: shanghaiTimestamp(registered),
       updated_at: shanghaiTimestamp(updated),
     };

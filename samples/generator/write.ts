@@ -21,6 +21,7 @@ import {
   type ResidentDefect,
 } from './defects.ts';
 import { ENTERPRISE_COLUMNS, generateEnterprises } from './enterprises.ts';
+import { writeFusionChanges, writeFusionSources } from './fusion-write.ts';
 import { GENERATOR_ID, type SampleManifest } from './manifest.ts';
 import { Prng } from './prng.ts';
 import { RESIDENT_COLUMNS, generateResidents } from './residents.ts';
@@ -29,6 +30,7 @@ import { FileSink, type SinkResult } from './sink.ts';
 export const DEFAULT_SEED = 20261126;
 export const DEFAULT_RESIDENT_COUNT = 2000;
 export const DEFAULT_ENTERPRISE_COUNT = 500;
+export const DEFAULT_FUSION_POPULATION = 2000;
 
 export interface SampleRatesInput {
   readonly residents?: Readonly<Partial<Record<ResidentDefect, number>>>;
@@ -45,6 +47,10 @@ export interface GenerateSamplesOptions {
   readonly enterprises?: number;
   /** Per-kind defect rates in [0, 1], overlaid on the defaults; each dataset's rates may add up to at most 1. */
   readonly rates?: SampleRatesInput;
+  /** Persons behind the overlapping sources in `fusion/` (default 2000; 0 writes none). */
+  readonly fusionPopulation?: number;
+  /** Each person's chance to be in each fusion source (default: 1, 2 or 3 sources, 2 on average). */
+  readonly fusionCoverage?: number;
 }
 
 interface DatasetCounts<K extends string> {
@@ -190,6 +196,12 @@ export async function generateSamples(opts: GenerateSamplesOptions): Promise<Sam
     await enterpriseTruth.close();
     await writeTruth(join(out, 'truth.json'), manifest, residentTruth.path, enterpriseTruth.path);
     await writeHouseholdDrops(out);
+    const fusionPopulation = count(opts.fusionPopulation, DEFAULT_FUSION_POPULATION, 'fusionPopulation');
+    if (fusionPopulation > 0) {
+      const fusion = { population: fusionPopulation, seed, coverage: opts.fusionCoverage };
+      await writeFusionSources(join(out, 'fusion'), fusion);
+      await writeFusionChanges(join(out, 'fusion'), fusion);
+    }
     return manifest;
   } finally {
     await Promise.allSettled([residentTruth.close(), enterpriseTruth.close()]);

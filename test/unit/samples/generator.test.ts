@@ -76,7 +76,7 @@ describe('prng', () => {
 
 describe('generateSamples determinism', () => {
   it('writes identical bytes for the same seed and options, different bytes for another seed', async () => {
-    const opts = { seed: 7, residents: 1500, enterprises: 400 };
+    const opts = { seed: 7, residents: 1500, enterprises: 400, fusionPopulation: 300 };
     const [a, b, c] = [await tempDir(), await tempDir(), await tempDir()];
     await generateSamples({ ...opts, outDir: a });
     await generateSamples({ ...opts, outDir: b });
@@ -85,6 +85,18 @@ describe('generateSamples determinism', () => {
     expect([...fa.keys()]).toEqual([
       'credit-code-pilots.txt',
       'enterprises.csv',
+      'fusion/civil_affairs.csv',
+      'fusion/health.csv',
+      'fusion/manifest.json',
+      'fusion/persons.csv',
+      'fusion/social_insurance.csv',
+      'fusion/truth.csv',
+      'fusion/v2/affected-persons.txt',
+      'fusion/v2/changes.csv',
+      'fusion/v2/civil_affairs.csv',
+      'fusion/v2/health.csv',
+      'fusion/v2/social_insurance.csv',
+      'fusion/v2/truth.csv',
       'incoming/households-20261129.csv',
       'incoming/households-20261130.csv',
       'residents.csv',
