@@ -133,7 +133,7 @@ function checkedJobSpec(path: string, data: unknown, here = dirname(resolve(path
   if (spec.kind === 'tag') {
     const problems: string[] = [];
     for (const [name, tag] of Object.entries(spec.tags)) {
-      if (tag.list?.path) tag.list.path = besideSpec(path, here, `tags.${name}.list.path`, tag.list.path);
+      if (tag.list?.path && !tag.list.connection) tag.list.path = besideSpec(path, here, `tags.${name}.list.path`, tag.list.path);
       const problem = tag.rule === undefined ? undefined : ruleSyntaxProblem(tag.rule);
       if (problem) problems.push(`  tags.${name}.rule: ${problem}`);
     }

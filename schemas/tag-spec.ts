@@ -48,8 +48,10 @@ export const computedFieldSchema = z
 /** A department's list of IDs or names: entities whose `match` field is on it get the tag. */
 export const tagListSchema = z
   .object({
-    /** A text or CSV file, one value per line (first column); relative to the job spec. */
+    /** A text or CSV file, one value per line (first column); relative to the job spec, or to the `files` connection's root. */
     path: z.string().min(1).optional(),
+    /** A `files` connection the path is relative to (a department's drop folder). */
+    connection: slugSchema.optional(),
     /** Or a centre table and its column holding the values. */
     table: tableRefSchema.optional(),
     column: columnNameSchema.optional(),
@@ -63,6 +65,8 @@ export const tagListSchema = z
     if (Boolean(l.path) === Boolean(l.table)) ctx.addIssue({ code: 'custom', message: 'a list is either a file (path) or a table (table and column)' });
     if (l.table && !l.column) ctx.addIssue({ code: 'custom', path: ['column'], message: 'a list table needs the column holding the values' });
     if (!l.table && l.column) ctx.addIssue({ code: 'custom', path: ['column'], message: 'column goes with table' });
+    if (l.connection && !l.path)
+      ctx.addIssue({ code: 'custom', path: ['connection'], message: 'connection goes with path (a list file in a files connection)' });
   });
 
 /** A tag: either a business rule (CEL over the entity's fields) or a fixed list. */

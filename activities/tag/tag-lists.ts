@@ -5,6 +5,8 @@ import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { MAX_LIST_ENTRIES, normaliseListValue, parseListFile } from '../../governance/tags/fixed-list.ts';
 import type { ListTagDefinition, RuleTagDefinition } from '../../governance/tags/tag-set.ts';
 import type { TagJobSpec } from '../../schemas/job-spec.ts';
+import { resolveFilePath } from '../../config/connections.ts';
+import { activityConfig } from '../context.ts';
 
 /** The spec's rule tags, in spec order. */
 export function ruleTags(spec: TagJobSpec): RuleTagDefinition[] {
@@ -20,10 +22,11 @@ export async function loadListTags(client: pg.Client, spec: TagJobSpec): Promise
     let entries: Set<string>;
     if (list.path) {
       let text: string;
+      const path = resolveFilePath(activityConfig(), list.connection, list.path);
       try {
-        text = await readFile(list.path, 'utf8');
+        text = await readFile(path, 'utf8');
       } catch (error) {
-        throw new BadInputError(`tag ${name}: cannot read the list ${list.path}: ${(error as Error).message}`);
+        throw new BadInputError(`tag ${name}: cannot read the list ${list.connection ? `${list.connection}:` : ''}${list.path}: ${(error as Error).message}`);
       }
       entries = parseListFile(text, list.normalise, list.match);
     } else {

@@ -28,12 +28,14 @@ export function celTypeOf(pgType: string): CelFieldType {
 
 export type CelValue = bigint | number | string | boolean | Date;
 
-/** PostgreSQL's text output (ISO DateStyle) of a timestamptz, `2026-11-01 08:30:00+08`, as a Date. */
-function parseTimestamptz(text: string): Date {
+/**
+ * PostgreSQL's text output (ISO DateStyle) of a timestamptz, `2026-11-01 08:30:00+08`, as a Date; one
+ * JavaScript cannot hold (BC, infinity) as null: rules do not decide on it.
+ */
+function parseTimestamptz(text: string): Date | null {
   const iso = text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) throw new RangeError(`not a timestamp: ${text}`);
-  return at;
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 /** A COPY text value as the field's CEL value; null stays null (the rule is then not evaluated). */

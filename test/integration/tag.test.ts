@@ -410,4 +410,30 @@ describe('tag', () => {
     }
     expect(result.apply.entities).toBe(rows.length);
   });
+
+  it('reads a list from a files connection, and refuses a path that escapes its root', async () => {
+    const pilots = readFileSync(join(PROJECT_ROOT, 'samples', 'data', 'credit-code-pilots.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    await env.db.raw('CREATE TABLE tagtest.enterprises (entity_id text PRIMARY KEY, credit_code text)');
+    // Half of the pilots are among the enterprises, lower-cased as a department might type them; the rest are other codes.
+    const enterprises = [
+      ...pilots.slice(0, 5).map((code, i) => ({ entity_id: `E${i}`, credit_code: code.toLowerCase() })),
+      { entity_id: 'E9', credit_code: '91310112000000000X' },
+    ];
+    await env.db('tagtest.enterprises').insert(enterprises);
+    const spec = (path: string) =>
+      jobSpecSchema.parse({
+        kind: 'tag',
+        job: `tag-pilots-${process.pid}`,
+        dataset: 'tagtest-enterprises',
+        department: 'market',
+        entities: { table: 'tagtest.enterprises', key: 'entity_id', type: 'enterprise' },
+        tags: { pilot: { list: { connection: 'samples', path, match: 'credit_code', normalise: 'citizen_id' } } },
+      }) as TagJobSpec;
+    await runTag(spec('credit-code-pilots.txt'));
+    expect(await currentTagHolders(env.db, `tag-pilots-${process.pid}`, 'pilot')).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
+    const { handle } = await startJob(env.client, env.config, spec('../../package.json'), `tag:escape:${Date.now()}`);
+    await expectWorkflowFailure(handle, /file path "\.\.\/\.\.\/package\.json" escapes the root of connection "samples"/);
+  });
 });

@@ -151,3 +151,10 @@ describe('ruleSyntaxProblem (offline, before the catalogue is known)', () => {
     expect(ruleSyntaxProblem('x'.repeat(5000))).toMatch(/at most 4000/);
   });
 });
+
+describe('timestamps JavaScript cannot hold', () => {
+  it('are no value: the rule does not decide', () => {
+    expect(toCelValue('timestamp', 'infinity')).toBeNull();
+    expect(toCelValue('timestamp', '0044-03-15 12:00:00+00 BC')).toBeNull();
+  });
+});
