@@ -46,3 +46,8 @@ export async function columnLevelsOfRun(db: Knex, runId: string): Promise<Map<st
   }
   return levels;
 }
+
+/** How the catalogue describes a centre table's columns now (its dataset's current version), e.g. an entity table's. */
+export async function columnLevelsOfTable(db: Knex, tableRef: string): Promise<Map<string, ColumnLevel>> {
+  return columnsOfVersion(db, { tableRef: tableRef.includes('.') ? tableRef : `public.${tableRef}` });
+}

@@ -1,3 +1,4 @@
+import { ruleSyntaxProblem } from '../governance/tags/compile-rule.ts';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -129,6 +130,16 @@ function checkedJobSpec(path: string, data: unknown, here = dirname(resolve(path
   if (!parsed.success) throw new SpecError(`${path} is not a valid job spec:\n${formatZodError(parsed.error)}`);
   const spec = parsed.data;
   if (spec.kind === 'scan') return spec;
+  if (spec.kind === 'tag') {
+    const problems: string[] = [];
+    for (const [name, tag] of Object.entries(spec.tags)) {
+      if (tag.list?.path && !tag.list.connection) tag.list.path = besideSpec(path, here, `tags.${name}.list.path`, tag.list.path);
+      const problem = tag.rule === undefined ? undefined : ruleSyntaxProblem(tag.rule);
+      if (problem) problems.push(`  tags.${name}.rule: ${problem}`);
+    }
+    if (problems.length) throw new SpecError(`${path}: the tag rules do not compile:\n${problems.join('\n')}`);
+    return spec;
+  }
   if ((spec.kind === 'collect' || spec.kind === 'cleanse') && spec.source.type === 'file' && !spec.source.connection) {
     spec.source.path = besideSpec(path, here, 'source.path', spec.source.path);
   }

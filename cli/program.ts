@@ -372,6 +372,32 @@ Examples:
     .action(
       action(async (id: string, options: import('./commands/entity.ts').EntityOptions) => (await import('./commands/entity.ts')).entityCommand(id, options)),
     );
+  program
+    .command('tags')
+    .description("an entity's tags with evidence and validity; without an entity, the per-tag counts of the newest tag runs")
+    .argument('[entity-id]', "the entity's id as its tag job's entities.key holds it")
+    .option('--job <job>', 'only tags of this tag job')
+    .option('--tag <tag>', 'only this tag')
+    .option('--all-history', 'also closed periods (tags that held before and no longer do)')
+    .option('--limit <n>', 'without an entity: at most this many run counts', positiveInt, 50)
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Each tag period shows when it started (the run that found it true), when it ended (the run that no
+longer did; "(current)" while it holds), the rule or list and its version, and the evidence: the values
+of the fields the rule read. Evidence values that validate as citizen IDs or mobiles are masked.
+
+Examples:
+  dataops tags R00042                     current tags of entity R00042
+  dataops tags R00042 --all-history       also the periods that ended
+  dataops tags --tag elderly --job tag-residents   counts per run for one tag`,
+    )
+    .action(
+      action(async (entityId: string | undefined, options: { job?: string; tag?: string; allHistory?: boolean; limit: number; json?: boolean }) =>
+        (await import('./commands/tags.ts')).tagsCommand(entityId, options),
+      ),
+    );
 
   const watermarks = program.command('watermarks').description('where each incremental sync stands: list (default), reset');
   watermarks

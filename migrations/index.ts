@@ -13,6 +13,7 @@ import * as devices from './20261201090000_devices.ts';
 import * as stepDuplicates from './20261202100000_step_duplicates.ts';
 import * as streamRedeliveries from './20261202110000_stream_redeliveries.ts';
 import * as fusion from './20261203100000_fusion.ts';
+import * as tags from './20261203110000_tags.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -35,6 +36,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261202100000_step_duplicates.ts', stepDuplicates],
   ['20261202110000_stream_redeliveries.ts', streamRedeliveries],
   ['20261203100000_fusion.ts', fusion],
+  ['20261203110000_tags.ts', tags],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,6 +6,7 @@ import { isGlob } from './file-glob.ts';
 import { distributeJobSpecFields, distributeSpecIssues } from './distribute-spec.ts';
 import { shareJobSpecFields } from './share-spec.ts';
 import { scanJobSpecFields } from './scan-spec.ts';
+import { tagJobSpecFields } from './tag-spec.ts';
 import { streamIngestJobSpecFields, streamIngestSpecIssues } from './stream-ingest-spec.ts';
 import { streamPublishJobSpecFields, streamPublishSpecIssues } from './stream-publish-spec.ts';
 import { runOptionsSchema } from './run-options.ts';
@@ -152,6 +153,26 @@ export const scanJobSpecSchema = z
   })
   .strict();
 
+/** Tagging: fixed-list and rule tags on the entities of a governed table, with evidence and validity. */
+export const tagJobSpecSchema = z
+  .object({
+    ...commonJobFields,
+    ...tagJobSpecFields,
+    options: runOptionsSchema,
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const names = new Map<string, string>();
+    const claim = (name: string, what: string, path: (string | number)[]) => {
+      const earlier = names.get(name);
+      if (earlier) ctx.addIssue({ code: 'custom', path, message: `field "${name}" is also ${earlier}` });
+      else names.set(name, what);
+    };
+    for (const [join, def] of Object.entries(spec.joins))
+      for (const field of Object.keys(def.fields)) claim(field, `a field of join ${join}`, ['joins', join, 'fields', field]);
+    for (const field of Object.keys(spec.computed)) claim(field, 'a computed field', ['computed', field]);
+  });
+
 /** Streaming and IoT ingest: one long-lived run per stream, micro-batches committed then acknowledged. */
 export const streamIngestJobSpecSchema = z
   .object({
@@ -193,6 +214,7 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   streamIngestJobSpecSchema,
   streamPublishJobSpecSchema,
   fuseJobSpecSchema,
+  tagJobSpecSchema,
 ]);
 
 export type CollectJobSpec = z.infer<typeof collectJobSpecSchema>;
@@ -203,6 +225,7 @@ export type ScanJobSpec = z.infer<typeof scanJobSpecSchema>;
 export type StreamIngestJobSpec = z.infer<typeof streamIngestJobSpecSchema>;
 export type StreamPublishJobSpec = z.infer<typeof streamPublishJobSpecSchema>;
 export type FuseJobSpec = z.infer<typeof fuseJobSpecSchema>;
+export type TagJobSpec = z.infer<typeof tagJobSpecSchema>;
 /** The jobs that publish a table into the centre (its raw and clean layers). */
 export type CentreJobSpec = CollectJobSpec | CleanseJobSpec;
 /** Their kinds: the runs that publish a dataset and measure its quality (a distribution or pipeline does neither). */

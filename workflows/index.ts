@@ -8,3 +8,4 @@ export { scan } from './scan.ts';
 export { streamIngest } from './stream-ingest.ts';
 export { streamPublish } from './stream-publish.ts';
 export { fuse } from './fuse.ts';
+export { tag } from './tag.ts';

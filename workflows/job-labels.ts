@@ -13,6 +13,8 @@ export function staticSummary(spec: RunnableSpec): string {
     return `distribute ${distributedTable(spec)} → ${spec.target.connection}:${spec.target.table} (${spec.department}, ${spec.target.mode})`;
   if (spec.kind === 'scan')
     return `scan ${scannedConnections(spec)} for unmasked personal data (${spec.department}, at most ${spec.sampleRows} rows per table)`;
+  if (spec.kind === 'tag')
+    return `tag ${spec.entities.table} (${spec.entities.type}) with ${Object.keys(spec.tags).length} tag(s): ${Object.keys(spec.tags).join(', ')} (${spec.department})`;
   if (spec.kind === 'stream-ingest') return `stream-ingest ${streamSourceLabel(spec.source)} → ${spec.target.table} (${spec.department}, continuous)`;
   if (spec.kind === 'stream-publish')
     return `stream-publish changes of ${distributedTable(spec)} → ${streamTargetLabel(spec.target)} (${spec.department}, ${spec.follow ? `every ${spec.follow.every}` : 'one pass'})`;
@@ -35,11 +37,15 @@ export function staticDetails(spec: RunnableSpec): string {
             ? `**Scans** ${scannedConnections(spec)} · **sample** ${spec.sampleRows} rows per table · **reported from** ${Math.round(spec.minShare * 100)}% valid values`
             : spec.kind === 'stream-ingest'
               ? `**Source** ${streamSourceLabel(spec.source)} · **target** ${spec.target.table} · **batches** up to ${spec.batch.maxMessages} messages or ${spec.batch.maxWait} · **poison after** ${spec.maxDeliveries} deliveries`
-              : spec.kind === 'stream-publish'
-                ? `**Source** changes of ${distributedTable(spec)} by (${spec.source.incremental.cursor}, key), lag ${spec.source.incremental.lag} · **target** ${streamTargetLabel(spec.target)} · **batches** of ${spec.options.batchRows} rows, each confirmed by the broker before the watermark moves${spec.follow ? ` · **follows** every ${spec.follow.every}` : ''}`
-                : spec.kind === 'fuse'
-                  ? `**Sources** ${spec.sources.map((s) => `${s.name} (${s.table})`).join(', ')} · **golden records** ${spec.target.table} · **match at** ${spec.match.threshold} bits, review ${spec.match.reviewBand} below`
-                  : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
+              : spec.kind === 'tag'
+                ? `**Entities** ${spec.entities.table} by ${spec.entities.key} (${spec.entities.type}) · **tags** ${Object.entries(spec.tags)
+                    .map(([name, t]) => (t.rule ? `${name}: \`${t.rule}\`` : `${name}: list by ${t.list!.match}`))
+                    .join(' · ')}`
+                : spec.kind === 'stream-publish'
+                  ? `**Source** changes of ${distributedTable(spec)} by (${spec.source.incremental.cursor}, key), lag ${spec.source.incremental.lag} · **target** ${streamTargetLabel(spec.target)} · **batches** of ${spec.options.batchRows} rows, each confirmed by the broker before the watermark moves${spec.follow ? ` · **follows** every ${spec.follow.every}` : ''}`
+                  : spec.kind === 'fuse'
+                    ? `**Sources** ${spec.sources.map((s) => `${s.name} (${s.table})`).join(', ')} · **golden records** ${spec.target.table} · **match at** ${spec.match.threshold} bits, review ${spec.match.reviewBand} below`
+                    : `**Source** ${sourceLabel(spec.source)} · **target** ${spec.target.table} (${spec.target.mode})`;
   return [
     `**Job** ${spec.job} · **dataset** ${spec.dataset} · **department** ${spec.department}`,
     what,

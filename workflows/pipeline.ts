@@ -6,6 +6,7 @@ import type { ShareResult } from '../schemas/share-run.ts';
 import type { ScanResult } from '../schemas/scan-run.ts';
 import type { StreamPublishResult } from '../schemas/stream-publish-run.ts';
 import type { FuseResult } from './fuse.ts';
+import type { TagResult } from '../schemas/tag-run.ts';
 import type { JobSpec } from '../schemas/job-spec.ts';
 import type { ResolvedPipelineSpec } from '../schemas/pipeline-spec.ts';
 import type { PipelineResult, StepOutcome } from '../schemas/pipeline-run.ts';
@@ -21,6 +22,10 @@ function figuresOf(spec: JobSpec, result: CollectResult | CleanseResult | Distri
   if (spec.kind === 'share') return { accuracy: null, rejectedShare: 0, records: (result as unknown as ShareResult).publish.rows };
   if (spec.kind === 'fuse') return { accuracy: null, rejectedShare: 0, records: (result as unknown as FuseResult).match.entities };
   if (spec.kind === 'stream-publish') return { accuracy: null, rejectedShare: 0, records: (result as unknown as StreamPublishResult).totals.rows };
+  if (spec.kind === 'tag') {
+    const r = result as unknown as TagResult;
+    return { accuracy: null, rejectedShare: 0, records: r.apply.tags.reduce((n, t) => n + t.current, 0) };
+  }
   if (spec.kind === 'cleanse') {
     const r = result as CleanseResult;
     return { accuracy: r.publish.accuracy, rejectedShare: r.stage.rows ? r.stage.rejected / r.stage.rows : 0, records: r.publish.published };

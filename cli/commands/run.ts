@@ -11,6 +11,7 @@ import type { CleanseResult } from '../../schemas/cleanse-run.ts';
 import type { DistributeResult } from '../../schemas/distribute-run.ts';
 import type { ShareResult } from '../../schemas/share-run.ts';
 import type { ScanResult } from '../../schemas/scan-run.ts';
+import type { TagResult } from '../../schemas/tag-run.ts';
 import { followRun } from '../follow-run.ts';
 import { uiLink } from '../ui-link.ts';
 import { formatCount, formatPercent, formatTable } from '../format-table.ts';
@@ -127,6 +128,23 @@ export function scanSummaryTable(result: ScanResult): string {
   );
 }
 
+/** One line per tag: what the run added and removed, what holds now, and what its rules could not decide. */
+export function tagSummaryTable(result: TagResult): string {
+  return formatTable(
+    ['run', 'tag', 'current', 'added', 'removed', 'undecided', 'entities', 'version'],
+    result.apply.tags.map((t) => [
+      result.runId,
+      t.tag,
+      formatCount(t.current),
+      formatCount(t.added),
+      formatCount(t.removed),
+      formatCount(t.unknown + t.errors),
+      formatCount(t.evaluated),
+      t.ruleVersion.slice(0, 8),
+    ]),
+  );
+}
+
 export function summaryTable(result: CollectResult): string {
   const { stage, publish } = result;
   const headers = ['run', 'table', 'version', 'rows', 'columns', 'sensitivity', 'completeness', 'accuracy', 'attempt'];
@@ -193,6 +211,9 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
         console.log(
           `golden records: ${fused.publish.table} (history ${fused.publish.history}) · one entity: dataops entity <id> · review queue: dataops review list --job ${spec.job}`,
         );
+      } else if ('apply' in result) {
+        console.log(tagSummaryTable(result as unknown as TagResult));
+        console.log("an entity's tags and evidence: ./bin/dataops.mjs tags <entity-id>");
       } else if ('connections' in result) {
         const scan = result as unknown as ScanResult;
         console.log(scanSummaryTable(scan));
