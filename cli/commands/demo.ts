@@ -11,8 +11,18 @@ import { runCommand } from './run.ts';
 import { catalogListCommand } from './catalog.ts';
 import { qualityCommand } from './quality.ts';
 
-/** Collect both registers into the raw layer, cleanse them into the clean layer, tag the residents. */
-export const DEMO_JOBS = ['collect-residents.yaml', 'collect-enterprises.yaml', 'cleanse-residents.yaml', 'cleanse-enterprises.yaml', 'tag-residents.yaml'];
+/**
+ * Collect both registers into the raw layer, cleanse them into the clean layer, tag the residents; then
+ * collect three departments' overlapping registers and fuse them into golden records.
+ */
+export const DEMO_JOBS = [
+  'collect-residents.yaml',
+  'collect-enterprises.yaml',
+  'cleanse-residents.yaml',
+  'cleanse-enterprises.yaml',
+  'tag-residents.yaml',
+  'pipeline-fusion.yaml',
+];
 
 /**
  * The README's first command: a real pipeline on the bundled samples. Uses the background dev server
@@ -50,7 +60,7 @@ export async function demoCommand(): Promise<number> {
     await qualityCommand('minhang-residents-clean', { runs: 5 });
     const ui = readDevState()?.uiUrl ?? process.env.DATAOPS_UI_URL;
     console.log(
-      `\nNext: ./bin/dataops.mjs runs · ./bin/dataops.mjs quarantine list minhang-residents-clean · ./bin/dataops.mjs tags --job tag-residents · Web UI: ${ui ? `${ui}/namespaces/default/workflows` : '(your cluster UI)'}`,
+      `\nNext: ./bin/dataops.mjs runs · ./bin/dataops.mjs quarantine list minhang-residents-clean · ./bin/dataops.mjs tags --job tag-residents · ./bin/dataops.mjs review list --job fuse-residents · Web UI: ${ui ? `${ui}/namespaces/default/workflows` : '(your cluster UI)'}`,
     );
     return 0;
   } finally {
