@@ -63,6 +63,9 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
       await trx('dataops.fusion_jobs').where({ job: spec.job }).forUpdate().first();
       await ensureGoldenTables(trx, target, fields);
       const stg = (kind: OutputKind) => quoteTable(t[kind]);
+      // Freshly filled, never analysed: without statistics the planner takes them for empty and joins
+      // them to the golden history by nested loops.
+      for (const kind of Object.keys(t) as OutputKind[]) await trx.raw(`ANALYZE ${stg(kind)}`);
       const names = fields.map((f) => quoteIdent(f.name)).join(', ');
       const now = await trx.raw('SELECT now() AS now');
       const at = now.rows[0].now as Date;
