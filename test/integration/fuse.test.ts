@@ -187,4 +187,29 @@ describe('fuse', () => {
     expect(shown.stdout).toContain('review');
     expect(shown.stdout).toContain('birth_date');
   });
+
+  it('tags run over the golden records as over any governed table', async () => {
+    const tagSpec = jobSpecSchema.parse({
+      kind: 'tag',
+      job: 'tag-golden-test',
+      dataset: 'golden-tags-test',
+      department: 'test',
+      entities: { table: TARGET, key: 'entity_id', type: 'resident' },
+      computed: { age: { fn: 'age_years', column: 'birth_date' } },
+      asOf: '2026-11-01',
+      tags: { elderly: { rule: 'age >= 60' }, everywhere: { rule: 'record_count == 3' } },
+    });
+    const { handle } = await startJob(env.client, env.config, tagSpec, `tag:golden:${Date.now()}`);
+    await handle.result();
+    const got = await pool.query(
+      `SELECT tag, count(*)::int AS n FROM dataops.tags WHERE job = 'tag-golden-test' AND valid_to IS NULL GROUP BY tag ORDER BY tag`,
+    );
+    const want = await pool.query(
+      `SELECT count(*) FILTER (WHERE birth_date <= '1966-11-01')::int AS elderly, count(*) FILTER (WHERE record_count = 3)::int AS everywhere FROM ${TARGET}`,
+    );
+    expect(got.rows).toEqual([
+      { tag: 'elderly', n: want.rows[0].elderly },
+      { tag: 'everywhere', n: want.rows[0].everywhere },
+    ]);
+  });
 });
