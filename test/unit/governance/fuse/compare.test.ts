@@ -12,7 +12,7 @@ const tools: NameTools = { pinyin: (name) => [...name].map((c) => READINGS[c] ??
 function features(entity: EntityType, rows: Record<string, string | null>[]) {
   const fields = Object.entries(ENTITY_FIELDS[entity]).map(([name, kind]) => ({ name, kind }));
   const records = emptyRecords(fields, ['a', 'b']);
-  rows.forEach((row, i) =>
+  for (const [i, row] of rows.entries()) {
     addRecord(
       records,
       i % 2,
@@ -20,8 +20,8 @@ function features(entity: EntityType, rows: Record<string, string | null>[]) {
       null,
       String(i),
       fields.map((f) => row[f.name] ?? null),
-    ),
-  );
+    );
+  }
   return deriveFeatures(entity, records, tools, addressKey);
 }
 
