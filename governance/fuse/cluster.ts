@@ -25,7 +25,8 @@ export function cluster(input: ClusterInput): Clusters {
   const parent = new Int32Array(n);
   for (let r = 0; r < n; r++) parent[r] = r;
   const size = new Int32Array(n).fill(1);
-  const stem: (string | null)[] = input.idStem.slice(0, n);
+  // The ID stems each root's cluster holds: one, except where a reviewer joined two IDs.
+  const stems: (string[] | null)[] = input.idStem.slice(0, n).map((s) => (s === null ? null : [s]));
   const apart = new Map<number, number[]>();
   for (const [a, b] of input.cannotLink ?? []) {
     (apart.get(a) ?? apart.set(a, []).get(a)!).push(b);
@@ -57,7 +58,10 @@ export function cluster(input: ClusterInput): Clusters {
     let b = find(edges.j[e]!);
     if (a === b) continue;
     // A reviewer's accepted pair (infinite score) joins even across two IDs: the person has looked.
-    const twoIds = stem[a] !== null && stem[b] !== null && stem[a] !== stem[b];
+    // Otherwise two clusters join only when they share an ID or one has none.
+    const sa = stems[a]!;
+    const sb = stems[b]!;
+    const twoIds = sa !== null && sb !== null && !sa.some((x) => sb.includes(x));
     if ((twoIds && Number.isFinite(edges.score[e]!)) || kept(a, b)) {
       refused.push(e);
       continue;
@@ -71,7 +75,8 @@ export function cluster(input: ClusterInput): Clusters {
       members[a] = joined;
       members[b] = undefined;
     }
-    stem[a] ??= stem[b]!;
+    if (sa === null) stems[a] = sb;
+    else if (sb !== null) for (const x of sb) if (!sa.includes(x)) sa.push(x);
   }
   const root = new Int32Array(n);
   for (let r = 0; r < n; r++) root[r] = find(r);

@@ -47,4 +47,15 @@ describe('cluster', () => {
     const { root } = cluster({ size: 2, edges: edges([0, 1, Number.POSITIVE_INFINITY]), idStem: ['31011219800101001', '31011219800101002'] });
     expect(root[0]).toBe(root[1]);
   });
+
+  it('after a reviewer joined two IDs, records of either ID still join the entity', () => {
+    // a1 has ID X; b1 and b2 share ID Y; a reviewer said a1 and b1 are one person.
+    const { root, refused } = cluster({
+      size: 3,
+      edges: edges([0, 1, Number.POSITIVE_INFINITY], [1, 2, 26]),
+      idStem: ['31011219800101001', '31011219800101002', '31011219800101002'],
+    });
+    expect(root[2]).toBe(root[0]);
+    expect(refused).toEqual([]);
+  });
 });
