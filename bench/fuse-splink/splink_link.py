@@ -30,7 +30,7 @@ SOURCES = ["civil_affairs", "social_insurance", "health"]
 DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 FULL_WIDTH = "０１２３４５６７８９－ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ　"
 HALF_WIDTH = "0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ "
-SWEEP = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999]
+SWEEP = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999, 0.999999]
 
 
 def peak_rss_mb() -> float:
@@ -78,7 +78,7 @@ def load_and_clean(con: duckdb.DuckDBPyConnection, data_dir: str) -> None:
         con.execute(f"DROP TABLE raw_{s}").complete()
 
 
-def settings() -> SettingsCreator:
+def settings(debug: bool = False) -> SettingsCreator:
     name = cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
@@ -98,12 +98,36 @@ def settings() -> SettingsCreator:
             cll.ElseLevel(),
         ],
     )
+    # Term frequencies on mobile and address: a household landline or a parent's mobile is written down for
+    # several people, and a household shares its address; a frequent value is weaker evidence.
+    mobile = cl.CustomComparison(
+        output_column_name="mobile",
+        comparison_levels=[
+            cll.NullLevel("mobile"),
+            cll.ExactMatchLevel("mobile", term_frequency_adjustments=True),
+            cll.DamerauLevenshteinLevel("mobile", 1),
+            cll.ElseLevel(),
+        ],
+    )
+    # Exact, one typo or transposition, else. DateOfBirthComparison's "within a month / year / ten years"
+    # levels rewarded spouses and siblings, who share an address and a phone.
+    birth_date = cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_levels=[
+            cll.NullLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date"),
+            cll.DamerauLevenshteinLevel("birth_date", 1),
+            cll.ElseLevel(),
+        ],
+    )
     address = cl.CustomComparison(
         output_column_name="address",
         comparison_levels=[
             cll.NullLevel("address"),
-            cll.ExactMatchLevel("address"),
-            cll.ExactMatchLevel("address_numbers").configure(label_for_charts="Same house and room numbers"),
+            cll.ExactMatchLevel("address", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("address_numbers", term_frequency_adjustments=True).configure(
+                label_for_charts="Same house and room numbers"
+            ),
             cll.JaroWinklerLevel("address", 0.9),
             cll.JaroWinklerLevel("address", 0.75),
             cll.ElseLevel(),
@@ -116,8 +140,8 @@ def settings() -> SettingsCreator:
         comparisons=[
             name,
             citizen_id,
-            cl.DamerauLevenshteinAtThresholds("mobile", 1),
-            cl.DateOfBirthComparison("birth_date", input_is_string=True, datetime_format="%Y-%m-%d"),
+            mobile,
+            birth_date,
             cl.ExactMatch("gender"),
             address,
         ],
@@ -129,8 +153,8 @@ def settings() -> SettingsCreator:
             block_on("birth_date", "surname"),
             block_on("birth_date", "address_numbers"),
         ],
-        retain_matching_columns=False,
-        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=debug,
+        retain_intermediate_calculation_columns=debug,
     )
 
 
@@ -169,7 +193,7 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="also cluster at several thresholds and score each (not timed)")
     ap.add_argument("--json", help="write the result here")
     ap.add_argument("--threads", type=int, default=None)
-    ap.add_argument("--u-pairs", type=float, default=1e8, help="max_pairs for u by random sampling")
+    ap.add_argument("--u-pairs", type=float, default=1e7, help="max_pairs for u by random sampling")
     args = ap.parse_args()
 
     logging.getLogger("splink").setLevel(logging.WARNING)
@@ -198,7 +222,7 @@ def main() -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=args.u_pairs, seed=1)
     lap("train_u")
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("citizen_id"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date", "surname"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("name", "birth_date"))
     lap("train_m_em")
     predictions = linker.inference.predict(threshold_match_probability=min(0.5, args.threshold))
     edges = con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0]
