@@ -7,6 +7,8 @@ export interface FusionJobRow {
   job: string;
   entity: string;
   target_table: string;
+  /** Golden field → kind, as the last published run had them. */
+  fields: Record<string, string> | null;
   next_seq: number;
   last_run_id: string | null;
 }
@@ -43,7 +45,7 @@ export interface ReviewRow {
   score: number | null;
   detail: Record<string, unknown>;
   status: ReviewStatus;
-  decision: { value?: string | null; signature?: string; note?: string } | null;
+  decision: { value?: string | null; picked?: string | null; signature?: string; note?: string } | null;
   decided_by: string | null;
   decided_at: Date | null;
   created_at: Date;
@@ -122,8 +124,12 @@ export async function entityMembers(db: Knex, job: string, entity: string): Prom
 
 /** The fusion job a golden entity id belongs to, when only the id is known. */
 export async function jobsOfEntity(db: Knex, entity: string): Promise<string[]> {
-  const rows = await db('dataops.fusion_members').where({ entity_id: entity }).distinct('job');
-  return rows.map((r: { job: string }) => r.job);
+  // Events too: a retired or absorbed entity has no members left.
+  const rows = await db.union([
+    db('dataops.fusion_members').where({ entity_id: entity }).distinct('job'),
+    db('dataops.fusion_events').where({ entity_id: entity }).distinct('job'),
+  ]);
+  return [...new Set(rows.map((r: { job: string }) => r.job))];
 }
 
 /** An entity's golden versions, newest first (the current one has no valid_to). */

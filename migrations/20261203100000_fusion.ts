@@ -13,6 +13,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('job').primary();
     t.text('entity').notNullable();
     t.text('target_table').notNullable();
+    /** Golden field → its kind (citizenId, mobile, ...): how the CLI masks and checks values. */
+    t.jsonb('fields');
     t.bigInteger('next_seq').notNullable().defaultTo(1);
     t.text('last_run_id');
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());

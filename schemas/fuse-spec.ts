@@ -81,6 +81,24 @@ export function defaultConflictFields(entity: EntityType): string[] {
   return entity === 'person' ? [ENTITY_KEY.person, 'birth_date', 'gender'] : [ENTITY_KEY.enterprise];
 }
 
+/** Column names the staging and golden tables use themselves: no golden field may take them. */
+const RESERVED_FIELDS = new Set([
+  'record_id',
+  'updated_at',
+  'digest',
+  'repairs',
+  'status',
+  'entity_id',
+  'record_count',
+  'sources',
+  'conflicts',
+  'lineage',
+  'run_id',
+  'valid_from',
+  'valid_to',
+  'ended_by',
+]);
+
 /** Spec problems zod's shapes cannot see: fields no source maps, unknown field names, priorities naming unknown sources. */
 export function fuseSpecIssues(
   spec: {
@@ -113,6 +131,8 @@ export function fuseSpecIssues(
     }
   });
   for (const field of Object.keys(spec.fields)) {
+    if (RESERVED_FIELDS.has(field))
+      ctx.addIssue({ code: 'custom', path: ['fields', field], message: `"${field}" is a column the golden tables use themselves; name the field otherwise` });
     if (field in ENTITY_FIELDS[spec.entity])
       ctx.addIssue({ code: 'custom', path: ['fields', field], message: `"${field}" is already a field of a ${spec.entity}` });
   }

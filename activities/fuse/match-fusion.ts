@@ -15,7 +15,7 @@ import { takeOverCheckpoint, writeCheckpoint } from '../staging/checkpoint.ts';
 import { withKeepAlive, type Beat } from '../staging/keep-alive.ts';
 import { fuseFields, RECORD_COLUMNS } from './fuse-fields.ts';
 import { fuseOptions } from './fuse-options.ts';
-import { decisionsFrom, pairKey } from './fusion-decisions.ts';
+import { decisionsFrom } from './fusion-decisions.ts';
 import { MATCH_STEP, OUTPUT_TABLES, OutputWriter, outputTable, textArray, type OutputKind } from './fusion-staging.ts';
 import { nameTools } from './name-tools.ts';
 import type { FuseSourceSummary } from './stage-fuse-source.ts';
@@ -47,6 +47,8 @@ export interface FuseMatchSummary {
   reviews: number;
   refused: number;
   nextSeq: number;
+  /** The job's last published run this match started from (null: the first run): publishing checks it is still the last. */
+  basedOn: string | null;
   timings: FuseResult['timings'] & { loadMs: number; featuresMs: number; writeMs: number };
   tables: Record<OutputKind, string>;
 }
@@ -54,6 +56,8 @@ export interface FuseMatchSummary {
 interface MatchState {
   summary: FuseMatchSummary;
   stagingTable: string;
+  /** Every output table, for the abandon step to drop when the run never publishes. */
+  stagingTables: string[];
 }
 
 /**
@@ -97,9 +101,8 @@ async function match({ runId, spec, staged }: MatchFusionInput, beat: Beat): Pro
     const result = fuseRecords(records, features, fuseOptions(spec), { entityOf, digests, nextSeq: job?.next_seq ?? 1 }, decisions);
     beat({ step: MATCH_STEP, phase: 'staging results', records: records.size });
     const t3 = performance.now();
-    const decided = new Set(decisionRows.flatMap((r) => (r.kind === 'match' && r.left_ref && r.right_ref ? [pairKey(r.left_ref, r.right_ref)] : [])));
     await client.query('BEGIN');
-    const { counts, tables } = await stageOutput(client, runId, records, result, membership, decided);
+    const { counts, tables } = await stageOutput(client, runId, records, result, membership);
     const t4 = performance.now();
     const summary: FuseMatchSummary = {
       ...counts,
@@ -108,10 +111,18 @@ async function match({ runId, spec, staged }: MatchFusionInput, beat: Beat): Pro
       comparisons: result.comparisons,
       refused: result.refused,
       nextSeq: result.nextSeq,
+      basedOn: job?.last_run_id ?? null,
       timings: { ...result.timings, loadMs: t1 - t0, featuresMs: t2 - t1, writeMs: t4 - t3 },
       tables,
     };
-    await writeCheckpoint<MatchState>(client, runId, MATCH_STEP, 'staged', { summary, stagingTable: tables.golden }, attempt);
+    await writeCheckpoint<MatchState>(
+      client,
+      runId,
+      MATCH_STEP,
+      'staged',
+      { summary, stagingTable: tables.golden, stagingTables: Object.values(tables) },
+      attempt,
+    );
     await client.query('COMMIT');
     log.info({ records: summary.records, entities: summary.entities, new: summary.new, changed: summary.changed, reviews: summary.reviews }, 'matched');
     return summary;
@@ -146,7 +157,7 @@ async function currentDigests(client: pg.Client, target: string, published: bool
   return digests;
 }
 
-type Counts = Omit<FuseMatchSummary, 'records' | 'entities' | 'comparisons' | 'refused' | 'nextSeq' | 'timings' | 'tables'>;
+type Counts = Omit<FuseMatchSummary, 'records' | 'entities' | 'comparisons' | 'refused' | 'nextSeq' | 'basedOn' | 'timings' | 'tables'>;
 
 async function stageOutput(
   client: pg.Client,
@@ -154,7 +165,6 @@ async function stageOutput(
   records: MatchRecords,
   result: FuseResult,
   membership: ReadonlyMap<string, [string, string]>,
-  decided: ReadonlySet<string>,
 ): Promise<{ counts: Counts; tables: Record<OutputKind, string> }> {
   const fields = records.fields;
   const tables = Object.fromEntries((Object.keys(OUTPUT_TABLES) as OutputKind[]).map((k) => [k, outputTable(runId, k)])) as Record<OutputKind, string>;
@@ -243,7 +253,6 @@ async function stageOutput(
   for (const r of result.reviews) {
     const left = recordRef(records, r.i);
     const right = recordRef(records, r.j);
-    if (decided.has(pairKey(left, right))) continue;
     const [a, b] = [entityOfRecord[r.i]!, entityOfRecord[r.j]!].sort();
     reviews.write(['match', a!, b!, null, left, right, String(r.score), JSON.stringify({ explanation: result.explain(r.i, r.j) })]);
     reviewCount++;

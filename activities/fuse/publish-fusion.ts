@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ApplicationFailure } from '@temporalio/common';
 import type { FuseJobSpec } from '../../schemas/job-spec.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { recordIndicators } from '../../catalogue/indicators.ts';
@@ -60,7 +61,14 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
         spec.entity,
         target,
       ]);
-      await trx('dataops.fusion_jobs').where({ job: spec.job }).forUpdate().first();
+      const current = (await trx('dataops.fusion_jobs').where({ job: spec.job }).forUpdate().first('last_run_id')) as { last_run_id: string | null };
+      // Another run of the job published since this one matched: its diff is against an older state.
+      if ((current.last_run_id ?? null) !== match.basedOn) {
+        throw ApplicationFailure.nonRetryable(
+          `another run of ${spec.job} (${current.last_run_id}) published after this run matched against ${match.basedOn ?? 'no earlier run'}: nothing was published; run the job again`,
+          'ConcurrentRun',
+        );
+      }
       await ensureGoldenTables(trx, target, fields);
       const stg = (kind: OutputKind) => quoteTable(t[kind]);
       // Freshly filled, never analysed: without statistics the planner takes them for empty and joins
@@ -107,7 +115,14 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
       await publishReviews(trx, spec.job, runId, stg('reviews'));
       await trx('dataops.fusion_jobs')
         .where({ job: spec.job })
-        .update({ next_seq: match.nextSeq, last_run_id: runId, entity: spec.entity, target_table: target, updated_at: at });
+        .update({
+          next_seq: match.nextSeq,
+          last_run_id: runId,
+          entity: spec.entity,
+          target_table: target,
+          fields: JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.kind]))),
+          updated_at: at,
+        });
       await recordStepMetrics(trx, {
         run_id: runId,
         step: 'fuse',

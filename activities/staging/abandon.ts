@@ -15,15 +15,18 @@ const FENCED = 2_147_483_647;
 export async function abandonRunStaging(db: Knex, runId: string): Promise<string[]> {
   const dropped: string[] = [];
   const rows = await db('dataops.checkpoints').where({ run_id: runId }).whereNotIn('status', ['published', 'abandoned']).select('step', 'state');
-  for (const row of rows as { step: string; state: { stagingTable?: string } }[]) {
+  for (const row of rows as { step: string; state: { stagingTable?: string; stagingTables?: string[] } }[]) {
     const table = row.state.stagingTable;
+    // A step that staged several tables (fusion's match output) names the others here.
+    const tables = [...new Set([table, ...(row.state.stagingTables ?? [])])].filter((t): t is string => typeof t === 'string');
     await db.transaction(async (trx) => {
       await trx.raw("SET LOCAL lock_timeout = '10s'");
       // The staging table first, then the checkpoint: the order a batch takes them, so the two wait
       // for each other instead of deadlocking.
-      if (table && new RegExp(`^${STAGING_SCHEMA}\\.[a-z0-9_]+$`).test(table)) {
-        await trx.raw(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
-        dropped.push(table);
+      for (const t of tables) {
+        if (!new RegExp(`^${STAGING_SCHEMA}\\.[a-z0-9_]+$`).test(t)) continue;
+        await trx.raw(`DROP TABLE IF EXISTS ${quoteTable(t)}`);
+        dropped.push(t);
       }
       await trx('dataops.checkpoints')
         .where({ run_id: runId, step: row.step })

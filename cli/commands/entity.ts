@@ -31,7 +31,7 @@ export function entityCommand(entity: string, options: EntityOptions): Promise<n
     const events = await entityEvents(db, job.job, entity);
     const fields = Object.keys(versions[0] ?? {}).filter((k) => !META.has(k));
     if (options.reveal) await auditReveal(db, { command: 'entity', job: job.job, rows: versions.length, fields, details: { entity } });
-    const view = valueView(job.entity as EntityType, Boolean(options.reveal));
+    const view = valueView(job, Boolean(options.reveal));
     const shown = versions.map((v) => ({ ...v, ...Object.fromEntries(fields.map((f) => [f, view.show(f, v[f] as string | null)])) }));
     if (options.json) {
       console.log(JSON.stringify({ job: job.job, entity, versions: shown, members, events }, null, 2));

@@ -13,9 +13,10 @@ const MASKS: Partial<Record<FieldKind, (value: string) => string | null>> = {
   date: (v) => keep(v, 4, 0),
 };
 
-/** The field's kind by name (a golden field of an entity type; other names are shown as they are). */
-function kindOf(entity: EntityType | undefined, field: string): FieldKind | undefined {
-  return entity ? ENTITY_FIELDS[entity][field] : undefined;
+/** The field's kind by name: as the job's last run recorded it, else the entity type's own field. */
+export function kindOf(job: { entity: string; fields: Record<string, string> | null } | undefined, field: string): FieldKind | undefined {
+  if (!job) return undefined;
+  return (job.fields?.[field] as FieldKind | undefined) ?? ENTITY_FIELDS[job.entity as EntityType]?.[field];
 }
 
 export interface ValueView {
@@ -23,13 +24,13 @@ export interface ValueView {
   revealed: boolean;
 }
 
-export function valueView(entity: EntityType | undefined, revealed: boolean): ValueView {
+export function valueView(job: { entity: string; fields: Record<string, string> | null } | undefined, revealed: boolean): ValueView {
   return {
     revealed,
     show(field, value) {
       if (value === null || value === undefined) return '';
       if (revealed) return value;
-      const kind = kindOf(entity, field);
+      const kind = kindOf(job, field);
       const mask = kind ? MASKS[kind] : undefined;
       return mask ? (mask(value) ?? '') : value;
     },

@@ -1,10 +1,19 @@
-import type { Knex } from 'knex';
-import { decideReview, fusionJob, getReview, listReviews, type ReviewKind, type ReviewRow, type ReviewStatus } from '../../catalogue/fusion.ts';
-import type { EntityType } from '../../governance/fuse/field-kinds.ts';
+import {
+  decideReview,
+  fusionJob,
+  getReview,
+  listReviews,
+  type FusionJobRow,
+  type ReviewKind,
+  type ReviewRow,
+  type ReviewStatus,
+} from '../../catalogue/fusion.ts';
+import { normaliseValue } from '../../governance/fuse/field-kinds.ts';
+import { validFor } from '../../governance/fuse/fuse.ts';
 import { localIdentity } from '../../temporal/identity.ts';
 import { withCentreDb } from '../centre-db.ts';
 import { formatTable } from '../format-table.ts';
-import { auditReveal, valueView, type ValueView } from './fusion-values.ts';
+import { auditReveal, kindOf, valueView, type ValueView } from './fusion-values.ts';
 
 export interface ReviewListOptions {
   job?: string;
@@ -14,10 +23,6 @@ export interface ReviewListOptions {
   limit?: string;
   reveal?: boolean;
   json?: boolean;
-}
-
-async function entityTypeOf(db: Knex, job: string): Promise<EntityType | undefined> {
-  return (await fusionJob(db, job))?.entity as EntityType | undefined;
 }
 
 function explanationText(explanation: Record<string, [string, number]> | undefined): string {
@@ -34,6 +39,26 @@ function question(r: ReviewRow, view: ValueView): string {
   return `${r.field}: ${values} (picked ${view.show(r.field!, d.picked ?? null)})`;
 }
 
+/** A review row with its values (picked, the disagreeing values, a reviewer's value) through the view's masks. */
+function masked(r: ReviewRow, view: ValueView): ReviewRow & { question: string } {
+  const shown = question(r, view);
+  if (r.kind !== 'conflict' || view.revealed) return { ...r, question: shown };
+  const field = r.field!;
+  const d = r.detail as { picked?: string | null; values?: [string, number][]; signature?: string };
+  const { signature: _signature, ...rest } = d;
+  const detail = { ...rest, picked: view.show(field, d.picked ?? null), values: (d.values ?? []).map(([v, n]) => [view.show(field, v), n]) };
+  let decision = r.decision;
+  if (decision) {
+    const { signature: _s, ...kept } = decision;
+    decision = {
+      ...kept,
+      ...('value' in kept ? { value: view.show(field, kept.value ?? null) } : {}),
+      ...('picked' in kept ? { picked: view.show(field, kept.picked ?? null) } : {}),
+    };
+  }
+  return { ...r, detail, decision, question: shown };
+}
+
 /** The review queue of fusion jobs: pairs that may be one entity, fields whose records disagree. */
 export function reviewListCommand(options: ReviewListOptions): Promise<number> {
   return withCentreDb(async (db) => {
@@ -47,13 +72,13 @@ export function reviewListCommand(options: ReviewListOptions): Promise<number> {
         rows: rows.length,
         fields: [...new Set(rows.flatMap((r) => (r.field ? [r.field] : [])))],
       });
-    const types = new Map<string, EntityType | undefined>();
-    for (const job of new Set(rows.map((r) => r.job))) types.set(job, await entityTypeOf(db, job));
-    const view = (job: string) => valueView(types.get(job), Boolean(options.reveal));
+    const jobs = new Map<string, FusionJobRow | undefined>();
+    for (const job of new Set(rows.map((r) => r.job))) jobs.set(job, await fusionJob(db, job));
+    const view = (job: string) => valueView(jobs.get(job), Boolean(options.reveal));
     if (options.json) {
       console.log(
         JSON.stringify(
-          rows.map((r) => ({ ...r, question: question(r, view(r.job)) })),
+          rows.map((r) => masked(r, view(r.job))),
           null,
           2,
         ),
@@ -98,11 +123,27 @@ export function reviewDecideCommand(idText: string, status: 'accepted' | 'reject
       console.error('--value only goes with accepting a conflict (the value the golden record should hold)');
       return 1;
     }
-    const signature = (review.detail as { signature?: string }).signature;
-    const decision = {
-      ...(options.value !== undefined ? { value: options.value } : review.kind === 'conflict' ? { signature: signature ?? '' } : {}),
-      ...(options.note ? { note: options.note } : {}),
-    };
+    const detail = review.detail as { signature?: string; picked?: string | null };
+    let value = options.value;
+    if (value !== undefined) {
+      // The value a reviewer types is governed like the sources' values: normalised, and refused when invalid.
+      const kind = kindOf(await fusionJob(db, review.job), review.field!);
+      const governed = kind ? normaliseValue(kind, value) : value;
+      if (kind && (governed === null || !validFor(kind, governed))) {
+        console.error(`--value ${JSON.stringify(value)} is not a valid ${kind} for ${review.field}`);
+        return 1;
+      }
+      value = governed ?? value;
+    }
+    const decision =
+      review.kind === 'match'
+        ? {}
+        : value !== undefined
+          ? { value }
+          : status === 'accepted'
+            ? { picked: detail.picked ?? null, signature: detail.signature ?? '' }
+            : { signature: detail.signature ?? '' };
+    if (options.note) Object.assign(decision, { note: options.note });
     const done = await decideReview(db, id, status, decision, localIdentity());
     if (!done) {
       console.error(`review ${id} is ${review.status}, not pending: nothing changed`);
@@ -114,10 +155,10 @@ export function reviewDecideCommand(idText: string, status: 'accepted' | 'reject
           ? `${review.left_ref} and ${review.right_ref} will be one entity`
           : `${review.left_ref} and ${review.right_ref} will stay apart`
         : status === 'accepted'
-          ? options.value !== undefined
+          ? value !== undefined
             ? `${review.entity_id}.${review.field} will be set to the given value`
-            : `${review.entity_id}.${review.field} keeps the picked value until the sources disagree differently`
-          : `${review.entity_id}.${review.field} will be left empty`;
+            : `${review.entity_id}.${review.field} keeps the value picked now, until the records disagree differently`
+          : `${review.entity_id}.${review.field} will be left empty, until the records disagree differently`;
     console.log(`review ${id} ${status}: ${what} from the next run of ${review.job} (dataops run <its spec>)`);
     return 0;
   });

@@ -36,11 +36,20 @@ export interface PreviousRun {
 export interface Decisions {
   mustLink: readonly (readonly [string, string])[];
   cannotLink: readonly (readonly [string, string])[];
+  /** `refA|refB` (in sorted order) of every match pair a reviewer decided: not asked again. */
+  decidedPairs?: ReadonlySet<string>;
   /** entity → field → what a reviewer decided: a value, `null` for "leave it empty", or the values signature accepted as picked. */
   fields: ReadonlyMap<string, ReadonlyMap<string, FieldDecision>>;
 }
 
-export type FieldDecision = { kind: 'value'; value: string | null } | { kind: 'accept'; signature: string };
+/**
+ * A reviewer's golden value for a field (null: leave it empty). With `signature`, it holds only while
+ * the records disagree with the same values the reviewer saw; without, until decided otherwise.
+ */
+export interface FieldDecision {
+  value: string | null;
+  signature?: string;
+}
 
 export interface GoldenField extends FieldPick {
   /** Lineage: the record (`source:record`) the value came from; null for a reviewer's value. */
@@ -86,7 +95,8 @@ export function valuesSignature(values: readonly [string, number][] | undefined)
     .join('\u001f');
 }
 
-function validFor(kind: FieldKind, value: string): boolean {
+/** Whether a governed value is a valid one of its kind (an ID whose check character holds, a real date, ...). */
+export function validFor(kind: FieldKind, value: string): boolean {
   switch (kind) {
     case 'citizenId':
     case 'creditCode':
@@ -182,6 +192,11 @@ export function fuseRecords(
     const a = entityOfRoot(review.i);
     const b = entityOfRoot(review.j);
     if (a === b) continue;
+    if (decisions.decidedPairs?.size) {
+      const l = recordRef(records, review.i);
+      const r = recordRef(records, review.j);
+      if (decisions.decidedPairs.has(l < r ? `${l}|${r}` : `${r}|${l}`)) continue;
+    }
     const key = a < b ? `${a}|${b}` : `${b}|${a}`;
     if (asked.has(key)) continue;
     asked.add(key);
@@ -239,15 +254,16 @@ function goldenFields(
     const rule = options.survivorship.fields[field.name] ?? options.survivorship.default;
     const pick = pickValue(rule, valid.length ? valid : all) as GoldenField;
     const decision = decided?.get(field.name);
-    if (decision?.kind === 'value') {
+    const applies = decision !== undefined && (decision.signature === undefined || decision.signature === valuesSignature(pick.values));
+    if (applies) {
+      // The reviewer's value, from a record that holds it when one does.
+      const holder = decision.value === null ? undefined : all.find((c) => c.value === decision.value);
       pick.value = decision.value;
-      pick.index = null;
+      pick.index = holder?.index ?? null;
       pick.rule = 'review';
     }
     pick.ref = pick.index === null ? null : recordRef(records, pick.index);
-    const disputed =
-      decision?.kind !== 'value' && pick.distinct > 1 && options.conflicts.fields.includes(field.name) && pick.disagreement > options.conflicts.level;
-    pick.conflict = disputed && !(decision?.kind === 'accept' && decision.signature === valuesSignature(pick.values));
+    pick.conflict = !applies && pick.distinct > 1 && options.conflicts.fields.includes(field.name) && pick.disagreement > options.conflicts.level;
     out[f] = pick;
   }
   return out;
@@ -258,7 +274,7 @@ const digestOut = new Uint32Array(2);
 /** Digest of what a golden record says: its values, their lineage, and its members. */
 function goldenDigest(fields: readonly GoldenField[], records: MatchRecords, members: readonly number[]): string {
   const parts: string[] = [];
-  for (const f of fields) parts.push(f.value ?? '\u0000', f.ref ?? '', f.conflict ? '!' : '');
+  for (const f of fields) parts.push(f.value ?? '\u0000', f.ref ?? '', f.rule, f.conflict ? '!' : '');
   // Members in record order (sorted by source and record id), each by source, id and content digest.
   for (const r of [...members].sort((a, b) => a - b)) parts.push(String(records.source[r]), records.recordId[r]!, records.digest[r]!);
   hashKeyParts(

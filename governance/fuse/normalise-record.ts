@@ -15,13 +15,17 @@ const out = new Uint32Array(2);
 
 /** `raw[k]` is field k's value as the source wrote it; `simplify` turns traditional characters simplified. */
 export function normaliseRecord(fields: readonly MatchField[], raw: readonly (string | null)[], simplify: (text: string) => string): NormalisedRecord {
+  const govern = (kind: MatchField['kind'], value: string | null): string | null => {
+    const v = normaliseValue(kind, value);
+    return v !== null && (kind === 'personName' || kind === 'orgName' || kind === 'address') ? simplify(v) : v;
+  };
   const byName: Record<string, string | null> = {};
+  const at = new Map<string, number>();
   fields.forEach((f, k) => {
-    let v = normaliseValue(f.kind, raw[k] ?? null);
-    if (v !== null && (f.kind === 'personName' || f.kind === 'orgName' || f.kind === 'address')) v = simplify(v);
-    byName[f.name] = v;
+    at.set(f.name, k);
+    byName[f.name] = govern(f.kind, raw[k] ?? null);
   });
-  const repairs = repairSwaps(byName);
+  const repairs = repairSwaps(byName, (of, as) => govern(fields[at.get(as)!]!.kind, raw[at.get(of)!] ?? null));
   const values = fields.map((f) => byName[f.name] ?? null);
   const parts = values.map((v) => v ?? '\u0000');
   hashKeyParts(

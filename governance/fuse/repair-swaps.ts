@@ -1,5 +1,6 @@
 // Values keyed into the wrong column, put back before matching: a name in the address column and an
-// address in the name column, a mobile in the ID column, an ID in the mobile column.
+// address in the name column, a mobile in the ID column, an ID in the mobile column. A moved value is
+// governed as what it is (a lower-case x ID typed in the mobile column becomes a valid ID).
 import { isChineseName, isAddress } from '../semantic/detect.ts';
 import { isBareMobile } from '../semantic/mobile.ts';
 import { keyStem } from './field-kinds.ts';
@@ -9,24 +10,27 @@ export interface SwapRepair {
   to: string;
 }
 
-/** Rewrites `values` (field name → normalised value) in place and says what moved. */
-export function repairSwaps(values: Record<string, string | null>): SwapRepair[] {
+/** The raw value of field `of` governed as field `as` would govern it (null when empty). */
+export type GovernAs = (of: string, as: string) => string | null;
+
+/** Rewrites `values` (field name → governed value) in place and says what moved. */
+export function repairSwaps(values: Record<string, string | null>, governAs: GovernAs): SwapRepair[] {
   const moved: SwapRepair[] = [];
   const swap = (a: string, b: string) => {
-    const x = values[a] ?? null;
-    values[a] = values[b] ?? null;
-    values[b] = x;
+    const intoA = governAs(b, a);
+    values[b] = governAs(a, b);
+    values[a] = intoA;
     moved.push({ from: a, to: b });
   };
   const name = values.name;
   const address = values.address;
   if ('name' in values && 'address' in values && name && address && isAddress(name) && isChineseName(address)) swap('name', 'address');
-  const id = values.citizen_id;
-  const mobile = values.mobile;
   if ('citizen_id' in values && 'mobile' in values) {
-    const idIsMobile = id != null && isBareMobile(id);
-    const mobileIsId = mobile != null && keyStem('citizenId', mobile) !== null;
-    if ((idIsMobile && (mobile == null || mobileIsId)) || (mobileIsId && id == null)) swap('citizen_id', 'mobile');
+    const idAsMobile = values.citizen_id != null ? governAs('citizen_id', 'mobile') : null;
+    const mobileAsId = values.mobile != null ? governAs('mobile', 'citizen_id') : null;
+    const idIsMobile = idAsMobile !== null && isBareMobile(idAsMobile);
+    const mobileIsId = mobileAsId !== null && keyStem('citizenId', mobileAsId) !== null;
+    if ((idIsMobile && (values.mobile == null || mobileIsId)) || (mobileIsId && values.citizen_id == null)) swap('citizen_id', 'mobile');
   }
   return moved;
 }

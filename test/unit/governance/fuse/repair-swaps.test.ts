@@ -1,21 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { repairSwaps } from '../../../../governance/fuse/repair-swaps.ts';
+import { normaliseRecord } from '../../../../governance/fuse/normalise-record.ts';
+import { ENTITY_FIELDS } from '../../../../governance/fuse/field-kinds.ts';
 
-describe('repairSwaps', () => {
-  it('puts a name and an address keyed into each other back', () => {
-    const v: Record<string, string | null> = { name: '上海市闵行区七莘路427弄19号', address: '张伟', citizen_id: null, mobile: null };
-    expect(repairSwaps(v)).toEqual([{ from: 'name', to: 'address' }]);
-    expect(v.name).toBe('张伟');
+const fields = Object.entries(ENTITY_FIELDS.person).map(([name, kind]) => ({ name, kind }));
+const same = (s: string) => s;
+
+function governed(raw: Record<string, string | null>) {
+  const r = normaliseRecord(
+    fields,
+    fields.map((f) => raw[f.name] ?? null),
+    same,
+  );
+  return { values: Object.fromEntries(fields.map((f, k) => [f.name, r.values[k]])), repairs: r.repairs };
+}
+
+describe('swapped columns', () => {
+  it('puts a name and an address keyed into each other back, each governed as what it is', () => {
+    const { values, repairs } = governed({ name: '上海市闵行区七莘路427弄19号', address: '张伟' });
+    expect(repairs).toEqual([{ from: 'name', to: 'address' }]);
+    expect(values.name).toBe('张伟');
+    expect(values.address).toBe('闵行区七宝镇七莘路427弄19号');
   });
 
-  it('moves a mobile out of the ID column', () => {
-    const v: Record<string, string | null> = { name: '张伟', address: null, citizen_id: '13812345678', mobile: null };
-    repairSwaps(v);
-    expect(v).toMatchObject({ citizen_id: null, mobile: '13812345678' });
+  it('moves a mobile written with +86 out of the ID column', () => {
+    const { values } = governed({ name: '张伟', citizen_id: '+86 138-1234-5678' });
+    expect(values).toMatchObject({ citizen_id: null, mobile: '13812345678' });
+  });
+
+  it('an ID with a lower-case x typed in the mobile column becomes the valid ID', () => {
+    const { values } = governed({ name: '张伟', mobile: '11010119900307101x' });
+    expect(values).toMatchObject({ citizen_id: '11010119900307101X', mobile: null });
   });
 
   it('leaves right values alone', () => {
-    const v: Record<string, string | null> = { name: '张伟', address: '七莘路427弄19号', citizen_id: '310112198001010011', mobile: '13812345678' };
-    expect(repairSwaps(v)).toEqual([]);
+    const { repairs } = governed({ name: '张伟', address: '七莘路427弄19号', citizen_id: '310112198001010011', mobile: '13812345678' });
+    expect(repairs).toEqual([]);
   });
 });
