@@ -13,6 +13,6 @@ describe('the JSON Schema for editors', () => {
       anyOf: ({ oneOf?: { properties: { kind: { const: string } } }[] } & { properties?: { kind: { const: string } } })[];
     };
     const kinds = schema.anyOf.flatMap((s) => (s.oneOf ? s.oneOf.map((o) => o.properties.kind.const) : [s.properties!.kind.const]));
-    expect(kinds).toEqual(['collect', 'cleanse', 'distribute', 'share', 'scan', 'stream-ingest', 'stream-publish', 'pipeline']);
+    expect(kinds).toEqual(['collect', 'cleanse', 'distribute', 'share', 'scan', 'stream-ingest', 'stream-publish', 'fuse', 'tag', 'pipeline']);
   });
 });
