@@ -39,7 +39,7 @@ export async function up(knex: Knex): Promise<void> {
     /** Field → [agreement level, weight]. */
     t.jsonb('explanation').notNullable();
     t.text('run_id').notNullable();
-    t.primary(['job', 'left_ref', 'right_ref']);
+    // No key of its own: a run replaces the links of the entities it writes, in its publishing transaction.
     t.index(['job', 'entity_id']);
   });
   await knex.schema.withSchema(S).createTable('fusion_events', (t) => {

@@ -1,4 +1,4 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, type ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import type { FuseWorkflowInput } from '../schemas/fuse-run.ts';
 import type { FuseMatchSummary } from '../activities/fuse/match-fusion.ts';
 import type { FusePublishSummary } from '../activities/fuse/publish-fusion.ts';
@@ -36,21 +36,29 @@ export async function fuse(input: FuseWorkflowInput): Promise<FuseResult> {
     );
     const records = sources.reduce((n, s) => n + s.records, 0);
     progress.set({ phase: 'staging', step: 'fuse_match', rows: records });
-    const match = await bookkeeping.matchFusion.executeWithOptions(
-      { startToCloseTimeout: '6 hours', heartbeatTimeout: '5 minutes', retry: DATA_RETRY, summary: `match ${records} records into ${spec.entity} entities` },
-      [{ runId, spec, staged: sources }],
-    );
-    progress.set({ phase: 'publishing', rows: records });
-    const publish = await bookkeeping.publishFusion.executeWithOptions(
-      {
-        startToCloseTimeout: '2 hours',
-        retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
-        summary: `publish golden records into ${spec.target.table}`,
-      },
-      [{ runId, spec, staged: sources, match, durationMs: Date.now() - started }],
-    );
-    upsertSearchAttributes([{ key: DataOpsRecords, value: records }]);
-    const { tables: _tables, ...counts } = match;
-    return { runId, sources, match: counts, publish };
+    // The match output is unlogged: a database restart before publishing empties it, and publishing
+    // then says so (MatchOutputLost) after forgetting the match: match once more.
+    for (let round = 1; ; round++) {
+      const match = await bookkeeping.matchFusion.executeWithOptions(
+        { startToCloseTimeout: '6 hours', heartbeatTimeout: '5 minutes', retry: DATA_RETRY, summary: `match ${records} records into ${spec.entity} entities` },
+        [{ runId, spec, staged: sources }],
+      );
+      progress.set({ phase: 'publishing', rows: records });
+      try {
+        const publish = await bookkeeping.publishFusion.executeWithOptions(
+          {
+            startToCloseTimeout: '2 hours',
+            retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
+            summary: `publish golden records into ${spec.target.table}`,
+          },
+          [{ runId, spec, staged: sources, match, durationMs: Date.now() - started }],
+        );
+        upsertSearchAttributes([{ key: DataOpsRecords, value: records }]);
+        const { tables: _tables, ...counts } = match;
+        return { runId, sources, match: counts, publish };
+      } catch (error) {
+        if (round >= 3 || !(error instanceof ActivityFailure) || (error.cause as ApplicationFailure | undefined)?.type !== 'MatchOutputLost') throw error;
+      }
+    }
   });
 }

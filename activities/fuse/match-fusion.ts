@@ -51,6 +51,8 @@ export interface FuseMatchSummary {
   basedOn: string | null;
   timings: FuseResult['timings'] & { loadMs: number; featuresMs: number; writeMs: number };
   tables: Record<OutputKind, string>;
+  /** Rows staged in each output table. */
+  staged: Record<OutputKind, number>;
 }
 
 interface MatchState {
@@ -102,7 +104,7 @@ async function match({ runId, spec, staged }: MatchFusionInput, beat: Beat): Pro
     beat({ step: MATCH_STEP, phase: 'staging results', records: records.size });
     const t3 = performance.now();
     await client.query('BEGIN');
-    const { counts, tables } = await stageOutput(client, runId, records, result, membership);
+    const { counts, tables, staged: stagedRows } = await stageOutput(client, runId, records, result, membership);
     const t4 = performance.now();
     const summary: FuseMatchSummary = {
       ...counts,
@@ -114,6 +116,7 @@ async function match({ runId, spec, staged }: MatchFusionInput, beat: Beat): Pro
       basedOn: job?.last_run_id ?? null,
       timings: { ...result.timings, loadMs: t1 - t0, featuresMs: t2 - t1, writeMs: t4 - t3 },
       tables,
+      staged: stagedRows,
     };
     await writeCheckpoint<MatchState>(
       client,
@@ -157,7 +160,7 @@ async function currentDigests(client: pg.Client, target: string, published: bool
   return digests;
 }
 
-type Counts = Omit<FuseMatchSummary, 'records' | 'entities' | 'comparisons' | 'refused' | 'nextSeq' | 'basedOn' | 'timings' | 'tables'>;
+type Counts = Omit<FuseMatchSummary, 'records' | 'entities' | 'comparisons' | 'refused' | 'nextSeq' | 'basedOn' | 'timings' | 'tables' | 'staged'>;
 
 async function stageOutput(
   client: pg.Client,
@@ -165,7 +168,7 @@ async function stageOutput(
   records: MatchRecords,
   result: FuseResult,
   membership: ReadonlyMap<string, [string, string]>,
-): Promise<{ counts: Counts; tables: Record<OutputKind, string> }> {
+): Promise<{ counts: Counts; tables: Record<OutputKind, string>; staged: Record<OutputKind, number> }> {
   const fields = records.fields;
   const tables = Object.fromEntries((Object.keys(OUTPUT_TABLES) as OutputKind[]).map((k) => [k, outputTable(runId, k)])) as Record<OutputKind, string>;
   const open = (kind: OutputKind, extra: readonly string[] = []) => new OutputWriter(tables[kind], [...OUTPUT_TABLES[kind], ...extra]);
@@ -289,7 +292,9 @@ async function stageOutput(
     members.write([ref.slice(0, colon), ref.slice(colon + 1), null, null]);
     deletedRecords++;
   }
-  for (const w of [golden, members, links, reviews, events, ended]) await w.finish(client);
+  const writers = { golden, members, links, reviews, events, ended };
+  for (const w of Object.values(writers)) await w.finish(client);
+  const staged = Object.fromEntries(Object.entries(writers).map(([kind, w]) => [kind, w.rows])) as Record<OutputKind, number>;
   const conflictReviews = result.golden.reduce((n, g) => n + g.fields.filter((f) => f.conflict).length, 0);
   return {
     counts: {
@@ -307,6 +312,7 @@ async function stageOutput(
       reviews: reviewCount + conflictReviews,
     },
     tables,
+    staged,
   };
 }
 

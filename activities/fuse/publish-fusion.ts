@@ -39,8 +39,25 @@ export interface FusePublishSummary {
  * events and the review queue follow; counts and indicators are recorded. A retry after the commit
  * finds the checkpoint published and returns.
  */
+class MatchOutputLost extends Error {
+  override readonly name = 'MatchOutputLost';
+}
+
 export async function publishFusion(input: PublishFusionInput): Promise<FusePublishSummary> {
   return classifyErrors(async () => {
+    try {
+      return await publish(input);
+    } catch (error) {
+      if (!(error instanceof MatchOutputLost)) throw error;
+      // Forget the match so that the workflow's retry of it matches again, and fail this attempt.
+      await activityDb()('dataops.checkpoints').where({ run_id: input.runId, step: MATCH_STEP }).delete();
+      throw ApplicationFailure.nonRetryable(`${error.message}: the database restarted since the match; matching again`, 'MatchOutputLost');
+    }
+  });
+}
+
+async function publish(input: PublishFusionInput): Promise<FusePublishSummary> {
+  {
     const { runId, spec, match } = input;
     const db = activityDb();
     const target = spec.target.table;
@@ -71,6 +88,13 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
       }
       await ensureGoldenTables(trx, target, fields);
       const stg = (kind: OutputKind) => quoteTable(t[kind]);
+      // The output is unlogged: a database restart since the match empties it. Then match again.
+      for (const kind of Object.keys(t) as OutputKind[]) {
+        const exists = (await trx.raw('SELECT to_regclass(?) AS t', [t[kind]])).rows[0].t;
+        const rows = exists ? Number((await trx.raw(`SELECT count(*) AS n FROM ${stg(kind)}`)).rows[0].n) : -1;
+        if (rows !== match.staged[kind])
+          throw new MatchOutputLost(`the staged ${kind} of the match (${match.staged[kind]} rows) ${exists ? `holds ${rows}` : 'is gone'}`);
+      }
       // Freshly filled, never analysed: without statistics the planner takes them for empty and joins
       // them to the golden history by nested loops.
       for (const kind of Object.keys(t) as OutputKind[]) await trx.raw(`ANALYZE ${stg(kind)}`);
@@ -105,7 +129,7 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
       );
       await trx.raw(
         `INSERT INTO dataops.fusion_links (job, entity_id, left_ref, right_ref, score, explanation, run_id)
-         SELECT ?, entity_id, left_ref, right_ref, score::float8, explanation::jsonb, ? FROM ${stg('links')} ON CONFLICT (job, left_ref, right_ref) DO UPDATE SET entity_id = EXCLUDED.entity_id, score = EXCLUDED.score, explanation = EXCLUDED.explanation, run_id = EXCLUDED.run_id`,
+         SELECT ?, entity_id, left_ref, right_ref, score::float8, explanation::jsonb, ? FROM ${stg('links')}`,
         [spec.job, runId],
       );
       await trx.raw(
@@ -142,7 +166,7 @@ export async function publishFusion(input: PublishFusionInput): Promise<FusePubl
     summary.durationMs = Math.round(performance.now() - started);
     activityLogger({ runId, step: 'fuse' }).info(summary, 'published');
     return summary;
-  });
+  }
 }
 
 /**

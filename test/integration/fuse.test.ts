@@ -10,6 +10,10 @@ import { pairwiseScores } from '../../samples/generator/linkage-truth.ts';
 import type { FuseResult } from '../../workflows/fuse.ts';
 import { closeAllDbs } from '../../db/knex.ts';
 import { runCliAsync } from '../support/cli.ts';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { stageFuseSource, type FuseSourceSummary } from '../../activities/fuse/stage-fuse-source.ts';
+import { matchFusion, type FuseMatchSummary } from '../../activities/fuse/match-fusion.ts';
+import { publishFusion, type FusePublishSummary } from '../../activities/fuse/publish-fusion.ts';
 
 // Three department registers of one population (民政 with Chinese headers, 社保, 卫健), generated with
 // typos, missing and wrong IDs, transposed mobiles, address variants, mixed date formats, twins,
@@ -211,5 +215,27 @@ describe('fuse', () => {
       { tag: 'elderly', n: want.rows[0].elderly },
       { tag: 'everywhere', n: want.rows[0].everywhere },
     ]);
+  });
+
+  it('a match output emptied by a database restart is not published: publishing says so and forgets the match', async () => {
+    const activities = new MockActivityEnvironment({ attempt: 1 }, { client: env.client });
+    const lostSpec = jobSpecSchema.parse({ ...fusionJobSpec({ schema: SCHEMA, target: 'fused.lost', job: 'fuse-lost' }) }) as FuseJobSpec;
+    const runId = `fuse:lost:${Date.now()}`;
+    await pool.query(
+      `INSERT INTO dataops.runs (run_id, job, kind, dataset, department, workflow_id, spec) VALUES ($1, 'fuse-lost', 'fuse', 'lost', 'test', $1, '{}')`,
+      [runId],
+    );
+    const staged: FuseSourceSummary[] = [];
+    for (let i = 0; i < lostSpec.sources.length; i++) staged.push(await activities.run(stageFuseSource, { runId, spec: lostSpec, source: i }));
+    const match = (await activities.run(matchFusion, { runId, spec: lostSpec, staged })) as FuseMatchSummary;
+    // What a restart does to an unlogged table.
+    await pool.query(`TRUNCATE ${match.tables.members}`);
+    await expect(activities.run(publishFusion, { runId, spec: lostSpec, staged, match, durationMs: 1 })).rejects.toMatchObject({ type: 'MatchOutputLost' });
+    expect((await pool.query(`SELECT count(*)::int AS n FROM dataops.checkpoints WHERE run_id = $1 AND step = 'fuse_match'`, [runId])).rows[0].n).toBe(0);
+    expect((await pool.query(`SELECT to_regclass('fused.lost') AS t`)).rows[0].t).toBeNull();
+    // Matching again (as the workflow does) publishes.
+    const again = (await activities.run(matchFusion, { runId, spec: lostSpec, staged })) as FuseMatchSummary;
+    const published = (await activities.run(publishFusion, { runId, spec: lostSpec, staged, match: again, durationMs: 1 })) as FusePublishSummary;
+    expect(published.entities).toBe(again.entities);
   });
 });
