@@ -277,12 +277,15 @@ async function stageOutput(
     }
   }
   // Membership: only what moved, changed or is new; records gone from their source leave (entity null).
+  // A first run (no membership yet) writes every record without building a ref per record.
   const seen = new Set<string>();
   for (let r = 0; r < records.size; r++) {
-    const ref = recordRef(records, r);
-    seen.add(ref);
-    const before = membership.get(ref);
-    if (before && before[0] === entityOfRecord[r] && before[1] === records.digest[r]) continue;
+    if (membership.size) {
+      const ref = recordRef(records, r);
+      seen.add(ref);
+      const before = membership.get(ref);
+      if (before && before[0] === entityOfRecord[r] && before[1] === records.digest[r]) continue;
+    }
     members.write([records.sources[records.source[r]!]!, records.recordId[r]!, entityOfRecord[r]!, records.digest[r]!]);
   }
   let deletedRecords = 0;
