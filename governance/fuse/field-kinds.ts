@@ -2,7 +2,7 @@
 // fields each entity type compares by.
 import { citizenIdCheckChar } from '../semantic/citizen-id.ts';
 import { creditCodeCheckChar } from '../semantic/credit-code.ts';
-import { citizenId, creditCode, date, fullwidthToHalfwidth, mobile, removeSpaces, trim } from '../rules/normalisers.ts';
+import { citizenId, creditCode, date, DEFAULT_NULL_TOKENS, fullwidthToHalfwidth, mobile, removeSpaces, trim } from '../rules/normalisers.ts';
 import { isBareMobile } from '../semantic/mobile.ts';
 import { isIsoDate } from '../semantic/dates.ts';
 import { parseMinhangAddress } from '../address/minhang.ts';
@@ -35,8 +35,8 @@ const GENDERS: Readonly<Record<string, string>> = {
   女性: '女',
 };
 
-/** Values departments write for "nothing". */
-const EMPTY = new Set(['', 'NULL', 'N/A', 'NA', '无', '-', '—', '空', '/', '不详', '未知']);
+/** Values departments write for "nothing": the rule library's null tokens, any case, and a few more registers use. */
+const EMPTY = new Set([...DEFAULT_NULL_TOKENS, 'NA', '/', '不详', '未知'].map((t) => t.toUpperCase()));
 
 function blank(value: string | null): boolean {
   return value === null || EMPTY.has(value.toUpperCase());
