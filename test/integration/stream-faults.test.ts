@@ -198,7 +198,8 @@ describe('stream ingest under faults', () => {
     process.env.DATAOPS_CONNECTION_PROXIED_NATS = `nats://127.0.0.1:${proxy.port}`;
     try {
       const n = await setup(broker.url, 'proxied_nats');
-      await publishAll(n.subject, batchOf(0, 20_000), broker.url);
+      // Enough that the worker still holds a batch when the proxy starts swallowing, however fast it runs.
+      await publishAll(n.subject, batchOf(0, 60_000), broker.url);
       const a = await worker('stream-c', { DATAOPS_CONNECTION_PROXIED_NATS: `nats://127.0.0.1:${proxy.port}` });
       await startJob(env.client, env.config, n.spec);
       await waitUntil('a committed batch', async () => (await committed(n.job)) >= 2_000).catch((e) => {
@@ -217,7 +218,7 @@ describe('stream ingest under faults', () => {
         async () => Number((await env.db('dataops.streams').where({ job: n.job }).first())?.duplicates ?? 0) > 0,
         90_000,
       );
-      const ended = await stopAndVerify(n, 20_000);
+      const ended = await stopAndVerify(n, 60_000);
       expect(ended.totals.duplicates).toBeGreaterThan(0);
     } finally {
       await proxy.close().catch(() => undefined);
