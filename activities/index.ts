@@ -19,7 +19,6 @@ export { streamTotals, markStream, forgetSlices } from './stream/stream-state.ts
 export { publishStream } from './stream/publish-stream.ts';
 export { stageFuseSource } from './fuse/stage-fuse-source.ts';
 export { matchFusion } from './fuse/match-fusion.ts';
-export { publishFusion } from './fuse/publish-fusion.ts';
 export { planTag } from './tag/plan-tag.ts';
 export { stageTag } from './tag/stage-tag.ts';
 export { applyTags } from './tag/apply-tags.ts';

@@ -1,7 +1,6 @@
-import { ActivityFailure, type ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { FuseWorkflowInput } from '../schemas/fuse-run.ts';
-import type { FuseMatchSummary } from '../activities/fuse/match-fusion.ts';
-import type { FusePublishSummary } from '../activities/fuse/publish-fusion.ts';
+import type { FuseMatchSummary, FusePublishSummary } from '../activities/fuse/match-fusion.ts';
 import type { FuseSourceSummary } from '../activities/fuse/stage-fuse-source.ts';
 import { DataOpsRecords } from './definitions.ts';
 import { bookkeeping, DATA_RETRY, ProgressState, withRunRecord } from './lifecycle.ts';
@@ -10,14 +9,14 @@ import { runContext } from './run-context.ts';
 export interface FuseResult {
   runId: string;
   sources: FuseSourceSummary[];
-  match: Omit<FuseMatchSummary, 'tables'>;
+  match: FuseMatchSummary;
   publish: FusePublishSummary;
 }
 
 /**
  * Fusion (数据融合治理): each source's records staged normalised (in parallel, committed batch by batch),
- * then matched into entities with stable ids and golden records, then published with their history,
- * lineage, events and review queue. Rows stay in PostgreSQL; only table names and counts pass through here.
+ * then matched into entities with stable ids and golden records and published with their history,
+ * lineage, events and review queue in one transaction. Rows stay in PostgreSQL; only table names and counts pass through here.
  */
 export async function fuse(input: FuseWorkflowInput): Promise<FuseResult> {
   const { runId, spec, logicalDate } = runContext(input);
@@ -36,29 +35,16 @@ export async function fuse(input: FuseWorkflowInput): Promise<FuseResult> {
     );
     const records = sources.reduce((n, s) => n + s.records, 0);
     progress.set({ phase: 'staging', step: 'fuse_match', rows: records });
-    // The match output is unlogged: a database restart before publishing empties it, and publishing
-    // then says so (MatchOutputLost) after forgetting the match: match once more.
-    for (let round = 1; ; round++) {
-      const match = await bookkeeping.matchFusion.executeWithOptions(
-        { startToCloseTimeout: '6 hours', heartbeatTimeout: '5 minutes', retry: DATA_RETRY, summary: `match ${records} records into ${spec.entity} entities` },
-        [{ runId, spec, staged: sources }],
-      );
-      progress.set({ phase: 'publishing', rows: records });
-      try {
-        const publish = await bookkeeping.publishFusion.executeWithOptions(
-          {
-            startToCloseTimeout: '2 hours',
-            retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
-            summary: `publish golden records into ${spec.target.table}`,
-          },
-          [{ runId, spec, staged: sources, match, durationMs: Date.now() - started }],
-        );
-        upsertSearchAttributes([{ key: DataOpsRecords, value: records }]);
-        const { tables: _tables, ...counts } = match;
-        return { runId, sources, match: counts, publish };
-      } catch (error) {
-        if (round >= 3 || !(error instanceof ActivityFailure) || (error.cause as ApplicationFailure | undefined)?.type !== 'MatchOutputLost') throw error;
-      }
-    }
+    const { match, publish } = await bookkeeping.matchFusion.executeWithOptions(
+      {
+        startToCloseTimeout: '6 hours',
+        heartbeatTimeout: '5 minutes',
+        retry: DATA_RETRY,
+        summary: `match ${records} records into ${spec.entity} entities and publish them into ${spec.target.table}`,
+      },
+      [{ runId, spec, staged: sources, startedAt: started }],
+    );
+    upsertSearchAttributes([{ key: DataOpsRecords, value: records }]);
+    return { runId, sources, match, publish };
   });
 }

@@ -11,6 +11,9 @@ export function fuseFields(spec: FuseJobSpec): MatchField[] {
 
 export const FUSE_STEP_PREFIX = 'fuse';
 
+/** The match-and-publish step: names its checkpoint. */
+export const MATCH_STEP = 'fuse_match';
+
 /** The staging step of one source: names its checkpoint and staging table. */
 export function sourceStep(source: string): string {
   return `${FUSE_STEP_PREFIX}_${source}`;

@@ -98,68 +98,109 @@ function weight(table: Partial<Record<string, number>>, level: Level): number {
   return table[level] ?? 0;
 }
 
-/** The score of records i and j (as comparePair's, without building the explanation). */
-export function scorePair(f: Features, i: number, j: number, w: Weights = DEFAULT_WEIGHTS): number {
-  return scoreFields(f, i, j, w, null);
+/** The compared fields, in the order their levels are packed (4 bits each) into a pair's level code. */
+const SLOTS = ['id', 'name', 'birth', 'gender', 'phone', 'person', 'address'] as const;
+type Slot = (typeof SLOTS)[number];
+const LEVELS: readonly Level[] = ['exact', 'stem', 'close', 'pinyin', 'typo', 'shortTypo', 'swap', 'door', 'tokens', 'different'];
+const LEVEL_CODE = new Map(LEVELS.map((l, k) => [l, k + 1]));
+
+function slotWeights(w: Weights, slot: Slot): Partial<Record<string, number>> {
+  return slot === 'person' ? w.name : w[slot];
 }
 
-/** Scores records i and j and says why. Field names in the explanation are the entity's canonical ones. */
-export function comparePair(f: Features, i: number, j: number, w: Weights = DEFAULT_WEIGHTS): PairScore {
+function slotName(entity: Features['entity'], slot: Slot): string {
+  switch (slot) {
+    case 'id':
+      return entity === 'person' ? 'citizen_id' : 'credit_code';
+    case 'birth':
+      return 'birth_date';
+    case 'phone':
+      return entity === 'person' ? 'mobile' : 'phone';
+    case 'person':
+      return 'legal_person';
+    default:
+      return slot;
+  }
+}
+
+/** What a level code says: field → [level, weight], for the fields both records have. */
+export function explainLevels(code: number, entity: Features['entity'], w: Weights = DEFAULT_WEIGHTS): Record<string, FieldComparison> {
   const fields: Record<string, FieldComparison> = {};
-  return { score: scoreFields(f, i, j, w, fields), fields };
+  for (const [s, slot] of SLOTS.entries()) {
+    const k = (code >>> (4 * s)) & 15;
+    if (!k) continue;
+    const level = LEVELS[k - 1]!;
+    fields[slotName(entity, slot)] = [level, weight(slotWeights(w, slot), level)];
+  }
+  return fields;
 }
 
-/** The pair's score; with `explain`, each compared field's level and weight written into it. */
-function scoreFields(f: Features, i: number, j: number, w: Weights, explain: Record<string, FieldComparison> | null): number {
+/** Set by scorePair: the level code of the pair it scored last (see explainLevels). */
+export const lastPair = { code: 0 };
+
+/**
+ * The score of records i and j; the pair's level code is left in `lastPair.code`, so matching keeps a
+ * number per pair and explanations are built once per distinct code rather than once per pair.
+ */
+export function scorePair(f: Features, i: number, j: number, w: Weights = DEFAULT_WEIGHTS): number {
   let score = 0;
+  let code = 0;
+  let level: Level;
   const stemA = f.idStem[i];
   const stemB = f.idStem[j];
   if (stemA && stemB) {
-    const level = compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!);
+    level = compareId(stemA, stemB, f.id[i]!, f.id[j]!, f.idChecks[i]!);
     score += weight(w.id, level);
-    if (explain) explain[f.entity === 'person' ? 'citizen_id' : 'credit_code'] = [level, weight(w.id, level)];
+    code |= LEVEL_CODE.get(level)!;
   }
   const nameA = f.name[i];
   const nameB = f.name[j];
   if (nameA && nameB) {
-    const level = compareName(nameA, nameB, f.namePinyin[i]!, f.namePinyin[j]!);
+    level = compareName(nameA, nameB, f.namePinyin[i]!, f.namePinyin[j]!);
     score += weight(w.name, level);
-    if (explain) explain.name = [level, weight(w.name, level)];
+    code |= LEVEL_CODE.get(level)! << 4;
   }
   const birthA = f.birth[i];
   const birthB = f.birth[j];
   if (birthA && birthB) {
-    const level = compareBirth(birthA, birthB);
+    level = compareBirth(birthA, birthB);
     score += weight(w.birth, level);
-    if (explain) explain.birth_date = [level, weight(w.birth, level)];
+    code |= LEVEL_CODE.get(level)! << 8;
   }
   const genderA = f.gender[i];
   const genderB = f.gender[j];
   if (genderA && genderB) {
-    const level: Level = genderA === genderB ? 'exact' : 'different';
+    level = genderA === genderB ? 'exact' : 'different';
     score += weight(w.gender, level);
-    if (explain) explain.gender = [level, weight(w.gender, level)];
+    code |= LEVEL_CODE.get(level)! << 12;
   }
   const phoneA = f.phone[i];
   const phoneB = f.phone[j];
   if (phoneA && phoneB) {
-    const level: Level = phoneA === phoneB ? 'exact' : isAdjacentSwap(phoneA, phoneB) ? 'swap' : 'different';
+    level = phoneA === phoneB ? 'exact' : isAdjacentSwap(phoneA, phoneB) ? 'swap' : 'different';
     score += weight(w.phone, level);
-    if (explain) explain[f.entity === 'person' ? 'mobile' : 'phone'] = [level, weight(w.phone, level)];
+    code |= LEVEL_CODE.get(level)! << 16;
   }
   const personA = f.person[i];
   const personB = f.person[j];
   if (personA && personB) {
-    const level = compareName(personA, personB, null, null);
+    level = compareName(personA, personB, null, null);
     score += weight(w.name, level);
-    if (explain) explain.legal_person = [level, weight(w.name, level)];
+    code |= LEVEL_CODE.get(level)! << 20;
   }
   const addressA = f.address[i];
   const addressB = f.address[j];
   if (addressA && addressB) {
-    const level = compareAddress(addressA, addressB);
+    level = compareAddress(addressA, addressB);
     score += weight(w.address, level);
-    if (explain) explain.address = [level, weight(w.address, level)];
+    code |= LEVEL_CODE.get(level)! << 24;
   }
+  lastPair.code = code;
   return score;
+}
+
+/** Scores records i and j and says why. Field names in the explanation are the entity's canonical ones. */
+export function comparePair(f: Features, i: number, j: number, w: Weights = DEFAULT_WEIGHTS): PairScore {
+  const score = scorePair(f, i, j, w);
+  return { score, fields: explainLevels(lastPair.code, f.entity, w) };
 }

@@ -1,16 +1,19 @@
-// Scored pairs of records in typed arrays: millions of matches cost three arrays, not millions of objects.
+// Scored pairs of records in typed arrays: millions of matches cost four arrays, not millions of objects.
 
 export class EdgeList {
   i = new Int32Array(1024);
   j = new Int32Array(1024);
   score = new Float64Array(1024);
+  /** The pair's level code (see explainLevels); 0 for a pair a reviewer joined. */
+  code = new Int32Array(1024);
   length = 0;
 
-  push(i: number, j: number, score: number): void {
+  push(i: number, j: number, score: number, code = 0): void {
     if (this.length === this.i.length) this.grow();
     this.i[this.length] = i;
     this.j[this.length] = j;
     this.score[this.length] = score;
+    this.code[this.length] = code;
     this.length++;
   }
 
@@ -19,12 +22,15 @@ export class EdgeList {
     const i = new Int32Array(size);
     const j = new Int32Array(size);
     const score = new Float64Array(size);
+    const code = new Int32Array(size);
     i.set(this.i);
     j.set(this.j);
     score.set(this.score);
+    code.set(this.code);
     this.i = i;
     this.j = j;
     this.score = score;
+    this.code = code;
   }
 
   /**

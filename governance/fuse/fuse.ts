@@ -4,7 +4,7 @@ import { hashKeyParts } from '../rules/key-hash.ts';
 import { forEachCandidatePair, DEFAULT_BLOCKING, type BlockingStats } from './blocking.ts';
 import { cluster } from './cluster.ts';
 import { EdgeList } from './edge-list.ts';
-import { comparePair, scorePair, DEFAULT_WEIGHTS, type FieldComparison, type Weights } from './compare.ts';
+import { explainLevels, lastPair, scorePair, DEFAULT_WEIGHTS, type FieldComparison, type Weights } from './compare.ts';
 import { assignEntityIds, type EntityEvent } from './entity-ids.ts';
 import { keyChecks, isUsableDate, isUsableMobile, type FieldKind } from './field-kinds.ts';
 import type { Features } from './features.ts';
@@ -70,6 +70,8 @@ export interface MatchReview {
   i: number;
   j: number;
   score: number;
+  /** Level code of the pair (see explain). */
+  code: number;
 }
 
 export interface FuseResult {
@@ -78,8 +80,8 @@ export interface FuseResult {
   /** The pairs that hold each entity together (one per pair; a reviewer's has score +Infinity). */
   links: EdgeList;
   reviews: MatchReview[];
-  /** Why two records scored as they did (built when written, not kept for millions of pairs). */
-  explain(i: number, j: number): Record<string, FieldComparison>;
+  /** Why a pair scored as it did, from its level code (links and reviews keep codes, not millions of objects). */
+  explain(code: number): Record<string, FieldComparison>;
   blocking: BlockingStats[];
   comparisons: number;
   refused: number;
@@ -146,8 +148,8 @@ export function fuseRecords(
     const i = pairs[k]!;
     const j = pairs[k + 1]!;
     const score = scorePair(features, i, j, weights);
-    if (score >= options.threshold) edges.push(i, j, score);
-    else if (score >= low) band.push(i, j, score);
+    if (score >= options.threshold) edges.push(i, j, score, lastPair.code);
+    else if (score >= low) band.push(i, j, score, lastPair.code);
   }
   const comparisons = n / 2;
   const t1b = clock();
@@ -181,11 +183,11 @@ export function fuseRecords(
     const pair = Math.min(i, j) * records.size + Math.max(i, j);
     if (linked.has(pair)) continue;
     linked.add(pair);
-    links.push(i, j, edges.score[e]!);
+    links.push(i, j, edges.score[e]!, edges.code[e]!);
   }
   // Refused matches (two IDs) and near misses both need a person's eye, once per pair of entities.
-  const candidates: MatchReview[] = clusters.refused.map((e) => ({ i: edges.i[e]!, j: edges.j[e]!, score: edges.score[e]! }));
-  for (let e = 0; e < band.length; e++) candidates.push({ i: band.i[e]!, j: band.j[e]!, score: band.score[e]! });
+  const candidates: MatchReview[] = clusters.refused.map((e) => ({ i: edges.i[e]!, j: edges.j[e]!, score: edges.score[e]!, code: edges.code[e]! }));
+  for (let e = 0; e < band.length; e++) candidates.push({ i: band.i[e]!, j: band.j[e]!, score: band.score[e]!, code: band.code[e]! });
   const reviews: MatchReview[] = [];
   const asked = new Set<string>();
   for (const review of candidates.sort((x, y) => y.score - x.score)) {
@@ -208,7 +210,7 @@ export function fuseRecords(
     events: ids.events,
     links,
     reviews,
-    explain: (i, j) => comparePair(features, i, j, weights).fields,
+    explain: (code) => explainLevels(code, features.entity, weights),
     blocking,
     comparisons,
     refused: clusters.refused.length,

@@ -1,0 +1,349 @@
+// A match's outcome written straight into the published tables, in the transaction that records the
+// run's checkpoint: golden versions and their history, membership, links, events, the review queue.
+import type pg from 'pg';
+import type { Knex } from 'knex';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FuseJobSpec } from '../../schemas/job-spec.ts';
+import type { FusionJobRow } from '../../catalogue/fusion.ts';
+import { CopyRows } from '../../connectors/postgres/copy-rows.ts';
+import { escapeCopyText } from '../../connectors/postgres/copy-text.ts';
+import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
+import { valuesSignature, type FuseResult, type GoldenRecord } from '../../governance/fuse/fuse.ts';
+import { recordRef, type MatchRecords } from '../../governance/fuse/match-records.ts';
+import type { Beat } from '../staging/keep-alive.ts';
+import { ensureGoldenTables, historyTable } from './golden-tables.ts';
+
+export const GOLDEN_META = ['record_count', 'sources', 'conflicts', 'lineage', 'digest', 'run_id', 'valid_from'] as const;
+
+export interface PublishedCounts {
+  new: number;
+  changed: number;
+  unchanged: number;
+  merged: number;
+  split: number;
+  retired: number;
+  /** Entities with a field in conflict. */
+  conflicting: number;
+  /** Records of an entity that has records from another source too, per source. */
+  perSource: { source: string; records: number; matched: number }[];
+  /** Entities holding records of two or more sources. */
+  multiSource: number;
+  deletedRecords: number;
+  links: number;
+  reviews: number;
+  /** Current versions ended (changed, merged away, retired). */
+  ended: number;
+}
+
+export interface PublishMatchInput {
+  runId: string;
+  spec: FuseJobSpec;
+  records: MatchRecords;
+  result: FuseResult;
+  /** The job's row as matching found it (undefined: its first run). */
+  job: FusionJobRow | undefined;
+  /** Last run's membership: `source:record` → [entity, digest]. */
+  membership: ReadonlyMap<string, [string, string]>;
+  beat: Beat;
+}
+
+/**
+ * Writes what changed. Refuses (ConcurrentRun) when another run of the job published since this one
+ * matched: its diff is against an older state. Everything streams by COPY while it is produced; the
+ * few joins (ended versions, replaced links and memberships) go through temporary tables.
+ */
+export async function publishMatch(client: pg.Client, trx: Knex.Transaction, input: PublishMatchInput): Promise<PublishedCounts> {
+  const { runId, spec, records, result, job, membership, beat } = input;
+  await client.query("SET LOCAL lock_timeout = '60s'");
+  await lockJob(client, spec, job?.last_run_id ?? null);
+  const fields = records.fields;
+  const target = spec.target.table;
+  const history = historyTable(target);
+  await ensureGoldenTables(trx, target, fields);
+  const at = ((await client.query('SELECT now() AS now')).rows[0].now as Date).toISOString();
+  const firstRun = job === undefined;
+
+  const endedIds = new Set<string>();
+  for (const g of result.golden) if (g.status === 'changed') endedIds.add(g.entityId);
+  for (const e of result.events) {
+    if (e.event === 'merge') for (const absorbed of e.absorbed) endedIds.add(absorbed);
+    if (e.event === 'retire') endedIds.add(e.entityId);
+  }
+  let ended = 0;
+  if (endedIds.size) {
+    await tempTable(
+      client,
+      'fuse_ended',
+      ['entity_id'],
+      [...endedIds].map((id) => [id]),
+    );
+    ended =
+      (
+        await client.query(
+          `UPDATE ${quoteTable(history)} h SET valid_to = $1, ended_by = $2 FROM fuse_ended e WHERE h.entity_id = e.entity_id AND h.valid_to IS NULL`,
+          [at, runId],
+        )
+      ).rowCount ?? 0;
+    await client.query(`DELETE FROM ${quoteTable(target)} c USING fuse_ended e WHERE c.entity_id = e.entity_id`);
+  }
+
+  beat({ step: 'fuse_match', phase: 'publishing golden records' });
+  const goldenColumns = ['entity_id', ...fields.map((f) => f.name), ...GOLDEN_META];
+  const golden = CopyRows.open(client, target, goldenColumns, { keep: true });
+  const counts = await writeGolden(golden, records, result, runId, at);
+  await golden.finish();
+  await golden.replay(client, history, goldenColumns);
+
+  beat({ step: 'fuse_match', phase: 'publishing membership' });
+  counts.deletedRecords = await writeMembers(client, spec.job, runId, records, result, membership, firstRun);
+
+  beat({ step: 'fuse_match', phase: 'publishing links' });
+  const touched = result.golden.filter((g) => g.status !== 'unchanged').map((g) => g.entityId);
+  if (firstRun) await client.query('DELETE FROM dataops.fusion_links WHERE job = $1', [spec.job]);
+  else {
+    await tempTable(
+      client,
+      'fuse_touched',
+      ['entity_id'],
+      [...new Set([...touched, ...endedIds])].map((id) => [id]),
+    );
+    await client.query('DELETE FROM dataops.fusion_links l WHERE l.job = $1 AND l.entity_id IN (SELECT entity_id FROM fuse_touched)', [spec.job]);
+  }
+  await writeLinks(client, spec.job, runId, records, result, new Set(touched));
+
+  const events = CopyRows.open(client, 'dataops.fusion_events', ['job', 'run_id', 'event', 'entity_id', 'detail', 'at']);
+  for (const e of result.events) {
+    const { event, entityId, ...detail } = e;
+    if (event === 'merge') counts.merged++;
+    if (event === 'split') counts.split++;
+    if (event === 'retire') counts.retired++;
+    await events.write([spec.job, runId, event, entityId, Object.keys(detail).length ? JSON.stringify(detail) : null, at]);
+  }
+  await events.finish();
+
+  counts.reviews = await publishReviews(client, spec.job, runId, reviewRows(records, result));
+  counts.links = result.links.length;
+  counts.ended = ended;
+  return counts;
+}
+
+/** One run of a job publishes at a time: its row is the lock, and it must still say the run this match started from. */
+async function lockJob(client: pg.Client, spec: FuseJobSpec, basedOn: string | null): Promise<void> {
+  await client.query(`INSERT INTO dataops.fusion_jobs (job, entity, target_table) VALUES ($1, $2, $3) ON CONFLICT (job) DO UPDATE SET updated_at = now()`, [
+    spec.job,
+    spec.entity,
+    spec.target.table,
+  ]);
+  const current = await client.query('SELECT last_run_id FROM dataops.fusion_jobs WHERE job = $1 FOR UPDATE', [spec.job]);
+  const last = (current.rows[0]?.last_run_id as string | null) ?? null;
+  if (last !== basedOn) {
+    throw ApplicationFailure.nonRetryable(
+      `another run of ${spec.job} (${last}) published after this run matched against ${basedOn ?? 'no earlier run'}: nothing was published; run the job again`,
+      'ConcurrentRun',
+    );
+  }
+}
+
+/** A transaction-scoped table of text columns filled by COPY, analysed so joins against it plan well. */
+async function tempTable(client: pg.Client, name: string, columns: readonly string[], rows: Iterable<(string | null)[]>): Promise<void> {
+  await client.query(`CREATE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c)} text`).join(', ')}) ON COMMIT DROP`);
+  const copy = CopyRows.open(client, `pg_temp.${name}`, columns);
+  for (const row of rows) await copy.write(row);
+  await copy.finish();
+  await client.query(`ANALYZE ${quoteIdent(name)}`);
+}
+
+async function writeGolden(out: CopyRows, records: MatchRecords, result: FuseResult, runId: string, at: string): Promise<PublishedCounts> {
+  const fields = records.fields;
+  const keys = fields.map((f) => `${JSON.stringify(f.name)}:`);
+  const perSource = records.sources.map((source) => ({ source, records: 0, matched: 0 }));
+  const counts: PublishedCounts = {
+    new: 0,
+    changed: 0,
+    unchanged: 0,
+    merged: 0,
+    split: 0,
+    retired: 0,
+    conflicting: 0,
+    perSource,
+    multiSource: 0,
+    deletedRecords: 0,
+    links: 0,
+    reviews: 0,
+    ended: 0,
+  };
+  const tail = `\t${escapeCopyText(runId)}\t${at}\n`;
+  const seen = new Uint8Array(records.sources.length);
+  for (const g of result.golden) {
+    seen.fill(0);
+    for (const m of g.members) seen[records.source[m]!] = 1;
+    const sources = records.sources.filter((_, s) => seen[s]);
+    const multi = sources.length > 1;
+    for (const m of g.members) {
+      const s = perSource[records.source[m]!]!;
+      s.records++;
+      if (multi) s.matched++;
+    }
+    if (multi) counts.multiSource++;
+    if (g.fields.some((f) => f.conflict)) counts.conflicting++;
+    if (g.status === 'unchanged') {
+      counts.unchanged++;
+      continue;
+    }
+    if (g.status === 'changed') counts.changed++;
+    else counts.new++;
+    let line = escapeCopyText(g.entityId);
+    for (const f of g.fields) line += `\t${escapeCopyText(f.value)}`;
+    const conflicts = g.fields.flatMap((f, k) => (f.conflict ? [fields[k]!.name] : []));
+    line += `\t${g.members.length}\t{${sources.join(',')}}\t{${conflicts.join(',')}}\t${escapeCopyText(lineage(g, keys))}\t${g.digest}${tail}`;
+    const flushed = out.writeLine(line);
+    if (flushed) await flushed;
+  }
+  return counts;
+}
+
+/** Field → where its value came from: `{"ref": "source:record", "rule": ...}`, with the disagreement when records differ. */
+function lineage(g: GoldenRecord, keys: readonly string[]): string {
+  let json = '';
+  for (let k = 0; k < g.fields.length; k++) {
+    const f = g.fields[k]!;
+    if (f.value === null && f.rule !== 'review') continue;
+    json += `${json ? ',' : ''}${keys[k]}{"ref":${f.ref === null ? 'null' : JSON.stringify(f.ref)},"rule":"${f.rule}"`;
+    if (f.distinct > 1) json += `,"distinct":${f.distinct},"disagreement":${Math.round(f.disagreement * 1000) / 1000}`;
+    json += f.conflict ? ',"conflict":true}' : '}';
+  }
+  return `{${json}}`;
+}
+
+/**
+ * Membership: on a first run every record, straight into the table; later, only what moved, changed or is
+ * new, and records gone from their source leave. Returns the records that left.
+ */
+async function writeMembers(
+  client: pg.Client,
+  job: string,
+  runId: string,
+  records: MatchRecords,
+  result: FuseResult,
+  membership: ReadonlyMap<string, [string, string]>,
+  firstRun: boolean,
+): Promise<number> {
+  const entityOf = new Array<string>(records.size);
+  for (const g of result.golden) for (const m of g.members) entityOf[m] = g.entityId;
+  const sourceText = records.sources.map((s) => escapeCopyText(s));
+  if (firstRun || !membership.size) {
+    await client.query('DELETE FROM dataops.fusion_members WHERE job = $1', [job]);
+    const out = CopyRows.open(client, 'dataops.fusion_members', ['job', 'run_id', 'source', 'record_id', 'entity_id', 'digest']);
+    const head = `${escapeCopyText(job)}\t${escapeCopyText(runId)}\t`;
+    for (let r = 0; r < records.size; r++) {
+      const flushed = out.writeLine(
+        `${head}${sourceText[records.source[r]!]}\t${escapeCopyText(records.recordId[r]!)}\t${entityOf[r]}\t${records.digest[r]}\n`,
+      );
+      if (flushed) await flushed;
+    }
+    await out.finish();
+    return 0;
+  }
+  const seen = new Set<string>();
+  const moved: (string | null)[][] = [];
+  for (let r = 0; r < records.size; r++) {
+    const ref = recordRef(records, r);
+    seen.add(ref);
+    const before = membership.get(ref);
+    if (before && before[0] === entityOf[r] && before[1] === records.digest[r]) continue;
+    moved.push([records.sources[records.source[r]!]!, records.recordId[r]!, entityOf[r]!, records.digest[r]!]);
+  }
+  let left = 0;
+  for (const ref of membership.keys()) {
+    if (seen.has(ref)) continue;
+    const colon = ref.indexOf(':');
+    moved.push([ref.slice(0, colon), ref.slice(colon + 1), null, null]);
+    left++;
+  }
+  await tempTable(client, 'fuse_members', ['source', 'record_id', 'entity_id', 'digest'], moved);
+  await client.query('DELETE FROM dataops.fusion_members m USING fuse_members s WHERE m.job = $1 AND m.source = s.source AND m.record_id = s.record_id', [job]);
+  await client.query(
+    `INSERT INTO dataops.fusion_members (job, source, record_id, entity_id, digest, run_id) SELECT $1, source, record_id, entity_id, digest, $2 FROM fuse_members WHERE entity_id IS NOT NULL`,
+    [job, runId],
+  );
+  return left;
+}
+
+/** The pairs holding each written entity together, with their explanation (one JSON text per distinct level code). */
+async function writeLinks(
+  client: pg.Client,
+  job: string,
+  runId: string,
+  records: MatchRecords,
+  result: FuseResult,
+  touched: ReadonlySet<string>,
+): Promise<void> {
+  const entityOf = new Array<string>(records.size);
+  for (const g of result.golden) for (const m of g.members) entityOf[m] = g.entityId;
+  const explanations = new Map<number, string>();
+  const explanation = (code: number) => {
+    let text = explanations.get(code);
+    if (text === undefined) {
+      text = escapeCopyText(JSON.stringify(result.explain(code)));
+      explanations.set(code, text);
+    }
+    return text;
+  };
+  const reviewer = escapeCopyText(JSON.stringify({ reviewer: ['accepted', 0] }));
+  const out = CopyRows.open(client, 'dataops.fusion_links', ['job', 'run_id', 'entity_id', 'left_ref', 'right_ref', 'score', 'explanation']);
+  const head = `${escapeCopyText(job)}\t${escapeCopyText(runId)}\t`;
+  const { links } = result;
+  for (let e = 0; e < links.length; e++) {
+    const i = links.i[e]!;
+    const entityId = entityOf[i]!;
+    if (!touched.has(entityId)) continue;
+    const score = links.score[e]!;
+    const byReviewer = !Number.isFinite(score);
+    const line = `${head}${entityId}\t${escapeCopyText(recordRef(records, i))}\t${escapeCopyText(recordRef(records, links.j[e]!))}\t${byReviewer ? '0' : score}\t${byReviewer ? reviewer : explanation(links.code[e]!)}\n`;
+    const flushed = out.writeLine(line);
+    if (flushed) await flushed;
+  }
+  await out.finish();
+}
+
+const REVIEW_COLUMNS = ['kind', 'entity_id', 'other_entity_id', 'field', 'left_ref', 'right_ref', 'score', 'detail'] as const;
+
+/** The questions this run raises: field conflicts of its entities, and near-miss or refused pairs between two entities. */
+function* reviewRows(records: MatchRecords, result: FuseResult): Generator<(string | null)[]> {
+  const fields = records.fields;
+  const entityOf = new Array<string>(records.size);
+  for (const g of result.golden) {
+    for (const m of g.members) entityOf[m] = g.entityId;
+    for (const [k, f] of g.fields.entries()) {
+      if (!f.conflict) continue;
+      const detail = { picked: f.value, from: f.ref, rule: f.rule, disagreement: f.disagreement, values: f.values, signature: valuesSignature(f.values) };
+      yield ['conflict', g.entityId, null, fields[k]!.name, null, null, null, JSON.stringify(detail)];
+    }
+  }
+  for (const r of result.reviews) {
+    const [a, b] = [entityOf[r.i]!, entityOf[r.j]!].sort();
+    yield ['match', a!, b!, null, recordRef(records, r.i), recordRef(records, r.j), String(r.score), JSON.stringify({ explanation: result.explain(r.code) })];
+  }
+}
+
+/**
+ * The review queue after a run: questions it raised again are refreshed in place (the open one of each
+ * pair or entity field), new ones added, and pending ones it no longer raises are superseded. Returns
+ * the questions raised.
+ */
+async function publishReviews(client: pg.Client, job: string, runId: string, rows: Iterable<(string | null)[]>): Promise<number> {
+  await tempTable(client, 'fuse_reviews', REVIEW_COLUMNS, rows);
+  await client.query(
+    `UPDATE dataops.fusion_reviews r SET status = 'superseded' WHERE r.job = $1 AND r.status = 'pending' AND NOT EXISTS (
+       SELECT 1 FROM fuse_reviews s WHERE s.kind = r.kind AND s.entity_id = r.entity_id AND coalesce(s.other_entity_id, '') = coalesce(r.other_entity_id, '') AND coalesce(s.field, '') = coalesce(r.field, ''))`,
+    [job],
+  );
+  const inserted = await client.query(
+    `INSERT INTO dataops.fusion_reviews (job, run_id, kind, entity_id, other_entity_id, field, left_ref, right_ref, score, detail)
+     SELECT $1, $2, kind, entity_id, other_entity_id, field, left_ref, right_ref, score::float8, detail::jsonb FROM fuse_reviews
+     ON CONFLICT (job, kind, entity_id, coalesce(other_entity_id, ''), coalesce(field, '')) WHERE status = 'pending'
+     DO UPDATE SET run_id = EXCLUDED.run_id, left_ref = EXCLUDED.left_ref, right_ref = EXCLUDED.right_ref, score = EXCLUDED.score, detail = EXCLUDED.detail`,
+    [job, runId],
+  );
+  return inserted.rowCount ?? 0;
+}
