@@ -95,7 +95,8 @@ async function main() {
     console.log(
       `run ${run}: ${records.toLocaleString()} records → ${result.match.entities.toLocaleString()} entities in ${(ms / 1000).toFixed(1)} s = ${Math.round(rates.at(-1)!).toLocaleString()} records/s (${cpuSpent(c0, c1)}) · precision ${s.precision.toFixed(5)} recall ${s.recall.toFixed(5)} · plain scan ${Math.round(scans.at(-1)!).toLocaleString()} records/s`,
     );
-    console.log(`   stage (3 sources in parallel) ${(Math.max(...result.sources.map((x) => x.durationMs)) / 1000).toFixed(1)} s`);
+    const phases = Object.entries(result.publish.phasesMs ?? {}).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)}`);
+    console.log(`   stage (3 sources in parallel) ${(Math.max(...result.sources.map((x) => x.durationMs)) / 1000).toFixed(1)} s · publishing: ${phases.join(' · ')}`);
     console.log(
       `   match step ${(matchMs / 1000).toFixed(1)} s: load ${(t.loadMs / 1000).toFixed(1)} · features ${(t.featuresMs / 1000).toFixed(1)} · blocking ${(t.blockingMs / 1000).toFixed(1)} · comparison ${(t.comparingMs / 1000).toFixed(1)} (${result.match.comparisons.toLocaleString()} pairs) · clustering ${(t.clusteringMs / 1000).toFixed(1)} · golden records ${(t.goldenMs / 1000).toFixed(1)} · publishing ${(t.publishMs / 1000).toFixed(1)}; blocking:comparison = ${(t.blockingMs / (t.blockingMs + t.comparingMs)).toFixed(2)}:${(t.comparingMs / (t.blockingMs + t.comparingMs)).toFixed(2)}`,
     );

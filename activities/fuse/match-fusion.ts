@@ -35,7 +35,7 @@ export interface MatchFusionInput {
   startedAt: number;
 }
 
-export interface FuseMatchSummary extends Omit<PublishedCounts, 'ended'> {
+export interface FuseMatchSummary extends Omit<PublishedCounts, 'ended' | 'phasesMs'> {
   records: number;
   entities: number;
   comparisons: number;
@@ -53,6 +53,8 @@ export interface FusePublishSummary {
   written: number;
   ended: number;
   durationMs: number;
+  /** Milliseconds per part of publishing. */
+  phasesMs: Record<string, number>;
 }
 
 export interface MatchFusionOutcome {
@@ -113,7 +115,7 @@ async function match({ runId, spec, staged, startedAt }: MatchFusionInput, beat:
     const outcome = await db.transaction(
       async (trx) => {
         const counts = await publishMatch(client, trx, { runId, spec, records, result, job, membership, beat });
-        const { ended, ...published } = counts;
+        const { ended, phasesMs, ...published } = counts;
         const summary: FuseMatchSummary = {
           ...published,
           records: records.size,
@@ -132,6 +134,7 @@ async function match({ runId, spec, staged, startedAt }: MatchFusionInput, beat:
           written: summary.new + summary.changed,
           ended,
           durationMs: Math.round(summary.timings.publishMs),
+          phasesMs,
         };
         const done: MatchFusionOutcome = { match: summary, publish };
         await writeCheckpoint<MatchState>(client, runId, MATCH_STEP, 'published', { outcome: done }, attempt);

@@ -33,6 +33,8 @@ export interface PublishedCounts {
   reviews: number;
   /** Current versions ended (changed, merged away, retired). */
   ended: number;
+  /** Milliseconds per part of publishing (ending versions, golden, history, members, links, events, reviews). */
+  phasesMs: Record<string, number>;
 }
 
 export interface PublishMatchInput {
@@ -62,6 +64,14 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
   await ensureGoldenTables(trx, target, fields);
   const at = ((await client.query('SELECT now() AS now')).rows[0].now as Date).toISOString();
   const firstRun = job === undefined;
+  const phasesMs: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phasesMs[name] = Math.round(now - mark);
+    mark = now;
+  };
+  phase('prepare');
 
   const endedIds = new Set<string>();
   for (const g of result.golden) if (g.status === 'changed') endedIds.add(g.entityId);
@@ -86,16 +96,20 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
       ).rowCount ?? 0;
     await client.query(`DELETE FROM ${quoteTable(target)} c USING fuse_ended e WHERE c.entity_id = e.entity_id`);
   }
+  phase('ending');
 
   beat({ step: 'fuse_match', phase: 'publishing golden records' });
   const goldenColumns = ['entity_id', ...fields.map((f) => f.name), ...GOLDEN_META];
   const golden = CopyRows.open(client, target, goldenColumns, { keep: true });
   const counts = await writeGolden(golden, records, result, runId, at);
   await golden.finish();
+  phase('golden');
   await golden.replay(client, history, goldenColumns);
+  phase('history');
 
   beat({ step: 'fuse_match', phase: 'publishing membership' });
   counts.deletedRecords = await writeMembers(client, spec.job, runId, records, result, membership, firstRun);
+  phase('members');
 
   beat({ step: 'fuse_match', phase: 'publishing links' });
   const touched = result.golden.filter((g) => g.status !== 'unchanged').map((g) => g.entityId);
@@ -110,6 +124,7 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
     await client.query('DELETE FROM dataops.fusion_links l WHERE l.job = $1 AND l.entity_id IN (SELECT entity_id FROM fuse_touched)', [spec.job]);
   }
   await writeLinks(client, spec.job, runId, records, result, new Set(touched));
+  phase('links');
 
   const events = CopyRows.open(client, 'dataops.fusion_events', ['job', 'run_id', 'event', 'entity_id', 'detail', 'at']);
   for (const e of result.events) {
@@ -120,10 +135,12 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
     await events.write([spec.job, runId, event, entityId, Object.keys(detail).length ? JSON.stringify(detail) : null, at]);
   }
   await events.finish();
-
+  phase('events');
   counts.reviews = await publishReviews(client, spec.job, runId, reviewRows(records, result));
+  phase('reviews');
   counts.links = result.links.length;
   counts.ended = ended;
+  counts.phasesMs = phasesMs;
   return counts;
 }
 
@@ -171,6 +188,7 @@ async function writeGolden(out: CopyRows, records: MatchRecords, result: FuseRes
     links: 0,
     reviews: 0,
     ended: 0,
+    phasesMs: {},
   };
   const tail = `\t${escapeCopyText(runId)}\t${at}\n`;
   const seen = new Uint8Array(records.sources.length);

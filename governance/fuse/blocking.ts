@@ -50,6 +50,65 @@ export interface BlockingStats {
 const TWO_PARTS = [0, 1];
 
 /**
+ * Records grouped by key without a Map entry or array per key: an open-addressing table of typed
+ * arrays, each block a linked list in record order. Blocks come out in the order their key first
+ * appeared, as a Map's would.
+ */
+class KeyTable {
+  private readonly capacity: number;
+  private readonly keyAt: Float64Array;
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
+  readonly count: Int32Array;
+  readonly next: Int32Array;
+  /** Slots in the order their key first appeared. */
+  readonly slots: Int32Array;
+  used = 0;
+
+  constructor(records: number) {
+    let capacity = 1024;
+    while (capacity < records * 2) capacity *= 2;
+    this.capacity = capacity;
+    this.keyAt = new Float64Array(capacity);
+    this.head = new Int32Array(capacity);
+    this.tail = new Int32Array(capacity);
+    this.count = new Int32Array(capacity);
+    this.next = new Int32Array(records);
+    this.slots = new Int32Array(Math.max(1, records));
+  }
+
+  clear(): void {
+    for (let u = 0; u < this.used; u++) this.count[this.slots[u]!] = 0;
+    this.used = 0;
+  }
+
+  add(key: number, mix: number, r: number): void {
+    const mask = this.capacity - 1;
+    let slot = mix & mask;
+    while (this.count[slot]! > 0 && this.keyAt[slot] !== key) slot = (slot + 1) & mask;
+    this.next[r] = -1;
+    if (this.count[slot] === 0) {
+      this.keyAt[slot] = key;
+      this.head[slot] = r;
+      this.slots[this.used++] = slot;
+    } else this.next[this.tail[slot]!] = r;
+    this.tail[slot] = r;
+    this.count[slot]!++;
+  }
+
+  keyOf(slot: number): number {
+    return this.keyAt[slot]!;
+  }
+
+  /** The block's records, in record order, into `out` (grown as needed); returns it. */
+  members(slot: number, out: number[]): number[] {
+    out.length = 0;
+    for (let r = this.head[slot]!; r >= 0; r = this.next[r]!) out.push(r);
+    return out;
+  }
+}
+
+/**
  * Calls `visit(i, j, rule)` for every candidate pair (i < j) once. Blocks of more than `maxBlock`
  * records are skipped and counted: a key that common says little (a shared switchboard number).
  */
@@ -59,43 +118,42 @@ export function forEachCandidatePair(
   maxBlock: number,
   visit: (i: number, j: number, rule: number) => void,
 ): BlockingStats[] {
-  const keys: Float64Array[] = rules.map(() => new Float64Array(f.size).fill(Number.NaN));
+  // Record-major (keys[r * rules + k]): checking a pair against the earlier rules reads two short runs, not two values per rule far apart.
+  const R = rules.length;
+  const keys = new Float64Array(f.size * R).fill(Number.NaN);
   const skipped: Set<number>[] = rules.map(() => new Set());
   const parts: (string | null)[] = [null, null];
   const hash = new Uint32Array(2);
   const stats: BlockingStats[] = [];
+  const table = new KeyTable(f.size);
+  const block: number[] = [];
   for (let k = 0; k < rules.length; k++) {
     const rule = rules[k]!;
-    const mine = keys[k]!;
-    // A key's first record until a second one shares it; only then does the key get a block array.
-    const first = new Map<number, number>();
-    const blocks = new Map<number, number[]>();
+    table.clear();
     for (let r = 0; r < f.size; r++) {
       if (!rule.parts(f, r, parts) || !hashKeyParts(parts, TWO_PARTS, hash)) continue;
       const key = hash[0]! * 2 ** 21 + (hash[1]! >>> 11);
-      mine[r] = key;
-      const block = blocks.get(key);
-      if (block) block.push(r);
-      else {
-        const one = first.get(key);
-        if (one === undefined) first.set(key, r);
-        else blocks.set(key, [one, r]);
-      }
+      keys[r * R + k] = key;
+      table.add(key, hash[0]!, r);
     }
     const s: BlockingStats = { rule: rule.name, blocks: 0, pairs: 0, skippedBlocks: 0, skippedRecords: 0 };
-    for (const [key, block] of blocks) {
-      if (block.length > maxBlock) {
+    for (let u = 0; u < table.used; u++) {
+      const slot = table.slots[u]!;
+      const size = table.count[slot]!;
+      if (size < 2) continue;
+      if (size > maxBlock) {
         s.skippedBlocks++;
-        s.skippedRecords += block.length;
-        skipped[k]!.add(key);
+        s.skippedRecords += size;
+        skipped[k]!.add(table.keyOf(slot));
         continue;
       }
       s.blocks++;
+      table.members(slot, block);
       for (let a = 0; a < block.length; a++) {
         const i = block[a]!;
         for (let b = a + 1; b < block.length; b++) {
           const j = block[b]!;
-          if (seenEarlier(keys, skipped, k, i, j)) continue;
+          if (k && seenEarlier(keys, R, skipped, k, i, j)) continue;
           s.pairs++;
           visit(i, j, k);
         }
@@ -107,10 +165,12 @@ export function forEachCandidatePair(
 }
 
 /** Whether an earlier rule compared i and j already (a block it skipped compared nothing). */
-function seenEarlier(keys: Float64Array[], skipped: Set<number>[], k: number, i: number, j: number): boolean {
+function seenEarlier(keys: Float64Array, R: number, skipped: Set<number>[], k: number, i: number, j: number): boolean {
+  const a = i * R;
+  const b = j * R;
   for (let m = 0; m < k; m++) {
-    const a = keys[m]![i]!;
-    if (a === keys[m]![j] && !Number.isNaN(a) && !skipped[m]!.has(a)) return true;
+    const key = keys[a + m]!;
+    if (key === keys[b + m] && !Number.isNaN(key) && !skipped[m]!.has(key)) return true;
   }
   return false;
 }

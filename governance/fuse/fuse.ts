@@ -231,6 +231,18 @@ function decisionIndexes(records: MatchRecords, decisions: Decisions): Map<strin
   return found;
 }
 
+/** Candidate objects reused from field to field and entity to entity: pickValue keeps none of them. */
+const candidatePool: Candidate[] = [];
+
+function candidateAt(k: number): Candidate {
+  let c = candidatePool[k];
+  if (!c) {
+    c = { value: '', priority: 0, sourceOrder: 0, updatedAt: null, index: 0 };
+    candidatePool[k] = c;
+  }
+  return c;
+}
+
 function goldenFields(
   records: MatchRecords,
   members: readonly number[],
@@ -239,22 +251,34 @@ function goldenFields(
 ): GoldenField[] {
   const out: GoldenField[] = new Array(records.fields.length);
   const all: Candidate[] = [];
+  const valid: Candidate[] = [];
+  // Most fields of an entity come from the same record: its ref is built once.
+  let refIndex = -1;
+  let ref = '';
   for (let f = 0; f < records.fields.length; f++) {
     const field = records.fields[f]!;
     const order = options.priority[field.name];
     const column = records.values[f]!;
     all.length = 0;
+    valid.length = 0;
     for (const r of members) {
       const value = column[r];
       if (value === null || value === undefined) continue;
       const sourceOrder = records.source[r]!;
       const p = order ? order.indexOf(records.sources[sourceOrder]!) : sourceOrder;
-      all.push({ value, priority: p < 0 ? records.sources.length : p, sourceOrder, updatedAt: records.updatedAt[r]!, index: r });
+      const c = candidateAt(all.length);
+      c.value = value;
+      c.priority = p < 0 ? records.sources.length : p;
+      c.sourceOrder = sourceOrder;
+      c.updatedAt = records.updatedAt[r]!;
+      c.index = r;
+      all.push(c);
     }
     // A valid value beats an invalid one whatever the rule says (an ID whose check character fails).
-    const valid = all.length > 1 ? all.filter((c) => validFor(field.kind, c.value)) : all;
+    if (all.length > 1) for (const c of all) if (validFor(field.kind, c.value)) valid.push(c);
+    const from = valid.length && valid.length < all.length ? valid : all;
     const rule = options.survivorship.fields[field.name] ?? options.survivorship.default;
-    const pick = pickValue(rule, valid.length ? valid : all) as GoldenField;
+    const pick = pickValue(rule, from) as GoldenField;
     const decision = decided?.get(field.name);
     const applies = decision !== undefined && (decision.signature === undefined || decision.signature === valuesSignature(pick.values));
     if (applies) {
@@ -264,7 +288,14 @@ function goldenFields(
       pick.index = holder?.index ?? null;
       pick.rule = 'review';
     }
-    pick.ref = pick.index === null ? null : recordRef(records, pick.index);
+    if (pick.index === null) pick.ref = null;
+    else {
+      if (pick.index !== refIndex) {
+        refIndex = pick.index;
+        ref = recordRef(records, refIndex);
+      }
+      pick.ref = ref;
+    }
     pick.conflict = !applies && pick.distinct > 1 && options.conflicts.fields.includes(field.name) && pick.disagreement > options.conflicts.level;
     out[f] = pick;
   }
@@ -277,8 +308,9 @@ const digestOut = new Uint32Array(2);
 function goldenDigest(fields: readonly GoldenField[], records: MatchRecords, members: readonly number[]): string {
   const parts: string[] = [];
   for (const f of fields) parts.push(f.value ?? '\u0000', f.ref ?? '', f.rule, f.conflict ? '!' : '');
-  // Members in record order (sorted by source and record id), each by source, id and content digest.
-  for (const r of [...members].sort((a, b) => a - b)) parts.push(String(records.source[r]), records.recordId[r]!, records.digest[r]!);
+  // Members in record order (sorted by source and record id: fuseRecords gathers them in that order),
+  // each by source, id and content digest.
+  for (const r of members) parts.push(String(records.source[r]), records.recordId[r]!, records.digest[r]!);
   hashKeyParts(
     parts,
     parts.map((_, i) => i),
