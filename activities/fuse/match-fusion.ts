@@ -9,7 +9,7 @@ import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { fusionDecisions, fusionJob, fusionMembership } from '../../catalogue/fusion.ts';
 import { addressKey } from '../../governance/fuse/address-key.ts';
 import { deriveFeatures } from '../../governance/fuse/features.ts';
-import { fuseRecords, type FuseResult } from '../../governance/fuse/fuse.ts';
+import { matchEntities, type MatchOutcome } from '../../governance/fuse/fuse.ts';
 import { addRecord, emptyRecords, recordRef, type MatchRecords } from '../../governance/fuse/match-records.ts';
 import { recordIndicators } from '../../catalogue/indicators.ts';
 import { recordRunCounts } from '../../catalogue/runs.ts';
@@ -43,7 +43,8 @@ export interface FuseMatchSummary extends Omit<PublishedCounts, 'ended' | 'phase
   nextSeq: number;
   /** The job's last published run this match started from (null: the first run). */
   basedOn: string | null;
-  timings: FuseResult['timings'] & { loadMs: number; featuresMs: number; publishMs: number };
+  /** The golden records are built while publishing (see the publish summary's phases). */
+  timings: MatchOutcome['timings'] & { loadMs: number; featuresMs: number; publishMs: number };
 }
 
 export interface FusePublishSummary {
@@ -108,23 +109,25 @@ async function match({ runId, spec, staged, startedAt }: MatchFusionInput, beat:
     const features = deriveFeatures(spec.entity, records, tools, addressKey);
     const t2 = performance.now();
     const decisions = decisionsFrom(decisionRows);
-    const result = fuseRecords(records, features, fuseOptions(spec), { entityOf, digests, nextSeq: job?.next_seq ?? 1 }, decisions);
+    const options = fuseOptions(spec);
+    const previous = { entityOf, digests, nextSeq: job?.next_seq ?? 1 };
+    const outcome = matchEntities(records, features, options, previous, decisions);
     beat({ step: MATCH_STEP, phase: 'publishing', records: records.size });
     const t3 = performance.now();
     const target = spec.target.table;
-    const outcome = await db.transaction(
+    const done = await db.transaction(
       async (trx) => {
-        const counts = await publishMatch(client, trx, { runId, spec, records, result, job, membership, beat });
-        const { ended, phasesMs, ...published } = counts;
+        const counts = await publishMatch(client, trx, { runId, spec, records, outcome, options, previous, decisions, job, membership, beat });
+        const { ended, phasesMs, ...written } = counts;
         const summary: FuseMatchSummary = {
-          ...published,
+          ...written,
           records: records.size,
-          entities: result.golden.length,
-          comparisons: result.comparisons,
-          refused: result.refused,
-          nextSeq: result.nextSeq,
+          entities: outcome.entities.length,
+          comparisons: outcome.comparisons,
+          refused: outcome.refused,
+          nextSeq: outcome.nextSeq,
           basedOn: job?.last_run_id ?? null,
-          timings: { ...result.timings, loadMs: t1 - t0, featuresMs: t2 - t1, publishMs: performance.now() - t3 },
+          timings: { ...outcome.timings, loadMs: t1 - t0, featuresMs: t2 - t1, publishMs: performance.now() - t3 },
         };
         await recordFusion(trx, runId, spec, summary, Date.now() - startedAt);
         const publish: FusePublishSummary = {
@@ -136,24 +139,24 @@ async function match({ runId, spec, staged, startedAt }: MatchFusionInput, beat:
           durationMs: Math.round(summary.timings.publishMs),
           phasesMs,
         };
-        const done: MatchFusionOutcome = { match: summary, publish };
-        await writeCheckpoint<MatchState>(client, runId, MATCH_STEP, 'published', { outcome: done }, attempt);
-        return done;
+        const published: MatchFusionOutcome = { match: summary, publish };
+        await writeCheckpoint<MatchState>(client, runId, MATCH_STEP, 'published', { outcome: published }, attempt);
+        return published;
       },
       { connection: client },
     );
     await dropSourceStaging(db, runId, staged);
     log.info(
       {
-        records: outcome.match.records,
-        entities: outcome.match.entities,
-        new: outcome.match.new,
-        changed: outcome.match.changed,
-        reviews: outcome.match.reviews,
+        records: done.match.records,
+        entities: done.match.entities,
+        new: done.match.new,
+        changed: done.match.changed,
+        reviews: done.match.reviews,
       },
       'matched and published',
     );
-    return outcome;
+    return done;
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -5,10 +5,18 @@ import type { Knex } from 'knex';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FuseJobSpec } from '../../schemas/job-spec.ts';
 import type { FusionJobRow } from '../../catalogue/fusion.ts';
-import { CopyRows } from '../../connectors/postgres/copy-rows.ts';
+import { CopyRows, CopyTextBuffer } from '../../connectors/postgres/copy-rows.ts';
 import { escapeCopyText } from '../../connectors/postgres/copy-text.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
-import { valuesSignature, type FuseResult, type GoldenRecord } from '../../governance/fuse/fuse.ts';
+import {
+  goldenRecord,
+  valuesSignature,
+  type Decisions,
+  type FuseOptions,
+  type GoldenRecord,
+  type MatchOutcome,
+  type PreviousRun,
+} from '../../governance/fuse/fuse.ts';
 import { recordRef, type MatchRecords } from '../../governance/fuse/match-records.ts';
 import type { Beat } from '../staging/keep-alive.ts';
 import { ensureGoldenTables, historyTable } from './golden-tables.ts';
@@ -41,7 +49,10 @@ export interface PublishMatchInput {
   runId: string;
   spec: FuseJobSpec;
   records: MatchRecords;
-  result: FuseResult;
+  outcome: MatchOutcome;
+  options: FuseOptions;
+  previous: Pick<PreviousRun, 'digests'>;
+  decisions: Pick<Decisions, 'fields'>;
   /** The job's row as matching found it (undefined: its first run). */
   job: FusionJobRow | undefined;
   /** Last run's membership: `source:record` → [entity, digest]. */
@@ -51,11 +62,19 @@ export interface PublishMatchInput {
 
 /**
  * Writes what changed. Refuses (ConcurrentRun) when another run of the job published since this one
- * matched: its diff is against an older state. Everything streams by COPY while it is produced; the
- * few joins (ended versions, replaced links and memberships) go through temporary tables.
+ * matched: its diff is against an older state. Everything streams by COPY while it is produced, and the
+ * database stores membership (and, on a first run, the links) while this process builds the golden
+ * records; the few joins (ended versions, replaced links and memberships) go through temporary tables.
  */
 export async function publishMatch(client: pg.Client, trx: Knex.Transaction, input: PublishMatchInput): Promise<PublishedCounts> {
-  const { runId, spec, records, result, job, membership, beat } = input;
+  const { runId, spec, records, outcome, job, membership, beat } = input;
+  const phasesMs: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phasesMs[name] = Math.round(now - mark);
+    mark = now;
+  };
   await client.query("SET LOCAL lock_timeout = '60s'");
   await lockJob(client, spec, job?.last_run_id ?? null);
   const fields = records.fields;
@@ -64,22 +83,32 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
   await ensureGoldenTables(trx, target, fields);
   const at = ((await client.query('SELECT now() AS now')).rows[0].now as Date).toISOString();
   const firstRun = job === undefined;
-  const phasesMs: Record<string, number> = {};
-  let mark = performance.now();
-  const phase = (name: string) => {
-    const now = performance.now();
-    phasesMs[name] = Math.round(now - mark);
-    mark = now;
-  };
+  const entityOf = new Array<string>(records.size);
+  for (const e of outcome.entities) for (const m of e.members) entityOf[m] = e.entityId;
   phase('prepare');
 
-  const endedIds = new Set<string>();
-  for (const g of result.golden) if (g.status === 'changed') endedIds.add(g.entityId);
-  for (const e of result.events) {
+  beat({ step: 'fuse_match', phase: 'publishing membership and building golden records' });
+  // The connection is the background's until it settles: nothing else is sent on it meanwhile.
+  const background = (async () => {
+    const left = await writeMembers(client, spec.job, runId, records, entityOf, membership, firstRun);
+    if (firstRun) {
+      await client.query('DELETE FROM dataops.fusion_links WHERE job = $1', [spec.job]);
+      await writeLinks(client, spec.job, runId, records, outcome, entityOf, null);
+    }
+    return left;
+  })();
+  background.catch(() => undefined);
+  const golden = await buildGolden(input, runId, at);
+  phase('golden records');
+  const counts = golden.counts;
+  counts.deletedRecords = await background;
+  phase(firstRun ? 'members and links' : 'members');
+
+  const endedIds = golden.changed;
+  for (const e of outcome.events) {
     if (e.event === 'merge') for (const absorbed of e.absorbed) endedIds.add(absorbed);
     if (e.event === 'retire') endedIds.add(e.entityId);
   }
-  let ended = 0;
   if (endedIds.size) {
     await tempTable(
       client,
@@ -87,7 +116,7 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
       ['entity_id'],
       [...endedIds].map((id) => [id]),
     );
-    ended =
+    counts.ended =
       (
         await client.query(
           `UPDATE ${quoteTable(history)} h SET valid_to = $1, ended_by = $2 FROM fuse_ended e WHERE h.entity_id = e.entity_id AND h.valid_to IS NULL`,
@@ -100,34 +129,26 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
 
   beat({ step: 'fuse_match', phase: 'publishing golden records' });
   const goldenColumns = ['entity_id', ...fields.map((f) => f.name), ...GOLDEN_META];
-  const golden = CopyRows.open(client, target, goldenColumns, { keep: true });
-  const counts = await writeGolden(golden, records, result, runId, at);
-  await golden.finish();
+  await golden.rows.copyInto(client, target, goldenColumns);
   phase('golden');
-  await golden.replay(client, history, goldenColumns);
+  await golden.rows.copyInto(client, history, goldenColumns);
   phase('history');
 
-  beat({ step: 'fuse_match', phase: 'publishing membership' });
-  counts.deletedRecords = await writeMembers(client, spec.job, runId, records, result, membership, firstRun);
-  phase('members');
-
-  beat({ step: 'fuse_match', phase: 'publishing links' });
-  const touched = result.golden.filter((g) => g.status !== 'unchanged').map((g) => g.entityId);
-  if (firstRun) await client.query('DELETE FROM dataops.fusion_links WHERE job = $1', [spec.job]);
-  else {
+  if (!firstRun) {
+    beat({ step: 'fuse_match', phase: 'publishing links' });
     await tempTable(
       client,
       'fuse_touched',
       ['entity_id'],
-      [...new Set([...touched, ...endedIds])].map((id) => [id]),
+      [...new Set([...golden.touched, ...endedIds])].map((id) => [id]),
     );
     await client.query('DELETE FROM dataops.fusion_links l WHERE l.job = $1 AND l.entity_id IN (SELECT entity_id FROM fuse_touched)', [spec.job]);
+    await writeLinks(client, spec.job, runId, records, outcome, entityOf, golden.touched);
+    phase('links');
   }
-  await writeLinks(client, spec.job, runId, records, result, new Set(touched));
-  phase('links');
 
   const events = CopyRows.open(client, 'dataops.fusion_events', ['job', 'run_id', 'event', 'entity_id', 'detail', 'at']);
-  for (const e of result.events) {
+  for (const e of outcome.events) {
     const { event, entityId, ...detail } = e;
     if (event === 'merge') counts.merged++;
     if (event === 'split') counts.split++;
@@ -136,10 +157,9 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
   }
   await events.finish();
   phase('events');
-  counts.reviews = await publishReviews(client, spec.job, runId, reviewRows(records, result));
+  counts.reviews = await publishReviews(client, spec.job, runId, [...golden.conflicts, ...matchReviews(records, outcome, entityOf)]);
   phase('reviews');
-  counts.links = result.links.length;
-  counts.ended = ended;
+  counts.links = outcome.links.length;
   counts.phasesMs = phasesMs;
   return counts;
 }
@@ -170,7 +190,23 @@ async function tempTable(client: pg.Client, name: string, columns: readonly stri
   await client.query(`ANALYZE ${quoteIdent(name)}`);
 }
 
-async function writeGolden(out: CopyRows, records: MatchRecords, result: FuseResult, runId: string, at: string): Promise<PublishedCounts> {
+/** Entities built between two turns of the event loop, so the COPY running meanwhile keeps its socket full. */
+const GOLDEN_SLICE = 2_000;
+
+interface BuiltGolden {
+  /** New and changed versions as COPY text, for the current table and the history. */
+  rows: CopyTextBuffer;
+  counts: PublishedCounts;
+  /** Entities whose current version this run replaces. */
+  changed: Set<string>;
+  /** Entities written (new or changed). */
+  touched: Set<string>;
+  /** Review rows for the fields in conflict. */
+  conflicts: (string | null)[][];
+}
+
+/** Every entity's golden record, built and turned into its row at once: no golden record outlives its row. */
+async function buildGolden({ records, outcome, options, previous, decisions }: PublishMatchInput, runId: string, at: string): Promise<BuiltGolden> {
   const fields = records.fields;
   const keys = fields.map((f) => `${JSON.stringify(f.name)}:`);
   const perSource = records.sources.map((source) => ({ source, records: 0, matched: 0 }));
@@ -190,9 +226,12 @@ async function writeGolden(out: CopyRows, records: MatchRecords, result: FuseRes
     ended: 0,
     phasesMs: {},
   };
+  const built: BuiltGolden = { rows: new CopyTextBuffer(), counts, changed: new Set(), touched: new Set(), conflicts: [] };
   const tail = `\t${escapeCopyText(runId)}\t${at}\n`;
   const seen = new Uint8Array(records.sources.length);
-  for (const g of result.golden) {
+  for (let k = 0; k < outcome.entities.length; k++) {
+    if (k % GOLDEN_SLICE === GOLDEN_SLICE - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    const g = goldenRecord(records, outcome.entities[k]!, options, previous, decisions);
     seen.fill(0);
     for (const m of g.members) seen[records.source[m]!] = 1;
     const sources = records.sources.filter((_, s) => seen[s]);
@@ -203,21 +242,37 @@ async function writeGolden(out: CopyRows, records: MatchRecords, result: FuseRes
       if (multi) s.matched++;
     }
     if (multi) counts.multiSource++;
-    if (g.fields.some((f) => f.conflict)) counts.conflicting++;
+    let conflicting = false;
+    for (const [f, pick] of g.fields.entries()) {
+      if (!pick.conflict) continue;
+      conflicting = true;
+      const detail = {
+        picked: pick.value,
+        from: pick.ref,
+        rule: pick.rule,
+        disagreement: pick.disagreement,
+        values: pick.values,
+        signature: valuesSignature(pick.values),
+      };
+      built.conflicts.push(['conflict', g.entityId, null, fields[f]!.name, null, null, null, JSON.stringify(detail)]);
+    }
+    if (conflicting) counts.conflicting++;
     if (g.status === 'unchanged') {
       counts.unchanged++;
       continue;
     }
-    if (g.status === 'changed') counts.changed++;
-    else counts.new++;
+    built.touched.add(g.entityId);
+    if (g.status === 'changed') {
+      counts.changed++;
+      built.changed.add(g.entityId);
+    } else counts.new++;
     let line = escapeCopyText(g.entityId);
     for (const f of g.fields) line += `\t${escapeCopyText(f.value)}`;
-    const conflicts = g.fields.flatMap((f, k) => (f.conflict ? [fields[k]!.name] : []));
+    const conflicts = g.fields.flatMap((f, i) => (f.conflict ? [fields[i]!.name] : []));
     line += `\t${g.members.length}\t{${sources.join(',')}}\t{${conflicts.join(',')}}\t${escapeCopyText(lineage(g, keys))}\t${g.digest}${tail}`;
-    const flushed = out.writeLine(line);
-    if (flushed) await flushed;
+    built.rows.writeLine(line);
   }
-  return counts;
+  return built;
 }
 
 /** Field → where its value came from: `{"ref": "source:record", "rule": ...}`, with the disagreement when records differ. */
@@ -242,12 +297,10 @@ async function writeMembers(
   job: string,
   runId: string,
   records: MatchRecords,
-  result: FuseResult,
+  entityOf: readonly string[],
   membership: ReadonlyMap<string, [string, string]>,
   firstRun: boolean,
 ): Promise<number> {
-  const entityOf = new Array<string>(records.size);
-  for (const g of result.golden) for (const m of g.members) entityOf[m] = g.entityId;
   const sourceText = records.sources.map((s) => escapeCopyText(s));
   if (firstRun || !membership.size) {
     await client.query('DELETE FROM dataops.fusion_members WHERE job = $1', [job]);
@@ -287,22 +340,21 @@ async function writeMembers(
   return left;
 }
 
-/** The pairs holding each written entity together, with their explanation (one JSON text per distinct level code). */
+/** The pairs holding each written entity together (all of them with `touched` null), with their explanation (one JSON text per distinct level code). */
 async function writeLinks(
   client: pg.Client,
   job: string,
   runId: string,
   records: MatchRecords,
-  result: FuseResult,
-  touched: ReadonlySet<string>,
+  outcome: MatchOutcome,
+  entityOf: readonly string[],
+  touched: ReadonlySet<string> | null,
 ): Promise<void> {
-  const entityOf = new Array<string>(records.size);
-  for (const g of result.golden) for (const m of g.members) entityOf[m] = g.entityId;
   const explanations = new Map<number, string>();
   const explanation = (code: number) => {
     let text = explanations.get(code);
     if (text === undefined) {
-      text = escapeCopyText(JSON.stringify(result.explain(code)));
+      text = escapeCopyText(JSON.stringify(outcome.explain(code)));
       explanations.set(code, text);
     }
     return text;
@@ -310,11 +362,11 @@ async function writeLinks(
   const reviewer = escapeCopyText(JSON.stringify({ reviewer: ['accepted', 0] }));
   const out = CopyRows.open(client, 'dataops.fusion_links', ['job', 'run_id', 'entity_id', 'left_ref', 'right_ref', 'score', 'explanation']);
   const head = `${escapeCopyText(job)}\t${escapeCopyText(runId)}\t`;
-  const { links } = result;
+  const { links } = outcome;
   for (let e = 0; e < links.length; e++) {
     const i = links.i[e]!;
     const entityId = entityOf[i]!;
-    if (!touched.has(entityId)) continue;
+    if (touched && !touched.has(entityId)) continue;
     const score = links.score[e]!;
     const byReviewer = !Number.isFinite(score);
     const line = `${head}${entityId}\t${escapeCopyText(recordRef(records, i))}\t${escapeCopyText(recordRef(records, links.j[e]!))}\t${byReviewer ? '0' : score}\t${byReviewer ? reviewer : explanation(links.code[e]!)}\n`;
@@ -326,22 +378,12 @@ async function writeLinks(
 
 const REVIEW_COLUMNS = ['kind', 'entity_id', 'other_entity_id', 'field', 'left_ref', 'right_ref', 'score', 'detail'] as const;
 
-/** The questions this run raises: field conflicts of its entities, and near-miss or refused pairs between two entities. */
-function* reviewRows(records: MatchRecords, result: FuseResult): Generator<(string | null)[]> {
-  const fields = records.fields;
-  const entityOf = new Array<string>(records.size);
-  for (const g of result.golden) {
-    for (const m of g.members) entityOf[m] = g.entityId;
-    for (const [k, f] of g.fields.entries()) {
-      if (!f.conflict) continue;
-      const detail = { picked: f.value, from: f.ref, rule: f.rule, disagreement: f.disagreement, values: f.values, signature: valuesSignature(f.values) };
-      yield ['conflict', g.entityId, null, fields[k]!.name, null, null, null, JSON.stringify(detail)];
-    }
-  }
-  for (const r of result.reviews) {
+/** Near-miss or refused pairs between two entities, one question per pair of entities. */
+function matchReviews(records: MatchRecords, outcome: MatchOutcome, entityOf: readonly string[]): (string | null)[][] {
+  return outcome.reviews.map((r) => {
     const [a, b] = [entityOf[r.i]!, entityOf[r.j]!].sort();
-    yield ['match', a!, b!, null, recordRef(records, r.i), recordRef(records, r.j), String(r.score), JSON.stringify({ explanation: result.explain(r.code) })];
-  }
+    return ['match', a!, b!, null, recordRef(records, r.i), recordRef(records, r.j), String(r.score), JSON.stringify({ explanation: outcome.explain(r.code) })];
+  });
 }
 
 /**

@@ -10,23 +10,16 @@ const PIECE_CHARS = 256 * 1024;
 /**
  * Rows streamed into a table by `COPY ... FROM STDIN (FORMAT text)` while the caller is still producing
  * them, so PostgreSQL stores one piece while this process builds the next. `write` returns a promise
- * only when a piece went out: await it before writing on. With `keep`, the pieces are also kept for
- * `replay` into a second table of the same columns.
+ * only when a piece went out: await it before writing on.
  */
 export class CopyRows {
   private pending = '';
-  private readonly kept: Buffer[] | null;
   rows = 0;
 
-  private constructor(
-    private readonly copy: CopyIn,
-    keep: boolean,
-  ) {
-    this.kept = keep ? [] : null;
-  }
+  private constructor(private readonly copy: CopyIn) {}
 
-  static open(client: pg.Client, table: string, columns: readonly string[], { keep = false } = {}): CopyRows {
-    return new CopyRows(new CopyIn(client, copySql(table, columns)), keep);
+  static open(client: pg.Client, table: string, columns: readonly string[]): CopyRows {
+    return new CopyRows(new CopyIn(client, copySql(table, columns)));
   }
 
   write(values: Field[]): Promise<void> | undefined {
@@ -43,7 +36,6 @@ export class CopyRows {
   private flush(): Promise<void> {
     const piece = Buffer.from(this.pending, 'utf8');
     this.pending = '';
-    this.kept?.push(piece);
     return this.copy.write(piece);
   }
 
@@ -54,13 +46,33 @@ export class CopyRows {
     if (stored !== this.rows) throw new Error(`COPY stored ${stored} rows of ${this.rows}`);
     return stored;
   }
+}
 
-  /** Copies the kept rows (after `finish`) into another table of the same columns. */
-  async replay(client: pg.Client, table: string, columns: readonly string[]): Promise<number> {
-    if (!this.kept) throw new Error('replay needs a CopyRows opened with keep');
+/** Rows gathered as COPY text (outside the JavaScript heap, in pieces) to be copied later, into one table or several. */
+export class CopyTextBuffer {
+  private pending = '';
+  private readonly pieces: Buffer[] = [];
+  rows = 0;
+
+  writeLine(line: string): void {
+    this.pending += line;
+    this.rows++;
+    if (this.pending.length >= PIECE_CHARS) this.cut();
+  }
+
+  private cut(): void {
+    if (!this.pending) return;
+    this.pieces.push(Buffer.from(this.pending, 'utf8'));
+    this.pending = '';
+  }
+
+  async copyInto(client: pg.Client, table: string, columns: readonly string[]): Promise<number> {
+    this.cut();
     const copy = new CopyIn(client, copySql(table, columns));
-    for (const piece of this.kept) await copy.write(piece);
-    return copy.finish();
+    for (const piece of this.pieces) await copy.write(piece);
+    const stored = await copy.finish();
+    if (stored !== this.rows) throw new Error(`COPY stored ${stored} rows of ${this.rows}`);
+    return stored;
   }
 }
 

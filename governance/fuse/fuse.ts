@@ -74,8 +74,16 @@ export interface MatchReview {
   code: number;
 }
 
-export interface FuseResult {
-  golden: GoldenRecord[];
+/** One entity of a run: its id and its records (indexes, ascending). */
+export interface EntityMembers {
+  entityId: string;
+  members: number[];
+}
+
+/** What matching decides: the entities (by id), with how they came about. Golden records are built from it entity by entity. */
+export interface MatchOutcome {
+  /** Sorted by entity id. */
+  entities: EntityMembers[];
   events: EntityEvent[];
   /** The pairs that hold each entity together (one per pair; a reviewer's has score +Infinity). */
   links: EdgeList;
@@ -86,7 +94,12 @@ export interface FuseResult {
   comparisons: number;
   refused: number;
   nextSeq: number;
-  timings: { blockingMs: number; comparingMs: number; clusteringMs: number; goldenMs: number };
+  timings: { blockingMs: number; comparingMs: number; clusteringMs: number };
+}
+
+export interface FuseResult extends Omit<MatchOutcome, 'timings'> {
+  golden: GoldenRecord[];
+  timings: MatchOutcome['timings'] & { goldenMs: number };
 }
 
 /** The values signature a conflict decision is tied to: if the sources later disagree differently, it is asked again. */
@@ -114,14 +127,15 @@ export function validFor(kind: FieldKind, value: string): boolean {
   }
 }
 
-export function fuseRecords(
+/** Blocks, compares and clusters the records into entities with stable ids, the pairs that hold them together, and the pairs left for review. */
+export function matchEntities(
   records: MatchRecords,
   features: Features,
   options: FuseOptions,
-  previous: PreviousRun,
+  previous: Pick<PreviousRun, 'entityOf' | 'digests' | 'nextSeq'>,
   decisions: Decisions,
   clock: () => number = () => performance.now(),
-): FuseResult {
+): MatchOutcome {
   const weights = options.weights ?? DEFAULT_WEIGHTS;
   const t0 = clock();
   // Blocking first, into a flat pair list, then comparing: the two costs are measured apart.
@@ -155,7 +169,6 @@ export function fuseRecords(
   const t1b = clock();
   const clusters = cluster({ size: records.size, edges, idStem: features.idStem, cannotLink: indexPairs(decisions.cannotLink) });
   const ids = assignEntityIds(clusters.root, previous.entityOf, previous.digests.keys(), options.idPrefix, previous.nextSeq);
-  const t2 = clock();
   const membersOf = new Map<number, number[]>();
   for (let r = 0; r < records.size; r++) {
     const c = clusters.root[r]!;
@@ -163,15 +176,10 @@ export function fuseRecords(
     if (m) m.push(r);
     else membersOf.set(c, [r]);
   }
-  const golden: GoldenRecord[] = [];
-  for (const [c, members] of membersOf) {
-    const entityId = ids.idOf.get(c)!;
-    const fields = goldenFields(records, members, options, decisions.fields.get(entityId));
-    const digest = goldenDigest(fields, records, members);
-    const before = previous.digests.get(entityId);
-    golden.push({ entityId, members, fields, digest, status: before === undefined ? 'new' : before === digest ? 'unchanged' : 'changed' });
-  }
-  golden.sort((a, b) => (a.entityId < b.entityId ? -1 : 1));
+  // Members were gathered in record order: goldenRecord's digest relies on it.
+  const entities: EntityMembers[] = [];
+  for (const [c, members] of membersOf) entities.push({ entityId: ids.idOf.get(c)!, members });
+  entities.sort((a, b) => (a.entityId < b.entityId ? -1 : 1));
   const entityOfRoot = (r: number) => ids.idOf.get(clusters.root[r]!)!;
   // A pair a reviewer accepted may also have matched (or been refused) on its own: one link per pair.
   const links = new EdgeList();
@@ -204,9 +212,9 @@ export function fuseRecords(
     asked.add(key);
     reviews.push(review);
   }
-  const t3 = clock();
+  const t2 = clock();
   return {
-    golden,
+    entities,
     events: ids.events,
     links,
     reviews,
@@ -215,8 +223,38 @@ export function fuseRecords(
     comparisons,
     refused: clusters.refused.length,
     nextSeq: ids.nextSeq,
-    timings: { blockingMs: t1 - t0, comparingMs: t1b - t1, clusteringMs: t2 - t1b, goldenMs: t3 - t2 },
+    timings: { blockingMs: t1 - t0, comparingMs: t1b - t1, clusteringMs: t2 - t1b },
   };
+}
+
+/** An entity's golden record: survivorship per field, lineage, conflicts, and its digest compared with last run's. */
+export function goldenRecord(
+  records: MatchRecords,
+  entity: EntityMembers,
+  options: FuseOptions,
+  previous: Pick<PreviousRun, 'digests'>,
+  decisions: Pick<Decisions, 'fields'>,
+): GoldenRecord {
+  const { entityId, members } = entity;
+  const fields = goldenFields(records, members, options, decisions.fields.get(entityId));
+  const digest = goldenDigest(fields, records, members);
+  const before = previous.digests.get(entityId);
+  return { entityId, members, fields, digest, status: before === undefined ? 'new' : before === digest ? 'unchanged' : 'changed' };
+}
+
+/** Matching and every golden record at once (what tests and small runs want; the activity builds golden records as it writes them). */
+export function fuseRecords(
+  records: MatchRecords,
+  features: Features,
+  options: FuseOptions,
+  previous: PreviousRun,
+  decisions: Decisions,
+  clock: () => number = () => performance.now(),
+): FuseResult {
+  const outcome = matchEntities(records, features, options, previous, decisions, clock);
+  const t0 = clock();
+  const golden = outcome.entities.map((e) => goldenRecord(records, e, options, previous, decisions));
+  return { ...outcome, golden, timings: { ...outcome.timings, goldenMs: clock() - t0 } };
 }
 
 function decisionIndexes(records: MatchRecords, decisions: Decisions): Map<string, number> {

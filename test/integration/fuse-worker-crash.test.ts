@@ -116,7 +116,9 @@ describe('workers killed mid-fusion', () => {
     // Killed before the match committed (it publishes in the same transaction).
     expect(matched.rows[0].n).toBe(0);
     // Each source's staging table is gone once published.
-    const staging = await pool.query(`SELECT state->>'stagingTable' AS t FROM dataops.checkpoints WHERE run_id = $1 AND state ? 'stagingTable'`, [crashed.runId]);
+    const staging = await pool.query(`SELECT state->>'stagingTable' AS t FROM dataops.checkpoints WHERE run_id = $1 AND state ? 'stagingTable'`, [
+      crashed.runId,
+    ]);
     const tables = staging.rows.map((r) => r.t as string);
     expect(tables.length).toBe(3);
     for (const t of tables) expect((await pool.query('SELECT to_regclass($1) AS r', [t])).rows[0].r).toBeNull();
