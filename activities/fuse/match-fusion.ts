@@ -4,7 +4,8 @@ import { Context } from '@temporalio/activity';
 import type { FuseJobSpec } from '../../schemas/job-spec.ts';
 import { connectPostgres } from '../../connectors/postgres/connect.ts';
 import { copyOut } from '../../connectors/postgres/copy-out.ts';
-import { parseCopyText } from '../../connectors/postgres/copy-text.ts';
+import { forEachCopyRow, parseCopyText } from '../../connectors/postgres/copy-text.ts';
+import type { Field } from '../../connectors/source-chunk.ts';
 import { quoteIdent, quoteTable } from '../../connectors/postgres/quote.ts';
 import { fusionDecisions, fusionJob, fusionMembership } from '../../catalogue/fusion.ts';
 import { addressKey } from '../../governance/fuse/address-key.ts';
@@ -97,7 +98,7 @@ async function match({ runId, spec, staged, startedAt }: MatchFusionInput, beat:
     );
     for (const [index, source] of staged.entries()) {
       beat({ step: MATCH_STEP, phase: `loading ${source.source}`, records: records.size });
-      await loadStaged(client, source.stagingTable, index, records, fields.length);
+      await loadStaged(client, source.stagingTable, index, records);
     }
     const [job, membership, decisionRows] = await Promise.all([fusionJob(db, spec.job), fusionMembership(db, spec.job), fusionDecisions(db, spec.job)]);
     const digests = await currentDigests(client, spec.target.table, job !== undefined);
@@ -204,14 +205,13 @@ async function dropSourceStaging(db: Knex, runId: string, staged: readonly FuseS
     .update({ status: 'published', updated_at: db.fn.now() });
 }
 
-async function loadStaged(client: pg.Client, table: string, source: number, records: MatchRecords, fieldCount: number): Promise<void> {
+async function loadStaged(client: pg.Client, table: string, source: number, records: MatchRecords): Promise<void> {
   const columns = [...RECORD_COLUMNS.filter((c) => c !== 'repairs'), ...records.fields.map((f) => f.name)];
   // Ordered by record id, so the same data always gives the same clusters and new ids.
   const sql = `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteTable(table)} ORDER BY record_id`;
+  const row: Field[] = [];
   await copyOut(client, sql, async (buffer) => {
-    for (const row of parseCopyText(buffer.toString('utf8'))) {
-      addRecord(records, source, row[0]!, row[1] ?? null, row[2]!, row.slice(3, 3 + fieldCount));
-    }
+    forEachCopyRow(buffer.toString('utf8'), row, () => addRecord(records, source, row[0]!, row[1] ?? null, row[2]!, row, 3));
   });
 }
 

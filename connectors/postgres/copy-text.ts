@@ -50,3 +50,29 @@ export function parseCopyText(text: string, lines?: string[]): Field[][] {
   }
   return rows;
 }
+
+/**
+ * Parses complete lines of COPY text output into one reused array, calling `visit` after each line:
+ * for loading millions of rows into columns without an array per row.
+ */
+export function forEachCopyRow(text: string, row: Field[], visit: (row: Field[]) => void): void {
+  let pos = 0;
+  const length = text.length;
+  while (pos < length) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = length;
+    let k = 0;
+    let start = pos;
+    while (true) {
+      let tab = text.indexOf('\t', start);
+      if (tab === -1 || tab > end) tab = end;
+      const f = text.slice(start, tab);
+      row[k++] = f.indexOf('\\') === -1 ? f : f === '\\N' ? null : unescapeCopyText(f);
+      if (tab === end) break;
+      start = tab + 1;
+    }
+    row.length = k;
+    visit(row);
+    pos = end + 1;
+  }
+}

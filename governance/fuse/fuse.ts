@@ -156,6 +156,7 @@ export function matchEntities(
     list.flatMap(([a, b]) => (refs.has(a) && refs.has(b) ? [[refs.get(a)!, refs.get(b)!] as const] : []));
   const edges = new EdgeList();
   for (const [i, j] of indexPairs(decisions.mustLink)) edges.push(i, j, Number.POSITIVE_INFINITY);
+  const reviewerEdges = edges.length;
   const band = new EdgeList();
   const low = options.threshold - options.reviewBand;
   for (let k = 0; k < n; k += 2) {
@@ -182,15 +183,18 @@ export function matchEntities(
   entities.sort((a, b) => (a.entityId < b.entityId ? -1 : 1));
   const entityOfRoot = (r: number) => ids.idOf.get(clusters.root[r]!)!;
   // A pair a reviewer accepted may also have matched (or been refused) on its own: one link per pair.
+  // Blocking proposes each pair once, so only the reviewers' pairs (the first edges) can repeat.
   const links = new EdgeList();
-  const linked = new Set<number>();
+  const byReviewer = new Set<number>();
   for (let e = 0; e < edges.length; e++) {
     const i = edges.i[e]!;
     const j = edges.j[e]!;
     if (clusters.root[i] !== clusters.root[j]) continue;
-    const pair = Math.min(i, j) * records.size + Math.max(i, j);
-    if (linked.has(pair)) continue;
-    linked.add(pair);
+    if (e < reviewerEdges || byReviewer.size) {
+      const pair = Math.min(i, j) * records.size + Math.max(i, j);
+      if (byReviewer.has(pair)) continue;
+      if (e < reviewerEdges) byReviewer.add(pair);
+    }
     links.push(i, j, edges.score[e]!, edges.code[e]!);
   }
   // Refused matches (two IDs) and near misses both need a person's eye, once per pair of entities.

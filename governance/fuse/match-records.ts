@@ -33,13 +33,15 @@ export function addRecord(
   updatedAt: string | null,
   digest: string,
   values: readonly (string | null)[],
+  /** Where field 0's value sits in `values` (a whole parsed row can be passed as it is). */
+  offset = 0,
 ): number {
   const r = records.size++;
   records.source.push(source);
   records.recordId.push(recordId);
   records.updatedAt.push(updatedAt);
   records.digest.push(digest);
-  for (let f = 0; f < records.fields.length; f++) records.values[f]!.push(values[f] ?? null);
+  for (let f = 0; f < records.fields.length; f++) records.values[f]!.push(values[offset + f] ?? null);
   return r;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copyTextRow, escapeCopyText, parseCopyText } from '../../../connectors/postgres/copy-text.ts';
+import { copyTextRow, escapeCopyText, parseCopyText, forEachCopyRow } from '../../../connectors/postgres/copy-text.ts';
+import type { Field } from '../../../connectors/source-chunk.ts';
 
 describe('COPY text format', () => {
   it('round-trips nulls, tabs, newlines and backslashes', () => {
@@ -17,5 +18,27 @@ describe('COPY text format', () => {
   });
   it('decodes octal and hex escapes PostgreSQL may emit', () => {
     expect(parseCopyText('\\101\t\\x42\n')).toEqual([['A', 'B']]);
+  });
+});
+
+describe('forEachCopyRow', () => {
+  it('reads every line as parseCopyText does, into one reused array', () => {
+    const rows: Field[][] = [
+      ['a', null, 'tab\there', 'back\\slash', ''],
+      ['闵行区', 'new\nline', null, '\\N as text', 'x'],
+      ['', '', '', '', ''],
+    ];
+    const text = rows.map((r) => copyTextRow(r)).join('');
+    const seen: Field[][] = [];
+    let same = true;
+    let first: Field[] | undefined;
+    forEachCopyRow(text, [], (row) => {
+      first ??= row;
+      same &&= row === first;
+      seen.push([...row]);
+    });
+    expect(seen).toEqual(parseCopyText(text));
+    expect(seen).toEqual(rows);
+    expect(same).toBe(true);
   });
 });
