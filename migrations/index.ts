@@ -14,6 +14,7 @@ import * as stepDuplicates from './20261202100000_step_duplicates.ts';
 import * as streamRedeliveries from './20261202110000_stream_redeliveries.ts';
 import * as fusion from './20261203100000_fusion.ts';
 import * as tags from './20261203110000_tags.ts';
+import * as fusionLinksJson from './20261204100000_fusion_links_json.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -37,6 +38,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261202110000_stream_redeliveries.ts', streamRedeliveries],
   ['20261203100000_fusion.ts', fusion],
   ['20261203110000_tags.ts', tags],
+  ['20261204100000_fusion_links_json.ts', fusionLinksJson],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

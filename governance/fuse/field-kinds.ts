@@ -38,8 +38,11 @@ const GENDERS: Readonly<Record<string, string>> = {
 /** Values departments write for "nothing": the rule library's null tokens, any case, and a few more registers use. */
 const EMPTY = new Set([...DEFAULT_NULL_TOKENS, 'NA', '/', '不详', '未知'].map((t) => t.toUpperCase()));
 
+/** The longest of them: a longer value is not one, and needs no upper-cased copy to tell. */
+const EMPTY_LONGEST = Math.max(...[...EMPTY].map((t) => t.length));
+
 function blank(value: string | null): boolean {
-  return value === null || EMPTY.has(value.toUpperCase());
+  return value === null || (value.length <= EMPTY_LONGEST && EMPTY.has(value.toUpperCase()));
 }
 
 /**

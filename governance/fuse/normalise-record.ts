@@ -12,6 +12,17 @@ export interface NormalisedRecord {
 }
 
 const out = new Uint32Array(2);
+/** Field name → position, per field list (built once, not once per record). */
+const positions = new WeakMap<readonly MatchField[], Map<string, number>>();
+
+function positionsOf(fields: readonly MatchField[]): Map<string, number> {
+  let at = positions.get(fields);
+  if (!at) {
+    at = new Map(fields.map((f, k) => [f.name, k]));
+    positions.set(fields, at);
+  }
+  return at;
+}
 
 /** `raw[k]` is field k's value as the source wrote it; `simplify` turns traditional characters simplified. */
 export function normaliseRecord(fields: readonly MatchField[], raw: readonly (string | null)[], simplify: (text: string) => string): NormalisedRecord {
@@ -20,12 +31,13 @@ export function normaliseRecord(fields: readonly MatchField[], raw: readonly (st
     return v !== null && (kind === 'personName' || kind === 'orgName' || kind === 'address') ? simplify(v) : v;
   };
   const byName: Record<string, string | null> = {};
-  const at = new Map<string, number>();
-  fields.forEach((f, k) => {
-    at.set(f.name, k);
-    byName[f.name] = govern(f.kind, raw[k] ?? null);
-  });
-  const repairs = repairSwaps(byName, (of, as) => govern(fields[at.get(as)!]!.kind, raw[at.get(of)!] ?? null));
+  const at = positionsOf(fields);
+  for (let k = 0; k < fields.length; k++) byName[fields[k]!.name] = govern(fields[k]!.kind, raw[k] ?? null);
+  const rawOf = (field: string) => {
+    const k = at.get(field);
+    return k === undefined ? null : (raw[k] ?? null);
+  };
+  const repairs = repairSwaps(byName, (of, as) => govern(fields[at.get(as)!]!.kind, raw[at.get(of)!] ?? null), rawOf);
   const values = fields.map((f) => byName[f.name] ?? null);
   const parts = values.map((v) => v ?? '\u0000');
   hashKeyParts(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseRecord } from '../../../../governance/fuse/normalise-record.ts';
-import { ENTITY_FIELDS } from '../../../../governance/fuse/field-kinds.ts';
+import { ENTITY_FIELDS, normaliseValue } from '../../../../governance/fuse/field-kinds.ts';
+import { repairSwaps } from '../../../../governance/fuse/repair-swaps.ts';
 
 const fields = Object.entries(ENTITY_FIELDS.person).map(([name, kind]) => ({ name, kind }));
 const same = (s: string) => s;
@@ -35,5 +36,36 @@ describe('swapped columns', () => {
   it('leaves right values alone', () => {
     const { repairs } = governed({ name: '张伟', address: '七莘路427弄19号', citizen_id: '310112198001010011', mobile: '13812345678' });
     expect(repairs).toEqual([]);
+  });
+});
+
+describe('the canonical-ID shortcut', () => {
+  it('decides as governing each value as the other would, over IDs and mobiles of every shape', () => {
+    const ids = [
+      '310112198001010011',
+      '11010119900307101X',
+      '86138123456780001',
+      '861381234567800012',
+      '13812345678',
+      '+86 138-1234-5678',
+      '0086 13812345678',
+      '310112800101001',
+      null,
+    ];
+    const mobiles = ['13812345678', '19912345678', '11010119900307101x', '310112198001010011', '8613812345678', '12345678901', '021-64123456', null];
+    const kinds: Record<string, 'citizenId' | 'mobile'> = { citizen_id: 'citizenId', mobile: 'mobile' };
+    for (const id of ids)
+      for (const mobile of mobiles) {
+        const raw: Record<string, string | null> = { citizen_id: id, mobile };
+        const governAs = (of: string, as: string) => normaliseValue(kinds[as]!, raw[of] ?? null);
+        const fresh = () => ({ citizen_id: normaliseValue('citizenId', id), mobile: normaliseValue('mobile', mobile) });
+        const full = fresh();
+        const quick = fresh();
+        expect(
+          repairSwaps(quick, governAs, (f) => raw[f] ?? null),
+          `${id} / ${mobile}`,
+        ).toEqual(repairSwaps(full, governAs));
+        expect(quick).toEqual(full);
+      }
   });
 });
