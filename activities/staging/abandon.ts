@@ -15,10 +15,9 @@ const FENCED = 2_147_483_647;
 export async function abandonRunStaging(db: Knex, runId: string): Promise<string[]> {
   const dropped: string[] = [];
   const rows = await db('dataops.checkpoints').where({ run_id: runId }).whereNotIn('status', ['published', 'abandoned']).select('step', 'state');
-  for (const row of rows as { step: string; state: { stagingTable?: string; stagingTables?: string[] } }[]) {
+  for (const row of rows as { step: string; state: { stagingTable?: string } }[]) {
     const table = row.state.stagingTable;
-    // A step that staged several tables (fusion's match output) names the others here.
-    const tables = [...new Set([table, ...(row.state.stagingTables ?? [])])].filter((t): t is string => typeof t === 'string');
+    const tables = typeof table === 'string' ? [table] : [];
     await db.transaction(async (trx) => {
       await trx.raw("SET LOCAL lock_timeout = '10s'");
       // The staging table first, then the checkpoint: the order a batch takes them, so the two wait

@@ -97,7 +97,7 @@ export function shareSummaryTable(result: ShareResult): string {
   );
 }
 
-/** One line per scanned connection: what was sampled and how many columns were found. */
+/** One line for a fusion run: its entities by what happened to them, and how much each source matched. */
 export function fuseSummaryTable(result: FuseResult): string {
   const m = result.match;
   return formatTable(
