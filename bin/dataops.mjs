@@ -3,17 +3,21 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { totalmem } from 'node:os';
+import { constrainedMemory } from 'node:process';
 
 // Workers parse millions of short-lived strings per batch: with V8's default 16 MiB semi-spaces they
 // survive into old space and garbage collection took a third of a collection's time. The young
 // generation can only be sized at start-up, so the command re-runs itself with the flag once.
 const YOUNG_GENERATION = '--max-semi-space-size=64';
 const configured = process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) || (process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size');
-// Fusion matches all of a job's records in one activity's memory (about 2 GB per million records):
-// V8's default heap limit (about 4 GB) would end a worker at two million. Allow 60% of the machine
-// unless told otherwise; the flag allows growth, it reserves nothing.
+// Fusion matches all of a job's records in one activity's memory (up to about 2 GB per million
+// records): V8's default heap limit (about 4 GB) would end a worker at two million. Allow 60% of the
+// machine's memory, or of the container's limit when there is one, unless told otherwise (with
+// --max-old-space-size, or --max-semi-space-size, in NODE_OPTIONS); the flag reserves nothing.
 const oldSpaceSet = process.execArgv.some((a) => a.startsWith('--max-old-space-size')) || (process.env.NODE_OPTIONS ?? '').includes('--max-old-space-size');
-const OLD_GENERATION = oldSpaceSet ? [] : [`--max-old-space-size=${Math.max(4096, Math.floor((totalmem() / 2 ** 20) * 0.6))}`];
+const limit = constrainedMemory?.() || 0;
+const memory = limit > 0 && limit < totalmem() ? limit : totalmem();
+const OLD_GENERATION = oldSpaceSet ? [] : [`--max-old-space-size=${Math.max(1024, Math.floor((memory / 2 ** 20) * 0.6))}`];
 
 if (configured) {
   const { register } = await import('tsx/esm/api');

@@ -17,12 +17,12 @@ import { recordRunCounts } from '../../catalogue/runs.ts';
 import { recordStepMetrics } from '../../catalogue/steps.ts';
 import { STAGING_SCHEMA } from '../staging/staging-table.ts';
 import { activityConfig, activityDb, activityLogger, classifyErrors } from '../context.ts';
-import { takeOverCheckpoint, writeCheckpoint } from '../staging/checkpoint.ts';
+import { takeOverCheckpoint, writeCheckpoint, type CheckpointRow } from '../staging/checkpoint.ts';
 import { withKeepAlive, type Beat } from '../staging/keep-alive.ts';
 import { fuseFields, MATCH_STEP, RECORD_COLUMNS, sourceStep } from './fuse-fields.ts';
 import { fuseOptions } from './fuse-options.ts';
 import { decisionsFrom } from './fusion-decisions.ts';
-import { publishMatch, type PublishedCounts } from './publish-match.ts';
+import { PublishedByAnotherAttempt, publishMatch, type PublishedCounts } from './publish-match.ts';
 import { historyTable } from './golden-tables.ts';
 import { fusionIndicators } from './fusion-indicators.ts';
 import { nameTools } from './name-tools.ts';
@@ -116,35 +116,37 @@ async function match({ runId, spec, staged, startedAt }: MatchFusionInput, beat:
     beat({ step: MATCH_STEP, phase: 'publishing', records: records.size });
     const t3 = performance.now();
     const target = spec.target.table;
-    const done = await db.transaction(
-      async (trx) => {
-        const counts = await publishMatch(client, trx, { runId, spec, records, outcome, options, previous, decisions, job, membership, beat });
-        const { ended, phasesMs, ...written } = counts;
-        const summary: FuseMatchSummary = {
-          ...written,
-          records: records.size,
-          entities: outcome.entities.length,
-          comparisons: outcome.comparisons,
-          refused: outcome.refused,
-          nextSeq: outcome.nextSeq,
-          basedOn: job?.last_run_id ?? null,
-          timings: { ...outcome.timings, loadMs: t1 - t0, featuresMs: t2 - t1, publishMs: performance.now() - t3 },
-        };
-        await recordFusion(trx, runId, spec, summary, Date.now() - startedAt);
-        const publish: FusePublishSummary = {
-          table: target,
-          history: historyTable(target),
-          entities: summary.entities,
-          written: summary.new + summary.changed,
-          ended,
-          durationMs: Math.round(summary.timings.publishMs),
-          phasesMs,
-        };
-        const published: MatchFusionOutcome = { match: summary, publish };
-        await writeCheckpoint<MatchState>(client, runId, MATCH_STEP, 'published', { outcome: published }, attempt);
-        return published;
-      },
-      { connection: client },
+    const done = await publishOnce(client, runId, () =>
+      db.transaction(
+        async (trx) => {
+          const counts = await publishMatch(client, trx, { runId, spec, records, outcome, options, previous, decisions, job, membership, beat });
+          const { ended, phasesMs, ...written } = counts;
+          const summary: FuseMatchSummary = {
+            ...written,
+            records: records.size,
+            entities: outcome.entities.length,
+            comparisons: outcome.comparisons,
+            refused: outcome.refused,
+            nextSeq: outcome.nextSeq,
+            basedOn: job?.last_run_id ?? null,
+            timings: { ...outcome.timings, loadMs: t1 - t0, featuresMs: t2 - t1, publishMs: performance.now() - t3 },
+          };
+          await recordFusion(trx, runId, spec, summary, Date.now() - startedAt);
+          const publish: FusePublishSummary = {
+            table: target,
+            history: historyTable(target),
+            entities: summary.entities,
+            written: summary.new + summary.changed,
+            ended,
+            durationMs: Math.round(summary.timings.publishMs),
+            phasesMs,
+          };
+          const published: MatchFusionOutcome = { match: summary, publish };
+          await writeCheckpoint<MatchState>(client, runId, MATCH_STEP, 'published', { outcome: published }, attempt);
+          return published;
+        },
+        { connection: client },
+      ),
     );
     await dropSourceStaging(db, runId, staged);
     log.info(
@@ -160,6 +162,24 @@ async function match({ runId, spec, staged, startedAt }: MatchFusionInput, beat:
     return done;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs the publishing transaction; when another attempt of this run (one that outlived its timeout)
+ * published first, returns that attempt's outcome instead: the run is published, once.
+ */
+async function publishOnce(client: pg.Client, runId: string, publish: () => Promise<MatchFusionOutcome>): Promise<MatchFusionOutcome> {
+  try {
+    return await publish();
+  } catch (error) {
+    if (!(error instanceof PublishedByAnotherAttempt)) throw error;
+    const row = await client.query<CheckpointRow<MatchState>>(`SELECT status, state FROM dataops.checkpoints WHERE run_id = $1 AND step = $2`, [
+      runId,
+      MATCH_STEP,
+    ]);
+    if (row.rows[0]?.status !== 'published') throw error;
+    return row.rows[0].state.outcome;
   }
 }
 

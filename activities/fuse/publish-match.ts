@@ -41,7 +41,7 @@ export interface PublishedCounts {
   reviews: number;
   /** Current versions ended (changed, merged away, retired). */
   ended: number;
-  /** Milliseconds per part of publishing (ending versions, golden, history, members, links, events, reviews). */
+  /** Milliseconds per part of publishing: prepare, golden records (built while the membership is stored), members (and links on a first run), ending, golden, history, links, events, reviews. */
   phasesMs: Record<string, number>;
 }
 
@@ -76,7 +76,7 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
     mark = now;
   };
   await client.query("SET LOCAL lock_timeout = '60s'");
-  await lockJob(client, spec, job?.last_run_id ?? null);
+  await lockJob(client, spec, runId, job?.last_run_id ?? null);
   const fields = records.fields;
   const target = spec.target.table;
   const history = historyTable(target);
@@ -88,17 +88,30 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
   phase('prepare');
 
   beat({ step: 'fuse_match', phase: 'publishing membership and building golden records' });
-  // The connection is the background's until it settles: nothing else is sent on it meanwhile.
+  // The connection is the background's until it settles: nothing else is sent on it meanwhile. If
+  // either side fails, the other stops: the background's COPY is abandoned (CopyFail) before the
+  // transaction rolls back, so nothing queued behind it runs outside the transaction.
+  const running: Background = { aborted: false };
   const background = (async () => {
-    const left = await writeMembers(client, spec.job, runId, records, entityOf, membership, firstRun);
-    if (firstRun) {
+    const left = await writeMembers(client, spec.job, runId, records, entityOf, membership, firstRun, running);
+    if (firstRun && !running.aborted) {
       await client.query('DELETE FROM dataops.fusion_links WHERE job = $1', [spec.job]);
-      await writeLinks(client, spec.job, runId, records, outcome, entityOf, null);
+      await writeLinks(client, spec.job, runId, records, outcome, entityOf, null, running);
     }
     return left;
   })();
-  background.catch(() => undefined);
-  const golden = await buildGolden(input, runId, at);
+  background.catch((error: unknown) => {
+    running.failed ??= error instanceof Error ? error : new Error(String(error));
+  });
+  let golden: BuiltGolden;
+  try {
+    golden = await buildGolden(input, runId, at, running);
+  } catch (error) {
+    running.aborted = true;
+    running.copy?.abort('the golden records failed');
+    await background.catch(() => undefined);
+    throw error;
+  }
   phase('golden records');
   const counts = golden.counts;
   counts.deletedRecords = await background;
@@ -131,9 +144,11 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
   const goldenColumns = ['entity_id', ...fields.map((f) => f.name), ...GOLDEN_META];
   await golden.rows.copyInto(client, target, goldenColumns);
   phase('golden');
-  // From the current table rather than the text again: no second parse of every value and lineage.
-  const columns = goldenColumns.map(quoteIdent).join(', ');
-  await client.query(`INSERT INTO ${quoteTable(history)} (${columns}) SELECT ${columns} FROM ${quoteTable(target)} WHERE run_id = $1`, [runId]);
+  if (firstRun) {
+    // The current table holds only this run's rows: copied from there, no value or lineage is parsed twice.
+    const columns = goldenColumns.map(quoteIdent).join(', ');
+    await client.query(`INSERT INTO ${quoteTable(history)} (${columns}) SELECT ${columns} FROM ${quoteTable(target)}`);
+  } else await golden.rows.copyInto(client, history, goldenColumns);
   phase('history');
 
   if (!firstRun) {
@@ -167,7 +182,12 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
 }
 
 /** One run of a job publishes at a time: its row is the lock, and it must still say the run this match started from. */
-async function lockJob(client: pg.Client, spec: FuseJobSpec, basedOn: string | null): Promise<void> {
+/** Another attempt of this very run published while this one matched (it outlived its timeout): its outcome stands. */
+export class PublishedByAnotherAttempt extends Error {
+  override readonly name = 'PublishedByAnotherAttempt';
+}
+
+async function lockJob(client: pg.Client, spec: FuseJobSpec, runId: string, basedOn: string | null): Promise<void> {
   await client.query(`INSERT INTO dataops.fusion_jobs (job, entity, target_table) VALUES ($1, $2, $3) ON CONFLICT (job) DO UPDATE SET updated_at = now()`, [
     spec.job,
     spec.entity,
@@ -175,6 +195,7 @@ async function lockJob(client: pg.Client, spec: FuseJobSpec, basedOn: string | n
   ]);
   const current = await client.query('SELECT last_run_id FROM dataops.fusion_jobs WHERE job = $1 FOR UPDATE', [spec.job]);
   const last = (current.rows[0]?.last_run_id as string | null) ?? null;
+  if (last === runId && basedOn !== runId) throw new PublishedByAnotherAttempt(`run ${runId} was published by another attempt`);
   if (last !== basedOn) {
     throw ApplicationFailure.nonRetryable(
       `another run of ${spec.job} (${last}) published after this run matched against ${basedOn ?? 'no earlier run'}: nothing was published; run the job again`,
@@ -184,12 +205,30 @@ async function lockJob(client: pg.Client, spec: FuseJobSpec, basedOn: string | n
 }
 
 /** A transaction-scoped table of text columns filled by COPY, analysed so joins against it plan well. */
-async function tempTable(client: pg.Client, name: string, columns: readonly string[], rows: Iterable<(string | null)[]>): Promise<void> {
+async function tempTable(client: pg.Client, name: string, columns: readonly string[], rows: Iterable<(string | null)[]>, running?: Background): Promise<void> {
   await client.query(`CREATE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c)} text`).join(', ')}) ON COMMIT DROP`);
-  const copy = CopyRows.open(client, `pg_temp.${name}`, columns);
+  const copy = track(running, CopyRows.open(client, `pg_temp.${name}`, columns));
   for (const row of rows) await copy.write(row);
   await copy.finish();
   await client.query(`ANALYZE ${quoteIdent(name)}`);
+}
+
+/** The COPYs that run while golden records are built, and how either side tells the other to stop. */
+interface Background {
+  aborted: boolean;
+  /** The background's COPY in flight. */
+  copy?: CopyRows;
+  /** Set when the background failed: the golden records stop at their next turn. */
+  failed?: Error;
+}
+
+/** Registers a background COPY, so a failing foreground can abandon it. */
+function track(running: Background | undefined, copy: CopyRows): CopyRows {
+  if (running) {
+    if (running.aborted) copy.abort('publishing stopped');
+    running.copy = copy;
+  }
+  return copy;
 }
 
 /** Entities built between two turns of the event loop, so the COPY running meanwhile keeps its socket full. */
@@ -208,7 +247,12 @@ interface BuiltGolden {
 }
 
 /** Every entity's golden record, built and turned into its row at once: no golden record outlives its row. */
-async function buildGolden({ records, outcome, options, previous, decisions }: PublishMatchInput, runId: string, at: string): Promise<BuiltGolden> {
+async function buildGolden(
+  { records, outcome, options, previous, decisions }: PublishMatchInput,
+  runId: string,
+  at: string,
+  background: Background,
+): Promise<BuiltGolden> {
   const fields = records.fields;
   const keys = fields.map((f) => `${JSON.stringify(f.name)}:`);
   const perSource = records.sources.map((source) => ({ source, records: 0, matched: 0 }));
@@ -232,7 +276,10 @@ async function buildGolden({ records, outcome, options, previous, decisions }: P
   const tail = `\t${escapeCopyText(runId)}\t${at}\n`;
   const seen = new Uint8Array(records.sources.length);
   for (let k = 0; k < outcome.entities.length; k++) {
-    if (k % GOLDEN_SLICE === GOLDEN_SLICE - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (k % GOLDEN_SLICE === GOLDEN_SLICE - 1) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (background.failed) throw background.failed;
+    }
     const g = goldenRecord(records, outcome.entities[k]!, options, previous, decisions);
     seen.fill(0);
     for (const m of g.members) seen[records.source[m]!] = 1;
@@ -302,11 +349,12 @@ async function writeMembers(
   entityOf: readonly string[],
   membership: ReadonlyMap<string, [string, string]>,
   firstRun: boolean,
+  running?: Background,
 ): Promise<number> {
   const sourceText = records.sources.map((s) => escapeCopyText(s));
   if (firstRun || !membership.size) {
     await client.query('DELETE FROM dataops.fusion_members WHERE job = $1', [job]);
-    const out = CopyRows.open(client, 'dataops.fusion_members', ['job', 'run_id', 'source', 'record_id', 'entity_id', 'digest']);
+    const out = track(running, CopyRows.open(client, 'dataops.fusion_members', ['job', 'run_id', 'source', 'record_id', 'entity_id', 'digest']));
     const head = `${escapeCopyText(job)}\t${escapeCopyText(runId)}\t`;
     for (let r = 0; r < records.size; r++) {
       const flushed = out.writeLine(
@@ -333,7 +381,7 @@ async function writeMembers(
     moved.push([ref.slice(0, colon), ref.slice(colon + 1), null, null]);
     left++;
   }
-  await tempTable(client, 'fuse_members', ['source', 'record_id', 'entity_id', 'digest'], moved);
+  await tempTable(client, 'fuse_members', ['source', 'record_id', 'entity_id', 'digest'], moved, running);
   await client.query('DELETE FROM dataops.fusion_members m USING fuse_members s WHERE m.job = $1 AND m.source = s.source AND m.record_id = s.record_id', [job]);
   await client.query(
     `INSERT INTO dataops.fusion_members (job, source, record_id, entity_id, digest, run_id) SELECT $1, source, record_id, entity_id, digest, $2 FROM fuse_members WHERE entity_id IS NOT NULL`,
@@ -351,6 +399,7 @@ async function writeLinks(
   outcome: MatchOutcome,
   entityOf: readonly string[],
   touched: ReadonlySet<string> | null,
+  running?: Background,
 ): Promise<void> {
   const explanations = new Map<number, string>();
   const explanation = (code: number) => {
@@ -362,7 +411,7 @@ async function writeLinks(
     return text;
   };
   const reviewer = escapeCopyText(JSON.stringify({ reviewer: ['accepted', 0] }));
-  const out = CopyRows.open(client, 'dataops.fusion_links', ['job', 'run_id', 'entity_id', 'left_ref', 'right_ref', 'score', 'explanation']);
+  const out = track(running, CopyRows.open(client, 'dataops.fusion_links', ['job', 'run_id', 'entity_id', 'left_ref', 'right_ref', 'score', 'explanation']));
   const head = `${escapeCopyText(job)}\t${escapeCopyText(runId)}\t`;
   const { links } = outcome;
   for (let e = 0; e < links.length; e++) {

@@ -39,6 +39,12 @@ export class CopyRows {
     return this.copy.write(piece);
   }
 
+  /** Abandons the COPY: the server discards its rows, and the transaction is left to roll back. */
+  abort(reason: string): void {
+    this.pending = '';
+    this.copy.abort(reason);
+  }
+
   /** Ends the COPY once every row is stored; returns the rows the server counted. */
   async finish(): Promise<number> {
     if (this.pending) await this.flush();

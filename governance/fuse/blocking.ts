@@ -51,8 +51,8 @@ const TWO_PARTS = [0, 1];
 
 /**
  * Records grouped by key without a Map entry or array per key: an open-addressing table of typed
- * arrays, each block a linked list in record order. Blocks come out in the order their key first
- * appeared, as a Map's would.
+ * arrays, each block a linked list in record order. Blocks come out in the order their second record
+ * arrived (when the earlier Map made a key's block), so pairs, ties and new ids are as before.
  */
 class KeyTable {
   private readonly capacity: number;
@@ -61,9 +61,12 @@ class KeyTable {
   private readonly tail: Int32Array;
   readonly count: Int32Array;
   readonly next: Int32Array;
-  /** Slots in the order their key first appeared. */
+  /** Slots of keys two or more records share, in the order their second record arrived. */
   readonly slots: Int32Array;
-  used = 0;
+  blocks = 0;
+  /** Every slot in use, to clear. */
+  private readonly used: Int32Array;
+  private usedCount = 0;
 
   constructor(records: number) {
     let capacity = 1024;
@@ -75,11 +78,13 @@ class KeyTable {
     this.count = new Int32Array(capacity);
     this.next = new Int32Array(records);
     this.slots = new Int32Array(Math.max(1, records));
+    this.used = new Int32Array(Math.max(1, records));
   }
 
   clear(): void {
-    for (let u = 0; u < this.used; u++) this.count[this.slots[u]!] = 0;
-    this.used = 0;
+    for (let u = 0; u < this.usedCount; u++) this.count[this.used[u]!] = 0;
+    this.usedCount = 0;
+    this.blocks = 0;
   }
 
   add(key: number, mix: number, r: number): void {
@@ -90,10 +95,10 @@ class KeyTable {
     if (this.count[slot] === 0) {
       this.keyAt[slot] = key;
       this.head[slot] = r;
-      this.slots[this.used++] = slot;
+      this.used[this.usedCount++] = slot;
     } else this.next[this.tail[slot]!] = r;
     this.tail[slot] = r;
-    this.count[slot]!++;
+    if (++this.count[slot]! === 2) this.slots[this.blocks++] = slot;
   }
 
   keyOf(slot: number): number {
@@ -137,10 +142,9 @@ export function forEachCandidatePair(
       table.add(key, hash[0]!, r);
     }
     const s: BlockingStats = { rule: rule.name, blocks: 0, pairs: 0, skippedBlocks: 0, skippedRecords: 0 };
-    for (let u = 0; u < table.used; u++) {
+    for (let u = 0; u < table.blocks; u++) {
       const slot = table.slots[u]!;
       const size = table.count[slot]!;
-      if (size < 2) continue;
       if (size > maxBlock) {
         s.skippedBlocks++;
         s.skippedRecords += size;

@@ -198,7 +198,17 @@ export function matchEntities(
     links.push(i, j, edges.score[e]!, edges.code[e]!);
   }
   // Refused matches (two IDs) and near misses both need a person's eye, once per pair of entities.
-  const candidates: MatchReview[] = clusters.refused.map((e) => ({ i: edges.i[e]!, j: edges.j[e]!, score: edges.score[e]!, code: edges.code[e]! }));
+  const candidates: MatchReview[] = clusters.refused.map((e) => {
+    const i = edges.i[e]!;
+    const j = edges.j[e]!;
+    // A reviewer's pair carries no comparison of its own: compare it for the question's explanation.
+    let code = edges.code[e]!;
+    if (e < reviewerEdges) {
+      scorePair(features, i, j, weights);
+      code = lastPair.code;
+    }
+    return { i, j, score: edges.score[e]!, code };
+  });
   for (let e = 0; e < band.length; e++) candidates.push({ i: band.i[e]!, j: band.j[e]!, score: band.score[e]!, code: band.code[e]! });
   const reviews: MatchReview[] = [];
   const asked = new Set<string>();
@@ -350,7 +360,7 @@ const digestOut = new Uint32Array(2);
 function goldenDigest(fields: readonly GoldenField[], records: MatchRecords, members: readonly number[]): string {
   const parts: string[] = [];
   for (const f of fields) parts.push(f.value ?? '\u0000', f.ref ?? '', f.rule, f.conflict ? '!' : '');
-  // Members in record order (sorted by source and record id: fuseRecords gathers them in that order),
+  // Members in record order (sorted by source and record id: matchEntities gathers them in that order),
   // each by source, id and content digest.
   for (const r of members) parts.push(String(records.source[r]), records.recordId[r]!, records.digest[r]!);
   hashKeyParts(

@@ -259,4 +259,69 @@ describe('fuse', () => {
     expect(again).toEqual(published);
     expect(await counts()).toEqual(after);
   });
+
+  it('an attempt that outlived its timeout and the retry both reach publishing: one publishes, the other returns its outcome', async () => {
+    const twiceSpec = jobSpecSchema.parse({ ...fusionJobSpec({ schema: SCHEMA, target: 'fused.twice', job: 'fuse-twice' }) }) as FuseJobSpec;
+    const runId = `fuse:twice:${Date.now()}`;
+    await pool.query(
+      `INSERT INTO dataops.runs (run_id, job, kind, dataset, department, workflow_id, spec) VALUES ($1, 'fuse-twice', 'fuse', 'twice', 'test', $1, '{}')`,
+      [runId],
+    );
+    const first = new MockActivityEnvironment({ attempt: 1 }, { client: env.client });
+    const staged: FuseSourceSummary[] = [];
+    for (let i = 0; i < twiceSpec.sources.length; i++) staged.push(await first.run(stageFuseSource, { runId, spec: twiceSpec, source: i }));
+    // Hold the job's row so that both attempts match and then wait at the publishing lock.
+    const holder = await pool.connect();
+    await holder.query('BEGIN');
+    await holder.query(`INSERT INTO dataops.fusion_jobs (job, entity, target_table) VALUES ('fuse-twice', 'person', 'fused.twice')`);
+    const input = { runId, spec: twiceSpec, staged, startedAt: Date.now() };
+    const late = first.run(matchFusion, input) as Promise<MatchFusionOutcome>;
+    const retry = new MockActivityEnvironment({ attempt: 2 }, { client: env.client }).run(matchFusion, input) as Promise<MatchFusionOutcome>;
+    const deadline = Date.now() + 60_000;
+    while ((await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%fusion_jobs%'`)).rows[0].n < 2) {
+      if (Date.now() > deadline) throw new Error('the two attempts did not both reach the publishing lock');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await holder.query('ROLLBACK');
+    holder.release();
+    const [a, b] = await Promise.all([late, retry]);
+    expect(a).toEqual(b);
+    const members = await pool.query(`SELECT count(*)::int AS n FROM dataops.fusion_members WHERE job = 'fuse-twice'`);
+    expect(members.rows[0].n).toBe(a.match.records);
+    const versions = await pool.query(`SELECT count(*)::int AS n FROM fused.twice_history`);
+    expect(versions.rows[0].n).toBe(a.match.entities);
+  });
+
+  it('a membership COPY that fails while golden records are being built stops them, and the run leaves nothing', async () => {
+    const bgSpec = jobSpecSchema.parse({ ...fusionJobSpec({ schema: SCHEMA, target: 'fused.bgfail', job: 'fuse-bgfail' }) }) as FuseJobSpec;
+    const runId = `fuse:bgfail:${Date.now()}`;
+    await pool.query(
+      `INSERT INTO dataops.runs (run_id, job, kind, dataset, department, workflow_id, spec) VALUES ($1, 'fuse-bgfail', 'fuse', 'bgfail', 'test', $1, '{}')`,
+      [runId],
+    );
+    const activities = new MockActivityEnvironment({ attempt: 1 }, { client: env.client });
+    const staged: FuseSourceSummary[] = [];
+    for (let i = 0; i < bgSpec.sources.length; i++) staged.push(await activities.run(stageFuseSource, { runId, spec: bgSpec, source: i }));
+    // One record's membership is refused by the database, in the background COPY.
+    const refused = staged[0]!.source;
+    await pool.query(`ALTER TABLE dataops.fusion_members ADD CONSTRAINT fuse_bgfail CHECK (job <> 'fuse-bgfail' OR source <> '${refused}') NOT VALID`);
+    try {
+      await expect(activities.run(matchFusion, { runId, spec: bgSpec, staged, startedAt: Date.now() })).rejects.toThrow(/fuse_bgfail/);
+    } finally {
+      await pool.query('ALTER TABLE dataops.fusion_members DROP CONSTRAINT fuse_bgfail');
+    }
+    const left = await pool.query(
+      `SELECT (SELECT count(*) FROM dataops.fusion_members WHERE job = 'fuse-bgfail')::int AS members, (SELECT count(*) FROM dataops.fusion_links WHERE job = 'fuse-bgfail')::int AS links,
+              (SELECT count(*) FROM dataops.fusion_jobs WHERE job = 'fuse-bgfail')::int AS jobs, (SELECT to_regclass('fused.bgfail')::text) AS target`,
+    );
+    expect(left.rows[0]).toEqual({ members: 0, links: 0, jobs: 0, target: null });
+    // The next attempt publishes the run.
+    const published = (await new MockActivityEnvironment({ attempt: 2 }, { client: env.client }).run(matchFusion, {
+      runId,
+      spec: bgSpec,
+      staged,
+      startedAt: Date.now(),
+    })) as MatchFusionOutcome;
+    expect(published.match.records).toBe(staged.reduce((n, s) => n + s.records, 0));
+  });
 });

@@ -93,13 +93,19 @@ describe('forEachCandidatePair', () => {
     });
   }
 
-  it('visits blocks in the order their key first appears, records in order within a block', () => {
+  it('visits blocks in the order their second record appears, records in order within a block', () => {
     const f = features(300, 9);
     const order: [number, number][] = [];
     forEachCandidatePair(f, DEFAULT_BLOCKING.slice(0, 1), 1000, (i, j) => order.push([i, j]));
-    const firstOfBlock = new Map<string, number>();
-    for (let r = 0; r < f.size; r++) if (f.idStem[r] && !firstOfBlock.has(f.idStem[r]!)) firstOfBlock.set(f.idStem[r]!, r);
-    const blockStarts = order.map(([i]) => firstOfBlock.get(f.idStem[i]!)!);
+    const seen = new Map<string, number>();
+    const secondOfBlock = new Map<string, number>();
+    for (let r = 0; r < f.size; r++) {
+      const key = f.idStem[r];
+      if (!key) continue;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      if (seen.get(key) === 2) secondOfBlock.set(key, r);
+    }
+    const blockStarts = order.map(([i]) => secondOfBlock.get(f.idStem[i]!)!);
     expect(blockStarts).toEqual([...blockStarts].sort((a, b) => a - b));
     for (let e = 1; e < order.length; e++) {
       const [i0, j0] = order[e - 1]!;
