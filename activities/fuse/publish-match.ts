@@ -117,7 +117,7 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
   counts.deletedRecords = await background;
   phase(firstRun ? 'members and links' : 'members');
 
-  const endedIds = golden.changed;
+  const endedIds = new Set(golden.changed);
   for (const e of outcome.events) {
     if (e.event === 'merge') for (const absorbed of e.absorbed) endedIds.add(absorbed);
     if (e.event === 'retire') endedIds.add(e.entityId);
@@ -170,7 +170,8 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
     if (event === 'merge') counts.merged++;
     if (event === 'split') counts.split++;
     if (event === 'retire') counts.retired++;
-    await events.write([spec.job, runId, event, entityId, Object.keys(detail).length ? JSON.stringify(detail) : null, at]);
+    const flushed = events.write([spec.job, runId, event, entityId, Object.keys(detail).length ? JSON.stringify(detail) : null, at]);
+    if (flushed) await flushed;
   }
   await events.finish();
   phase('events');
@@ -181,12 +182,12 @@ export async function publishMatch(client: pg.Client, trx: Knex.Transaction, inp
   return counts;
 }
 
-/** One run of a job publishes at a time: its row is the lock, and it must still say the run this match started from. */
 /** Another attempt of this very run published while this one matched (it outlived its timeout): its outcome stands. */
 export class PublishedByAnotherAttempt extends Error {
   override readonly name = 'PublishedByAnotherAttempt';
 }
 
+/** One run of a job publishes at a time: its row is the lock, and it must still say the run this match started from. */
 async function lockJob(client: pg.Client, spec: FuseJobSpec, runId: string, basedOn: string | null): Promise<void> {
   await client.query(`INSERT INTO dataops.fusion_jobs (job, entity, target_table) VALUES ($1, $2, $3) ON CONFLICT (job) DO UPDATE SET updated_at = now()`, [
     spec.job,
@@ -208,7 +209,10 @@ async function lockJob(client: pg.Client, spec: FuseJobSpec, runId: string, base
 async function tempTable(client: pg.Client, name: string, columns: readonly string[], rows: Iterable<(string | null)[]>, running?: Background): Promise<void> {
   await client.query(`CREATE TEMP TABLE ${quoteIdent(name)} (${columns.map((c) => `${quoteIdent(c)} text`).join(', ')}) ON COMMIT DROP`);
   const copy = track(running, CopyRows.open(client, `pg_temp.${name}`, columns));
-  for (const row of rows) await copy.write(row);
+  for (const row of rows) {
+    const flushed = copy.write(row);
+    if (flushed) await flushed;
+  }
   await copy.finish();
   await client.query(`ANALYZE ${quoteIdent(name)}`);
 }

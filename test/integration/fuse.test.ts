@@ -44,6 +44,21 @@ async function truth(): Promise<Map<string, string>> {
 
 const spec = jobSpecSchema.parse(fusionJobSpec({ schema: SCHEMA, target: TARGET })) as FuseJobSpec;
 
+/** A run of `job` registered and its sources staged by attempt 1, for driving the match activity directly. */
+async function stagedRun(name: string): Promise<{ runId: string; spec: FuseJobSpec; staged: FuseSourceSummary[] }> {
+  const spec = jobSpecSchema.parse({ ...fusionJobSpec({ schema: SCHEMA, target: `fused.${name}`, job: `fuse-${name}` }) }) as FuseJobSpec;
+  const runId = `fuse:${name}:${Date.now()}`;
+  await pool.query(`INSERT INTO dataops.runs (run_id, job, kind, dataset, department, workflow_id, spec) VALUES ($1, $2, 'fuse', $3, 'test', $1, '{}')`, [
+    runId,
+    spec.job,
+    name,
+  ]);
+  const activities = new MockActivityEnvironment({ attempt: 1 }, { client: env.client });
+  const staged: FuseSourceSummary[] = [];
+  for (let i = 0; i < spec.sources.length; i++) staged.push(await activities.run(stageFuseSource, { runId, spec, source: i }));
+  return { runId, spec, staged };
+}
+
 beforeAll(async () => {
   env = await startTestEnv('fuse-test');
   pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 8 });
@@ -218,14 +233,7 @@ describe('fuse', () => {
 
   it('a publish that fails part-way leaves nothing published; the retry publishes once, and a retry after the commit changes nothing', async () => {
     const activities = new MockActivityEnvironment({ attempt: 1 }, { client: env.client });
-    const failSpec = jobSpecSchema.parse({ ...fusionJobSpec({ schema: SCHEMA, target: 'fused.partial', job: 'fuse-partial' }) }) as FuseJobSpec;
-    const runId = `fuse:partial:${Date.now()}`;
-    await pool.query(
-      `INSERT INTO dataops.runs (run_id, job, kind, dataset, department, workflow_id, spec) VALUES ($1, 'fuse-partial', 'fuse', 'partial', 'test', $1, '{}')`,
-      [runId],
-    );
-    const staged: FuseSourceSummary[] = [];
-    for (let i = 0; i < failSpec.sources.length; i++) staged.push(await activities.run(stageFuseSource, { runId, spec: failSpec, source: i }));
+    const { runId, spec: failSpec, staged } = await stagedRun('partial');
     // The history table refuses one entity's version: the current table has taken its rows by then.
     await pool.query(`CREATE SCHEMA IF NOT EXISTS fused`);
     await pool.query(
@@ -261,15 +269,8 @@ describe('fuse', () => {
   });
 
   it('an attempt that outlived its timeout and the retry both reach publishing: one publishes, the other returns its outcome', async () => {
-    const twiceSpec = jobSpecSchema.parse({ ...fusionJobSpec({ schema: SCHEMA, target: 'fused.twice', job: 'fuse-twice' }) }) as FuseJobSpec;
-    const runId = `fuse:twice:${Date.now()}`;
-    await pool.query(
-      `INSERT INTO dataops.runs (run_id, job, kind, dataset, department, workflow_id, spec) VALUES ($1, 'fuse-twice', 'fuse', 'twice', 'test', $1, '{}')`,
-      [runId],
-    );
     const first = new MockActivityEnvironment({ attempt: 1 }, { client: env.client });
-    const staged: FuseSourceSummary[] = [];
-    for (let i = 0; i < twiceSpec.sources.length; i++) staged.push(await first.run(stageFuseSource, { runId, spec: twiceSpec, source: i }));
+    const { runId, spec: twiceSpec, staged } = await stagedRun('twice');
     // Hold the job's row so that both attempts match and then wait at the publishing lock.
     const holder = await pool.connect();
     await holder.query('BEGIN');
@@ -293,15 +294,8 @@ describe('fuse', () => {
   });
 
   it('a membership COPY that fails while golden records are being built stops them, and the run leaves nothing', async () => {
-    const bgSpec = jobSpecSchema.parse({ ...fusionJobSpec({ schema: SCHEMA, target: 'fused.bgfail', job: 'fuse-bgfail' }) }) as FuseJobSpec;
-    const runId = `fuse:bgfail:${Date.now()}`;
-    await pool.query(
-      `INSERT INTO dataops.runs (run_id, job, kind, dataset, department, workflow_id, spec) VALUES ($1, 'fuse-bgfail', 'fuse', 'bgfail', 'test', $1, '{}')`,
-      [runId],
-    );
     const activities = new MockActivityEnvironment({ attempt: 1 }, { client: env.client });
-    const staged: FuseSourceSummary[] = [];
-    for (let i = 0; i < bgSpec.sources.length; i++) staged.push(await activities.run(stageFuseSource, { runId, spec: bgSpec, source: i }));
+    const { runId, spec: bgSpec, staged } = await stagedRun('bgfail');
     // One record's membership is refused by the database, in the background COPY.
     const refused = staged[0]!.source;
     await pool.query(`ALTER TABLE dataops.fusion_members ADD CONSTRAINT fuse_bgfail CHECK (job <> 'fuse-bgfail' OR source <> '${refused}') NOT VALID`);
